@@ -1,0 +1,24 @@
+"""govtext: read Chinese official work summaries like an experienced reviewer or researcher.
+
+The public API is re-exported here; each stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import DataFileError, GovtextError, InputError, UsageError
+from .model import Document, Finding, Section
+from .readers import read_document
+
+__all__ = [
+    "__version__",
+    "DataFileError",
+    "Document",
+    "Finding",
+    "GovtextError",
+    "InputError",
+    "Section",
+    "UsageError",
+    "read_document",
+]

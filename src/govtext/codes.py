@@ -1,0 +1,66 @@
+"""The finding-code catalogue: code → slug, severity, message, and its documentation.
+
+The catalogue is data: ``models/codes/GT1.toml`` (structure), ``GT2.toml`` (placeholders),
+``GT3.toml`` (themes), ``GT4.toml`` (completeness). Each entry::
+
+    [GT101]
+    slug = "numbering-gap"
+    severity = "warning"
+    message = "numbering jumps from {prev} to {number}"
+    what = "…"   why = "…"   example = "…"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .errors import UsageError
+from .resources import load_toml, models_dir
+
+
+@dataclass(frozen=True)
+class Code:
+    """One catalogue entry."""
+
+    code: str
+    slug: str
+    severity: str
+    message: str
+    what: str
+    why: str
+    example: str
+
+
+@cache
+def catalogue() -> dict[str, Code]:
+    """All codes, keyed by code (``GT101``)."""
+    out: dict[str, Code] = {}
+    for path in sorted((models_dir() / "codes").glob("GT*.toml")):
+        for code, entry in load_toml(path).items():
+            out[code] = Code(
+                code=code,
+                slug=entry["slug"],
+                severity=entry["severity"],
+                message=entry.get("message", ""),
+                what=entry.get("what", ""),
+                why=entry.get("why", ""),
+                example=entry.get("example", ""),
+            )
+    return out
+
+
+def get(code: str) -> Code:
+    """The catalogue entry for ``code``; an unknown code is a programming error made loud."""
+    try:
+        return catalogue()[code]
+    except KeyError:
+        raise UsageError(f"unknown finding code {code!r}") from None
+
+
+def by_slug(slug: str) -> Code:
+    """The entry whose slug is ``slug``."""
+    for c in catalogue().values():
+        if c.slug == slug:
+            return c
+    raise UsageError(f"unknown finding slug {slug!r}")

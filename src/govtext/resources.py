@@ -1,0 +1,43 @@
+"""Locates and loads the versioned data assets under ``models/`` (shipped inside the wheel)."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from .errors import DataFileError
+
+
+@cache
+def models_dir() -> Path:
+    """The ``models/`` directory: inside the installed package, or the source checkout's."""
+    packaged = Path(__file__).resolve().parent / "models"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "models"
+    if checkout.is_dir():
+        return checkout
+    raise DataFileError(str(packaged), "govtext's data directory is missing; reinstall the package")
+
+
+def model_path(*parts: str) -> Path:
+    """Path of a data file under ``models/``."""
+    return models_dir().joinpath(*parts)
+
+
+def load_toml(path: str | Path) -> dict:
+    """Read a TOML data file; a syntax error names the file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise DataFileError(str(path), "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        msg = getattr(exc, "msg", str(exc))
+        raise DataFileError(str(path), f"invalid TOML: {msg}", line) from None
