@@ -8,7 +8,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import DataFileError, GovtextError, InputError, UsageError
-from .model import Document, Finding, Section
+from .model import Document, Finding, Outline, Section, as_document
 from .readers import read_document
 
 __all__ = [
@@ -18,7 +18,9 @@ __all__ = [
     "Finding",
     "GovtextError",
     "InputError",
+    "Outline",
     "Section",
+    "as_document",
     "UsageError",
     "read_document",
 ]

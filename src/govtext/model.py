@@ -116,6 +116,27 @@ class Section:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What ``extract_sections`` returns: the flat section list in document order and its findings."""
+
+    sections: tuple[Section, ...]
+    findings: tuple[Finding, ...]
+
+    def to_dict(self, path: str | None = None) -> dict:
+        """The ``govtext outline --format json`` object."""
+        return {
+            "path": path,
+            "sections": [s.to_dict() for s in self.sections],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def as_document(doc: Document | str) -> Document:
+    """Accept a ``Document`` or a plain string (for notebook use)."""
+    return doc if isinstance(doc, Document) else Document.from_text(doc, source_format="string")
+
+
 # --- theme records (themes.py) ---
 
 # --- completeness records (completeness.py) ---
