@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""govtext benchmarks: every stage's speed next to bare ``jieba.lcut`` measured in the same run.
+
+Usage: ``python scripts/bench.py [--only NAME…] [--json FILE]``. Each ``scripts/bench_<stage>.py``
+exposes ``run(texts, jieba_seconds) -> list[dict(metric, value, unit, note)]``; this driver loads the
+93 reports and the seed from ``corpora/``, times bare jieba once, and prints one table.
+Targets (reported, never asserted in tests): sections ≥ 5× faster than jieba, themes ≤ 1.5× jieba,
+check on the seed < 2 s cold, placeholder CLI cold start well under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def load_texts() -> dict[str, str]:
+    """File name → text of the 93 reports and the seed (read through govtext's reader)."""
+    from govtext import read_document
+
+    gwr = ROOT / "corpora" / "gwr"
+    with open(gwr / "manifest.csv", encoding="utf-8-sig", newline="") as fh:
+        names = [row["file"] for row in csv.DictReader(fh)]
+    texts = {n: read_document(gwr / n).text for n in names}
+    seed = ROOT / "corpora" / "seeds" / "2019_party_building_summary.txt"
+    texts[seed.name] = read_document(seed).text
+    return texts
+
+
+def time_bare_jieba(texts: dict[str, str]) -> float:
+    """Seconds for the global default ``jieba.lcut`` over every text (dictionary loaded first)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    t0 = time.perf_counter()
+    for t in texts.values():
+        jieba.lcut(t)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="*", help="stage names (bench_<name>.py) to run")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = ap.parse_args()
+
+    texts = load_texts()
+    chars = sum(len(t) for t in texts.values())
+    jieba_s = time_bare_jieba(texts)
+    rows = [
+        {"stage": "baseline", "metric": "bare jieba.lcut", "value": chars / jieba_s / 1e6,
+         "unit": "M chars/s", "note": f"{len(texts)} texts, {chars:,} chars, {jieba_s:.2f} s"}
+    ]
+    for path in sorted((ROOT / "scripts").glob("bench_*.py")):
+        stage = path.stem.removeprefix("bench_")
+        if args.only and stage not in args.only:
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)  # type: ignore[union-attr]
+        print(f"running {stage} …", file=sys.stderr)
+        for r in mod.run(texts, jieba_s):
+            rows.append({"stage": stage, **r})
+
+    width = max(len(r["metric"]) for r in rows)
+    print(f"{'stage':<13} {'metric':<{width}} {'value':>12} unit / note")
+    for r in rows:
+        print(f"{r['stage']:<13} {r['metric']:<{width}} {r['value']:>12.3f} {r['unit']}  {r.get('note', '')}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
