@@ -1,26 +1,53 @@
-"""Files → ``Document``: encodings, line ends kept, .docx with its automatic numbering rebuilt."""
+"""Files → ``Document``: encodings, line ends kept, .docx with its automatic numbering rebuilt.
+
+The text is never altered: only a byte-order mark is dropped, so every offset maps to the file the
+user has (``\\r\\n`` and ``\\r`` stay as they are). Input files are only ever opened for reading.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
 
-from .errors import InputError
+from .errors import GovtextError, InputError
 from .model import Document
+from .text import fold, line_end_style
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES_ENV = "GOVTEXT_MAX_BYTES"
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUFFIXES = TEXT_SUFFIXES | {".docx"}
 
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a .txt/.md/.docx file (or ``"-"`` for stdin) into a ``Document``. Never writes the file."""
+def default_max_bytes() -> int:
+    """The size limit: ``$GOVTEXT_MAX_BYTES`` (bytes) if set, else 20 MB."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise GovtextError(f"{MAX_BYTES_ENV}={raw!r}: must be a positive whole number of bytes")
+    return value
+
+
+def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
+    """Read a .txt/.md/.docx file (or ``"-"`` for stdin) into a ``Document``. Never writes the file.
+
+    ``max_bytes`` defaults to ``default_max_bytes()``. Every problem raises ``InputError``.
+    """
+    limit = default_max_bytes() if max_bytes is None else max_bytes
     name = str(path)
     if name == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise InputError("<stdin>", f"input is larger than the {_mb(max_bytes)} limit")
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError("<stdin>", f"input is larger than the {_mb(limit)} limit")
+        if not data:
+            raise InputError("<stdin>", "input is empty")
         text, enc = decode_bytes(data, "<stdin>")
         return Document.from_text(text, path="-", encoding=enc, source_format="stdin")
     p = Path(path)
@@ -28,50 +55,104 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         raise InputError(name, "no such file")
     if p.is_dir():
         raise InputError(name, "is a directory, not a file")
+    if not p.is_file():
+        raise InputError(name, "is not a regular file")
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(name, f"unsupported file type {suffix or '(none)'!r}; expected .txt, .md or .docx")
+        shown = suffix or "(none)"
+        raise InputError(name, f"unsupported file type {shown!r}; expected .txt, .md or .docx")
     size = p.stat().st_size
-    if size > max_bytes:
-        raise InputError(name, f"file is {_mb(size)}, over the {_mb(max_bytes)} limit")
+    if size > limit:
+        raise InputError(name, f"file is {_mb(size)}, over the {_mb(limit)} limit")
     if size == 0:
         raise InputError(name, "file is empty")
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:  # read-only; the file is never written
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:  # grew while we looked
+        raise InputError(name, f"file is over the {_mb(limit)} limit")
     if suffix == ".docx":
         from .docx import read_docx_text
 
         text = read_docx_text(data, name)
+        if not text.strip():
+            raise InputError(name, "document contains no text")
         return Document.from_text(text, path=name, encoding=None, source_format="docx")
     text, enc = decode_bytes(data, name)
-    return Document.from_text(text, path=name, encoding=enc, source_format=suffix.lstrip("."))
+    fmt = "md" if suffix in (".md", ".markdown") else "txt"
+    return Document.from_text(text, path=name, encoding=enc, source_format=fmt)
+
+
+# --------------------------------------------------------------------------- decoding
+
+_MAGIC = (
+    (b"%PDF-", "is a PDF file, not text; convert it to .txt or .docx first"),
+    (b"PK\x03\x04", "is a zip archive (a .docx or other package?), not a text file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "is an OLE compound file (an old .doc?), not a text file"),
+    (b"{\\rtf", "is an RTF file, not plain text; save it as .txt or .docx"),
+    (b"\x89PNG", "is a PNG image, not text"),
+    (b"\xff\xd8\xff", "is a JPEG image, not text"),
+    (b"\x1f\x8b", "is gzip-compressed, not text"),
+)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Decode text bytes: strict utf-8-sig, strict gb18030, UTF-16 by BOM, then a detector."""
+    """Decode text bytes to ``(text, encoding)``; the text is exact apart from a dropped BOM.
+
+    Order (it survives short files): strict ``utf-8-sig`` → strict ``gb18030`` → UTF-16/32 by BOM →
+    charset-normalizer. Detectors alone read a short GBK title as Korean cp949, hence this order.
+    Reported encodings: ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030``, ``utf-16-le``/``-be``,
+    ``utf-32-le``/``-be``, or the detector's name.
+    """
     if not data:
         raise InputError(name, "file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise InputError(name, "has a UTF-16 byte-order mark but is not valid UTF-16") from None
-    if _looks_binary(data):
+    for magic, problem in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(name, problem)
+    bom_enc = _bom_encoding(data)
+    if bom_enc is None and _looks_binary(data):
         raise InputError(name, "looks like a binary file, not text")
-    for enc in ("utf-8-sig", "gb18030"):
+    if bom_enc is None or bom_enc == "utf-8-sig":
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if enc == "utf-8-sig":
+                enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+            return text, enc
+    if bom_enc is not None and bom_enc != "utf-8-sig":
         try:
-            text = data.decode(enc)
+            return data[_BOM_LEN[bom_enc] :].decode(bom_enc), bom_enc
         except UnicodeDecodeError:
-            continue
-        return text, ("utf-8" if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf") else enc)
+            raise InputError(
+                name, f"has a {bom_enc.upper()} byte-order mark but is not valid {bom_enc.upper()}"
+            ) from None
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
+    if best is None or best.encoding is None:
         raise InputError(name, "cannot decode: not UTF-8, GB18030, UTF-16 or another known encoding")
     return str(best), best.encoding
+
+
+_BOM_LEN = {"utf-32-le": 4, "utf-32-be": 4, "utf-16-le": 2, "utf-16-be": 2, "utf-8-sig": 3}
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-32-le"
+    if data.startswith(b"\x00\x00\xfe\xff"):
+        return "utf-32-be"
+    if data.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -83,31 +164,145 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
+    """A readable size: ``20.0 MB``, ``12.3 KB``, ``500 bytes``."""
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} bytes"
 
 
-_BOILER = re.compile(r"^(本文系|下载|打印|全屏|来源[:：]|时间[:：]|发布时间|【字号|字号[:：]|分享到|首页)")
-_TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|规划|计划|意见|方案)")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# --------------------------------------------------------------------------- title and year
+
+# Lines of web-page residue before a title (menus, sources, dates, share buttons, bylines).
+_BOILER = re.compile(
+    r"^(本文系|下载|打印|全屏|收藏|加大|还原|减小|来源|时间|发布时间|发表时间|更新时间|【字号|【字体|字号|字体|"
+    r"分享|首页|当前位置|您的位置|作者|责任编辑|编辑|浏览|阅读|点击|扫一扫|关闭|返回|"
+    r"新华社[^。]{0,16}电|[（(]?新华社)"
+)
+_CAPTION = re.compile(r"摄[)）]?$|记者[^。]{0,12}摄")
+_DATELINE_START = re.compile(r"^(?:——|—|－－|--|――|─|－|[（(]\s*[0-9０-９一二〇○零]{4}\s*年)")
+_SALUTATION = re.compile(r"^[^，。；！？：:]{1,24}[：:]$")
+_TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要)")
+_GAP = re.compile(r"[ \t\u3000\u00a0]*[\u3000\u00a0][ \t\u3000\u00a0]*|[ \t]{2,}")
+_DASH_CUT = re.compile(r"(?:——|—|－－|--|――)\s*(?=[0-9０-９〇○一二])")
+_HEAD_SPLIT = re.compile(r"\r\n|\r|\n|\t|\u3000{2,}")
+_CN_NUM = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "Ｏ": "0"}
 
 
 def detect_title(text: str) -> str | None:
-    """The document's title: the first short line that names a kind of document, else the first line."""
-    lines = [ln.strip(" \t\u3000\u00a0\ufeff") for ln in re.split(r"\r\n|\r|\n|\t", text[:4000])]
-    lines = [ln for ln in lines if ln and not _BOILER.match(ln)]
-    for ln in lines[:12]:
-        if len(ln) <= 60 and _TITLE_HINT.search(ln) and not ln.endswith(("。", "：", ":")):
-            return ln
-    for ln in lines[:3]:
-        if len(ln) <= 40 and not ln.endswith("。"):
-            return ln
+    """The title as written (stripped), if the text gives one before its body starts; else None.
+
+    Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, ``来源：`` lines,
+    photo captions, news datelines) and the ``——YYYY年M月D日在…会议上`` dateline. A title must name a
+    kind of document (总结, 报告, 述职, 讲话, 计划, 要点, 情况 …), be at most 60 characters and not end
+    like a sentence. Scanning stops at the body: a salutation (``各位代表：``) or the first sentence.
+    A leading Markdown ``#`` is not part of the title.
+    """
+    for seg in _HEAD_SPLIT.split(text[:3000])[:60]:
+        seg = seg.strip(" \t\u3000\u00a0\ufeff\u200b")
+        if not seg:
+            continue
+        seg = re.sub(r"^#{1,6}\s*", "", seg)
+        if _BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg):
+            continue
+        cut = _DASH_CUT.search(seg)
+        if cut:
+            seg = seg[: cut.start()].rstrip(" \t\u3000\u00a0")
+        for piece in _GAP.split(seg):
+            bare = re.sub(r"\s+", "", piece)
+            if (
+                bare
+                and len(piece) <= 60
+                and _TITLE_HINT.search(bare)
+                and not bare.endswith(("。", "，", "；", "：", ":", "！", "？"))
+                and "。" not in bare
+            ):
+                return piece.strip()
+        if _SALUTATION.match(seg) or "。" in seg or len(seg) > 60:
+            return None  # the body has started: the text gives no title
     return None
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_BARE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_DATELINE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})年\d{1,2}月\d{1,2}日[^。\n]{0,30}?在[^。\n]{0,60}?(?:代表大会|会议)"
+)
+_REVIEW = re.compile(r"一、\s*((?:19|20)\d{2})\s*年[^。\n\t\u3000]{0,16}?工作回顾")
+
+
+def _normalise_digits(s: str) -> str:
+    """Full-width digits → ASCII, Chinese year numerals (二〇一九年) → digits, spaces between digits out."""
+    s = fold(s)
+    s = re.sub(
+        r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)",
+        lambda m: "".join(_CN_NUM.get(c, c) for c in m.group(0)),
+        s,
+    )
+    s = re.sub(r"[〇○零一二三四五六七八九十]{1,3}(?=月|日)", lambda m: str(_cn_small(m.group(0))), s)
+    return re.sub(r"(?<=\d) +(?=\d|年|月|日)", "", s)
+
+
+def _cn_small(s: str) -> int:
+    """一 … 三十一 (months and days written in Chinese numerals)."""
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return int("".join(str(digits.get(c, 0)) for c in s) or 0)
 
 
 def detect_year(text: str, title: str | None = None) -> int | None:
-    """The year the document is about, from its title (``2019年党建工作总结``) if it says so."""
+    """The year the document names itself by; None unless the text says so unambiguously.
+
+    1. The first year in the title: ``2019年党建工作总结`` → 2019 (the year summarised);
+       ``2026年北京市政府工作报告`` → 2026 (a work report is named by the year it is delivered).
+    2. For a government work report (政府工作报告) without a year in its title, the year it was
+       delivered: from its dateline (``——2022年3月5日在…代表大会…会议上``), else from the review heading
+       ``一、2021年工作回顾`` (a report reviews the year before: → 2022). ``过去五年工作回顾`` gives None.
+    Other documents are not dated from their body (``今年以来`` says nothing reliable).
+    """
     if title:
-        m = _YEAR.search(title) or re.search(r"(?:19|20)\d{2}", title)
+        t = _normalise_digits(title)
+        m = _YEAR.search(t) or _YEAR_BARE.search(t)
         if m:
-            return int(m.group(1) if m.groups() else m.group(0))
+            return int(m.group(1))
+    head = _normalise_digits(text[:4000])
+    if not _is_work_report(head, title):
+        return None
+    m = _DATELINE.search(head)
+    if m:
+        return int(m.group(1))
+    m = _REVIEW.search(_normalise_digits(text[:20000]))
+    if m:
+        return int(m.group(1)) + 1
     return None
+
+
+def _is_work_report(head: str, title: str | None) -> bool:
+    bare_head = re.sub(r"\s+", "", head)
+    if title and "政府工作报告" in re.sub(r"\s+", "", title):
+        return True
+    if "政府工作报告" in bare_head[:1500]:
+        return True
+    return bool(re.search(r"各位代表[：:]", bare_head)) and "向大会" in bare_head
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def document_info(doc: Document) -> dict:
+    """What was read, as a plain dict (the ``govtext info`` record)."""
+    text = doc.text
+    return {
+        "path": doc.display_path,
+        "format": doc.source_format,
+        "encoding": doc.encoding,
+        "title": doc.title,
+        "year": doc.year,
+        "chars": len(text),
+        "lines": len(doc.lines.starts) - (1 if text.endswith(("\n", "\r")) else 0) if text else 0,
+        "paragraphs": len(doc.paragraphs),
+        "line_ends": line_end_style(text),
+    }

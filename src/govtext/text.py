@@ -58,6 +58,17 @@ class TextView:
         return cls(fold(original), None)
 
 
+def line_end_style(text: str) -> str:
+    """``"LF"``, ``"CRLF"``, ``"CR"``, ``"mixed"`` (more than one kind) or ``"none"`` (a single line)."""
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [name for name, n in (("CRLF", crlf), ("LF", lf), ("CR", cr)) if n]
+    if not kinds:
+        return "none"
+    return kinds[0] if len(kinds) == 1 else "mixed"
+
+
 class LineIndex:
     """Maps 0-based character offsets to 1-based (line, col) and back."""
 
