@@ -1,0 +1,71 @@
+"""The three answers the web app gives, built by the same library calls and serialisation as the CLI.
+
+``outline_data``/``placeholders_data``/``check_data`` return exactly the object that
+``govtext outline|placeholders|check --format json`` prints for the same document, and ``to_json_text``
+the same bytes (``render.render(data, "json")``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..model import Document
+from ..render import render
+
+# The stages build shared state lazily (dictionaries, the nlp object); one analysis at a time.
+_LOCK = threading.Lock()
+
+
+def to_json_text(data: Any) -> str:
+    """The CLI's ``--format json`` output for ``data``."""
+    return render(data, "json")
+
+
+def outline_data(document: Document) -> dict:
+    """The ``govtext outline --format json`` object."""
+    from ..sections import extract_sections
+
+    with _LOCK:
+        return extract_sections(document).to_dict(document.path)
+
+
+def placeholders_data(document: Document) -> list[dict]:
+    """The ``govtext placeholders --format json`` list (Finding dicts with path)."""
+    from ..placeholders import find_placeholders
+
+    with _LOCK:
+        return [f.to_dict() for f in find_placeholders(document)]
+
+
+def run_check(document: Document, *, kind: str | None = None, outline: Any = None):
+    """The ``Review`` of ``document`` (``govtext check``)."""
+    from ..review import check_document
+
+    with _LOCK:
+        return check_document(document, kind=kind, outline=outline)
+
+
+def check_data(review) -> dict:
+    """The ``govtext check --format json`` object of a Review."""
+    return review.to_dict()
+
+
+def report_html(review) -> str:
+    """The self-contained HTML report (``govtext check --format html``)."""
+    from ..report import render_html
+
+    with _LOCK:
+        return render_html(review)
+
+
+def available_kinds() -> list[dict[str, str]]:
+    """The built-in reference outlines (``id``, ``label``) for the page's kind menu, from ``models/outlines``."""
+    from ..resources import load_toml, model_path
+
+    kinds = []
+    for path in sorted(model_path("outlines").glob("*.toml")):
+        data = load_toml(path)
+        if isinstance(data.get("id"), str):
+            kinds.append({"id": data["id"], "label": str(data.get("label") or data["id"])})
+    return kinds

@@ -1,0 +1,229 @@
+"""HTTP request → ``Document``: JSON ``{"text", "kind"}`` or a multipart upload, read in memory with a cap.
+
+Nothing is written to disk: the body is read chunk by chunk up to a limit, multipart files are kept in
+memory, and the bytes go through the same decoders as files on the command line
+(``readers.decode_bytes``, ``docx.read_docx_text``). Every problem is a ``RequestProblem`` carrying an
+HTTP status (4xx) and a one-line message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+from ..errors import GovtextError
+from ..model import Document
+from ..readers import SUFFIXES, decode_bytes
+
+DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Room for the multipart envelope / JSON escaping on top of the document itself.
+_ENVELOPE_SLACK = 64 * 1024
+TEXT_NAME = "<text>"
+
+
+class RequestProblem(Exception):
+    """A request govtext cannot answer: ``status`` is the 4xx code, ``message`` one line for the user."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a request asked for: the document, an optional kind, and an optional outline file's text."""
+
+    document: Document
+    kind: str | None = None
+    outline_text: str | None = None
+    outline_name: str | None = None
+
+
+def body_limit(max_upload_bytes: int) -> int:
+    """Largest request body read: JSON may escape every character (``\\uXXXX``: 6 bytes for 3)."""
+    return 2 * max_upload_bytes + _ENVELOPE_SLACK
+
+
+async def read_body(receive_stream, max_upload_bytes: int, declared_length: str | None) -> bytes:
+    """Read the request body into memory, refusing (413) as soon as it passes the limit."""
+    limit = body_limit(max_upload_bytes)
+    if declared_length is not None:
+        try:
+            if int(declared_length) > limit:
+                raise RequestProblem(413, _too_large(max_upload_bytes))
+        except ValueError:
+            raise RequestProblem(400, "invalid Content-Length header") from None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in receive_stream:
+        size += len(chunk)
+        if size > limit:
+            raise RequestProblem(413, _too_large(max_upload_bytes))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type(content_type: str | None) -> str:
+    """``multipart/form-data; boundary=…`` → ``multipart/form-data``."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def parse_json_submission(body: bytes, max_upload_bytes: int) -> Submission:
+    """``{"text": "…", "kind": "…"?}`` → a Submission (400 on malformed JSON or fields)."""
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise RequestProblem(400, "request body is not UTF-8 JSON") from None
+    except json.JSONDecodeError as exc:
+        raise RequestProblem(400, f"request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise RequestProblem(400, 'expected a JSON object like {"text": "…", "kind": null}')
+    unknown = sorted(set(data) - {"text", "kind"})
+    if unknown:
+        raise RequestProblem(400, f"unknown field(s): {', '.join(unknown)}; expected text and optional kind")
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise RequestProblem(400, '"text" is required and must be a string')
+    kind = _kind(data.get("kind"))
+    return Submission(document_from_text(text, max_upload_bytes), kind=kind)
+
+
+def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAME) -> Document:
+    """A pasted/posted text → Document, as if it had been saved to a UTF-8 file and read by the CLI."""
+    data = text.encode("utf-8", errors="surrogatepass")
+    if len(data) > max_upload_bytes:
+        raise RequestProblem(413, _too_large(max_upload_bytes, len(data)))
+    if not text.strip():
+        raise RequestProblem(422, f"{name}: text is empty")
+    decoded = _decode(data, name)
+    return Document.from_text(decoded[0], path=None, encoding="utf-8", source_format="string")
+
+
+def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: int) -> Document:
+    """An uploaded .txt/.md/.docx → Document, decoded exactly like ``read_document`` decodes files."""
+    name = client_basename(filename)
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        shown = suffix or "(none)"
+        raise RequestProblem(415, f"{name}: unsupported file type {shown!r}; expected .txt, .md or .docx")
+    if len(data) > max_upload_bytes:
+        raise RequestProblem(413, _too_large(max_upload_bytes, len(data), name))
+    if not data:
+        raise RequestProblem(422, f"{name}: file is empty")
+    if suffix == ".docx":
+        try:
+            from ..docx import read_docx_text
+        except ImportError:  # pragma: no cover - the readers stage ships docx.py
+            raise RequestProblem(415, f"{name}: .docx files are not supported by this installation") from None
+        try:
+            text = read_docx_text(data, name)
+        except GovtextError as exc:
+            raise RequestProblem(422, str(exc)) from None
+        return Document.from_text(text, path=name, encoding=None, source_format="docx")
+    text, enc = _decode(data, name)
+    return Document.from_text(text, path=name, encoding=enc, source_format=suffix.lstrip("."))
+
+
+def decode_outline(filename: str | None, data: bytes) -> tuple[str, str]:
+    """An uploaded outline file (TOML) → (name, text)."""
+    name = client_basename(filename) or "outline.toml"
+    if not data:
+        raise RequestProblem(422, f"{name}: outline file is empty")
+    try:
+        return name, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RequestProblem(422, f"{name}: outline file is not UTF-8 text") from None
+
+
+def client_basename(filename: str | None) -> str:
+    """The file's own name, without any directory a client sent (``C:\\fakepath\\a.txt`` → ``a.txt``)."""
+    raw = (filename or "").strip()
+    base = PureWindowsPath(PurePosixPath(raw).name).name
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base)
+    return base or "upload"
+
+
+def _kind(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RequestProblem(400, '"kind" must be a string or null')
+    value = value.strip()
+    return value or None
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    try:
+        return decode_bytes(data, name)
+    except GovtextError as exc:
+        raise RequestProblem(422, str(exc)) from None
+
+
+def _too_large(limit: int, size: int | None = None, name: str | None = None) -> str:
+    what = f"{name}: file" if name else "input"
+    got = f" is {human_size(size)}," if size is not None else " is"
+    return f"{what}{got} over the {human_size(limit)} upload limit"
+
+
+def human_size(n: int) -> str:
+    """``1536`` → ``1.5 KB``; ``5242880`` → ``5.0 MB``."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+async def parse_multipart_submission(headers, body: bytes, max_upload_bytes: int) -> Submission:
+    """A multipart form → Submission: a ``file`` upload or a ``text`` field, optional ``kind``/``outline``.
+
+    Files stay in memory (the body is already capped); an empty file input (no file chosen) counts
+    as absent.
+    """
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    async def stream():
+        yield body
+
+    parser = MultiPartParser(headers, stream(), max_files=4, max_fields=16, max_part_size=body_limit(max_upload_bytes))
+    parser.spool_max_size = body_limit(max_upload_bytes) + 1  # never roll an upload over to a temp file
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise RequestProblem(400, f"malformed multipart form: {exc.message}") from None
+    try:
+        upload = _first_file(form, "file")
+        outline = _first_file(form, "outline")
+        text = form.get("text")
+        text = text if isinstance(text, str) else None
+        kind_field = form.get("kind")
+        kind = _kind(kind_field if isinstance(kind_field, str) else None)
+        if upload is not None and text and text.strip():
+            raise RequestProblem(400, "give either pasted text or a file, not both")
+        if upload is not None:
+            data = await upload.read()
+            document = document_from_upload(upload.filename, data, max_upload_bytes)
+        elif text is not None and text.strip():
+            # Browsers submit textarea contents with CRLF line ends; the user pasted LF text.
+            document = document_from_text(text.replace("\r\n", "\n"), max_upload_bytes)
+        else:
+            raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx file (field 'file' or 'text')")
+        outline_name = outline_text = None
+        if outline is not None:
+            outline_name, outline_text = decode_outline(outline.filename, await outline.read())
+        return Submission(document, kind=kind, outline_text=outline_text, outline_name=outline_name)
+    finally:
+        await form.close()
+
+
+def _first_file(form, field: str):
+    """The uploaded file in ``field``, or None when absent or when the input was left empty."""
+    value = form.get(field)
+    if value is None or isinstance(value, str):
+        return None
+    if not value.filename and not value.size:
+        return None
+    return value
