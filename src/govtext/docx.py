@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from .errors import InputError
@@ -456,7 +457,7 @@ def read_docx_text(data: bytes, name: str) -> str:
                 raise InputError(name, f"is a corrupt .docx (damaged member {bad})")
     except InputError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise InputError(name, f"is a corrupt .docx ({exc})") from None
     import docx  # python-docx; imported here so that reading .txt never pays for it
 

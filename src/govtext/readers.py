@@ -101,8 +101,8 @@ _MAGIC = (
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Decode text bytes to ``(text, encoding)``; the text is exact apart from a dropped BOM.
 
-    Order (it survives short files): strict ``utf-8-sig`` → strict ``gb18030`` → UTF-16/32 by BOM →
-    charset-normalizer. Detectors alone read a short GBK title as Korean cp949, hence this order.
+    Order (it survives short files): strict ``utf-8-sig`` → strict ``gb18030`` (rejected if it yields
+    private-use characters, as Big5 read as GB does) → UTF-16/32 by BOM → charset-normalizer. Detectors alone read a short GBK title as Korean cp949, hence this order.
     Reported encodings: ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030``, ``utf-16-le``/``-be``,
     ``utf-32-le``/``-be``, or the detector's name.
     """
@@ -120,6 +120,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            if enc == "gb18030" and _PRIVATE_USE.search(text):
+                continue  # GBK's user-defined areas: real GB text has none; Big5 read as GB does
             if enc == "utf-8-sig":
                 enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
             return text, enc
@@ -138,6 +140,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _BOM_LEN = {"utf-32-le": 4, "utf-32-be": 4, "utf-16-le": 2, "utf-16-be": 2, "utf-8-sig": 3}
 
 
