@@ -1,0 +1,51 @@
+"""The one place that builds govtext's spaCy pipeline and orders its components.
+
+``load()`` returns ``spacy.blank("zh")`` with govtext's tokenizer (``govtext.jieba_tokenizer.v1``,
+see :mod:`govtext.segment`) followed by the components named in :data:`COMPONENTS`, built once per
+engine and process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import segment
+from .segment import DEFAULT_ENGINE, TOKENIZER_NAME, check_engine
+
+# Component factory names in pipeline order. To add a stage: append its factory name here and import
+# the module that registers it in _import_component_modules() below (one line each).
+COMPONENTS: list[str] = []
+
+_PIPELINES: dict[str, Any] = {}
+
+
+def _import_component_modules() -> None:
+    """Import the modules whose ``@Language.factory`` registrations :data:`COMPONENTS` names."""
+    # (component modules are imported below as they are added)
+
+
+def nlp_config(engine: str = DEFAULT_ENGINE) -> dict[str, Any]:
+    """The ``spacy.blank`` config override that installs govtext's tokenizer."""
+    return {"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME, "engine": check_engine(engine)}}}
+
+
+def build(engine: str = DEFAULT_ENGINE, components: list[str] | None = None) -> Any:
+    """A new pipeline: govtext's tokenizer with ``engine``, then ``components`` (default: COMPONENTS)."""
+    import spacy
+
+    check_engine(engine)
+    _import_component_modules()
+    nlp = spacy.blank("zh", config=nlp_config(engine))
+    assert isinstance(nlp.tokenizer, segment.GovtextTokenizer)
+    for name in COMPONENTS if components is None else components:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def load(engine: str = DEFAULT_ENGINE) -> Any:
+    """The pipeline for ``engine``, built on first call and reused afterwards (per process)."""
+    check_engine(engine)
+    nlp = _PIPELINES.get(engine)
+    if nlp is None:
+        nlp = _PIPELINES[engine] = build(engine)
+    return nlp
