@@ -1,0 +1,1033 @@
+"""Many documents → tidy pandas DataFrames; comparisons across documents and years; theme trends.
+
+One per-document function, :func:`analyze_document`, runs every stage (sections, placeholders,
+themes, completeness, term counts) on one document and returns plain row lists; every engine (in
+process, a local process pool, a Dask cluster) calls the same function through :func:`analyze_source`
+and :func:`analyze_corpus` assembles the rows into DataFrames with fixed columns, ``doc_id`` first,
+sorted by ``doc_id`` so that every engine gives the same frames row for row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .errors import DataFileError, GovtextError, InputError, UsageError
+from .model import Document
+from .readers import DEFAULT_MAX_BYTES, SUFFIXES, decode_bytes
+
+# --------------------------------------------------------------------------------------------------
+# Table schemas: fixed columns (in order) and pandas dtypes. Columns are kept when a table is empty.
+# --------------------------------------------------------------------------------------------------
+
+STR, INT, FLOAT, BOOL = "string", "Int64", "Float64", "boolean"
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": STR, "path": STR, "title": STR, "year": INT, "issuer": STR, "kind": STR, "detected_kind": STR,
+        "source_format": STR, "encoding": STR, "chars": INT, "paragraphs": INT, "n_sections": INT,
+        "n_placeholders": INT, "n_themes": INT, "n_findings": INT, "score": FLOAT, "error": STR,
+        "content_hash": STR, "analysis_version": STR, "analysis_key": STR,
+    },
+    "sections": {
+        "doc_id": STR, "index": INT, "parent": INT, "level": INT, "style": STR, "marker": STR, "number": INT,
+        "title": STR, "inline": BOOL, "line": INT, "col": INT, "start_char": INT, "end_char": INT, "body_end": INT,
+    },
+    "placeholders": {
+        "doc_id": STR, "start_char": INT, "end_char": INT, "line": INT, "col": INT, "end_line": INT, "end_col": INT,
+        "code": STR, "slug": STR, "severity": STR, "kind": STR, "match": STR, "message": STR, "context": STR,
+        "suggestion": STR,
+    },
+    "themes": {
+        "doc_id": STR, "theme": STR, "label": STR, "category": STR, "count": INT, "weight": FLOAT,
+    },
+    "parts": {
+        "doc_id": STR, "kind": STR, "part": STR, "label": STR, "required": BOOL, "status": STR, "weight": FLOAT,
+        "detail": STR,
+    },
+    "findings": {
+        "doc_id": STR, "stage": STR, "start_char": INT, "end_char": INT, "line": INT, "col": INT, "code": STR,
+        "slug": STR, "severity": STR, "match": STR, "message": STR,
+    },
+    "terms": {"doc_id": STR, "term": STR, "count": INT},
+}
+TABLES = tuple(SCHEMAS)
+DOCUMENT_META = ("title", "year", "issuer", "kind")  # metadata a manifest may give; else from the text
+STAGES = ("sections", "placeholders", "themes", "completeness", "segment")
+
+
+@dataclass(frozen=True)
+class CorpusTables:
+    """The tidy tables of a corpus analysis (pandas DataFrames, ``doc_id`` first, sorted by doc_id).
+
+    ``documents`` has one row per document (an unreadable one carries its ``error``); ``sections``,
+    ``placeholders``, ``themes``, ``parts`` (completeness), ``findings`` (structure/completeness
+    findings) and ``terms`` (word counts, for TF-IDF comparisons) have one row per item. ``info``
+    holds run statistics (engine, analysed/reused/error counts, seconds) and is not compared.
+    """
+
+    documents: pd.DataFrame
+    sections: pd.DataFrame
+    placeholders: pd.DataFrame
+    themes: pd.DataFrame
+    parts: pd.DataFrame
+    findings: pd.DataFrame
+    terms: pd.DataFrame
+    info: dict = field(default_factory=dict, compare=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Table name → DataFrame, in the fixed order."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def select(self, doc_ids: Iterable[str]) -> CorpusTables:
+        """The same tables restricted to ``doc_ids``."""
+        keep = set(doc_ids)
+        return CorpusTables(
+            **{n: df[df["doc_id"].isin(keep)].reset_index(drop=True) for n, df in self.tables().items()}
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading a corpus: directories, manifest CSVs, single files, or in-memory texts.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document to analyse: its id, where it came from, its raw content and its metadata.
+
+    ``data`` holds the file's bytes (decoded in the worker, so a remote engine needs no shared disk);
+    ``error`` is set when the file could not even be read; ``meta`` holds metadata columns given by a
+    manifest (strings; missing ones are taken from the document).
+    """
+
+    doc_id: str
+    path: str
+    data: bytes | None
+    meta: tuple[tuple[str, str], ...] = ()
+    error: str | None = None
+
+    @cached_property
+    def content_hash(self) -> str | None:
+        """sha256 of the raw content (None for an unreadable file)."""
+        return None if self.data is None else hashlib.sha256(self.data).hexdigest()
+
+
+def load_corpus(
+    paths: str | Path | Iterable[str | Path] | Mapping[str, str | Document],
+    *,
+    path_column: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[Source]:
+    """The documents of a corpus as :class:`Source` records, sorted by ``doc_id``.
+
+    ``paths`` may be a directory (every .txt/.md/.docx below it, recursively; a ``manifest.csv`` in
+    it supplies metadata for the files it names), a manifest CSV (a ``path`` or ``file`` column —
+    or ``path_column`` — relative to the CSV, other columns are metadata), a single document, a list
+    of these, or a mapping doc_id → text/``Document`` (in-memory corpus). A file that cannot be read
+    becomes a Source with ``error`` set; a missing path argument or a bad manifest is an error.
+    """
+    if isinstance(paths, Mapping):
+        out = []
+        for doc_id, item in paths.items():
+            if isinstance(item, Document):
+                meta = tuple((k, str(v)) for k in ("title", "year") if (v := getattr(item, k)) is not None)
+                out.append(Source(str(doc_id), item.path or str(doc_id), item.text.encode("utf-8"), meta))
+            else:
+                out.append(Source(str(doc_id), str(doc_id), str(item).encode("utf-8")))
+        return _check_ids(out)
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if not items:
+        raise UsageError("no corpus given: pass a directory, a manifest CSV or documents")
+    out: list[Source] = []
+    prefix = len(items) > 1
+    for item in items:
+        p = Path(item)
+        if not p.exists():
+            raise InputError(str(item), "no such file or directory")
+        if p.is_dir():
+            out.extend(_load_directory(p, prefix=p.name if prefix else "", max_bytes=max_bytes))
+        elif p.suffix.lower() == ".csv":
+            out.extend(_load_manifest(p, path_column, max_bytes=max_bytes))
+        else:
+            out.append(_read_source(p.as_posix(), p, (), max_bytes))
+    return _check_ids(out)
+
+
+def _check_ids(sources: list[Source]) -> list[Source]:
+    seen: dict[str, str] = {}
+    for s in sources:
+        if s.doc_id in seen:
+            raise UsageError(f"two documents share the id {s.doc_id!r} ({seen[s.doc_id]} and {s.path}); "
+                             "analyse their folders separately or use a manifest")
+        seen[s.doc_id] = s.path
+    return sorted(sources, key=lambda s: s.doc_id)
+
+
+def _load_directory(root: Path, *, prefix: str, max_bytes: int) -> list[Source]:
+    manifest = root / "manifest.csv"
+    meta_by_rel: dict[str, tuple[tuple[str, str], ...]] = {}
+    if manifest.is_file():
+        for src in _load_manifest(manifest, None, max_bytes=max_bytes, read=False):
+            meta_by_rel[src.doc_id] = src.meta
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if not p.is_file() or p.suffix.lower() not in SUFFIXES or any(x.startswith(".") for x in rel.parts):
+            continue
+        rel_id = rel.as_posix()
+        doc_id = f"{prefix}/{rel_id}" if prefix else rel_id
+        out.append(_read_source(doc_id, p, meta_by_rel.get(rel_id, ()), max_bytes))
+    return out
+
+
+def _load_manifest(csv_path: Path, path_column: str | None, *, max_bytes: int, read: bool = True) -> list[Source]:
+    """Sources named by a manifest CSV; ``path_column`` (default ``path``, else ``file``) is relative to it."""
+    try:
+        with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            columns = [c.strip() for c in (reader.fieldnames or [])]
+            rows = [(i + 2, row) for i, row in enumerate(reader)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataFileError(str(csv_path), f"cannot read manifest: {exc}") from None
+    col = path_column or next((c for c in ("path", "file") if c in columns), None)
+    if col is None or col not in columns:
+        raise DataFileError(str(csv_path), f"manifest has no {path_column or 'path'!r} column "
+                            f"(columns: {', '.join(columns) or 'none'}); name it with --path-column", 1)
+    out = []
+    for line, row in rows:
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        rel = row.get(col, "")
+        if not rel:
+            raise DataFileError(str(csv_path), f"empty {col!r} value", line)
+        year = row.get("year", "")
+        if year and not re.fullmatch(r"\d{4}", year):
+            raise DataFileError(str(csv_path), f"year {year!r} is not a four-digit year", line)
+        meta = tuple((k, v) for k, v in row.items() if k != col and k and v)
+        doc_id = Path(rel).as_posix()
+        if read:
+            out.append(_read_source(doc_id, csv_path.parent / rel, meta, max_bytes))
+        else:
+            out.append(Source(doc_id, rel, None, meta))
+    return out
+
+
+def _read_source(doc_id: str, p: Path, meta: tuple[tuple[str, str], ...], max_bytes: int) -> Source:
+    name = str(p)
+    try:
+        if p.suffix.lower() not in SUFFIXES:
+            raise InputError(name, f"unsupported file type {p.suffix or '(none)'!r}; expected .txt, .md or .docx")
+        if not p.is_file():
+            raise InputError(name, "no such file")
+        if p.stat().st_size > max_bytes:
+            raise InputError(name, f"file is over the {max_bytes / 1024 / 1024:.1f} MB limit")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    except InputError as exc:
+        return Source(doc_id, name, None, meta, exc.problem)
+    return Source(doc_id, name, data, meta)
+
+
+def document_from_bytes(data: bytes, name: str) -> Document:
+    """Decode raw file content into a ``Document`` exactly as ``read_document`` would."""
+    if not data:
+        raise InputError(name, "file is empty")
+    if name.lower().endswith(".docx"):
+        from .docx import read_docx_text
+
+        return Document.from_text(read_docx_text(data, name), path=name, encoding=None, source_format="docx")
+    text, enc = decode_bytes(data, name)
+    suffix = Path(name).suffix.lower().lstrip(".") or "txt"
+    return Document.from_text(text, path=name, encoding=enc, source_format=suffix)
+
+
+# --------------------------------------------------------------------------------------------------
+# Versions: a stored result is reused only for the same content and the same analysis version.
+# --------------------------------------------------------------------------------------------------
+
+
+def _stage(name: str):
+    """The stage module ``govtext.<name>``, or None while it is not part of this installation."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"govtext.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"govtext.{name}":
+            return None
+        raise
+
+
+@cache
+def analysis_version() -> str:
+    """A short hash of everything a result depends on besides the text: govtext's version, which
+    stages are installed, and the content of every data file under ``models/`` (lexicon, outlines,
+    rules, jieba dictionaries) — so a changed lexicon or outline invalidates stored results."""
+    from .resources import models_dir
+
+    h = hashlib.sha256(f"govtext {__version__}\n".encode())
+    h.update((",".join(s for s in STAGES if _stage(s) is not None) + "\n").encode())
+    root = models_dir()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def analysis_key(source: Source) -> str | None:
+    """Cache key of one document's result: content hash + analysis version + metadata."""
+    if source.data is None:
+        return None
+    payload = json.dumps([source.content_hash, analysis_version(), list(source.meta)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+# --------------------------------------------------------------------------------------------------
+# The per-document analysis (the one function every engine runs).
+# --------------------------------------------------------------------------------------------------
+
+_CJK_TERM = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from .resources import model_path
+
+    path = model_path("corpus", "stopwords.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def count_terms(text: str) -> list[tuple[str, int]]:
+    """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
+    stop words removed; sorted by count (descending), then term."""
+    segment = _stage("segment")
+    if segment is not None:
+        words = segment.segment_words(text)
+    else:  # the segment stage is not installed yet: plain jieba
+        import jieba
+
+        jieba.setLogLevel(60)
+        words = jieba.lcut(text)
+    stop = _stopwords()
+    counts: dict[str, int] = {}
+    for w in words:
+        if _CJK_TERM.fullmatch(w) and w not in stop:
+            counts[w] = counts.get(w, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def analyze_document(document: Document, meta: Mapping[str, Any]) -> dict[str, list[dict]]:
+    """Run every stage on one document; return table name → rows (plain dicts, schema columns).
+
+    ``meta`` carries ``doc_id`` and ``path`` and any manifest metadata (``title``, ``year``,
+    ``issuer``, ``kind``, extra columns); metadata it lacks is taken from the document.
+    """
+    doc_id = meta["doc_id"]
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+
+    sections_mod = _stage("sections")
+    outline = sections_mod.extract_sections(document) if sections_mod else None
+    if outline is not None:
+        for s in outline.sections:
+            d = s.to_dict()
+            d.pop("children", None)
+            rows["sections"].append({"doc_id": doc_id, **d})
+        for f in outline.findings:
+            rows["findings"].append(_finding_row(doc_id, "sections", f))
+
+    placeholders_mod = _stage("placeholders")
+    if placeholders_mod:
+        for f in placeholders_mod.find_placeholders(document):
+            rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
+
+    themes_mod = _stage("themes")
+    if themes_mod:
+        result = themes_mod.tag_themes(document, outline=outline)
+        for t in result.to_dict(document.path)["document"]:
+            rows["themes"].append({"doc_id": doc_id, **t})
+
+    score = detected_kind = None
+    completeness_mod = _stage("completeness")
+    if completeness_mod:
+        comp = completeness_mod.score_completeness(document, outline, kind=_known_kind(completeness_mod, meta))
+        cd = comp.to_dict()
+        score, detected_kind = cd.get("score"), cd.get("kind")
+        for p in cd.get("parts", []):
+            rows["parts"].append({
+                "doc_id": doc_id, "kind": detected_kind, "part": p.get("id"), "label": p.get("label"),
+                "required": p.get("required"), "status": p.get("status"), "weight": p.get("weight"),
+                "detail": p.get("detail") or p.get("message") or p.get("evidence"),
+            })
+        for f in getattr(comp, "findings", ()) or ():
+            rows["findings"].append(_finding_row(doc_id, "completeness", f))
+
+    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in count_terms(document.text)]
+
+    year = meta.get("year") or document.year
+    rows["documents"].append({
+        "doc_id": doc_id, "path": meta.get("path", document.path),
+        "title": meta.get("title") or document.title, "year": int(year) if year else None,
+        "issuer": meta.get("issuer"), "kind": meta.get("kind") or detected_kind,
+        "detected_kind": detected_kind, "source_format": document.source_format,
+        "encoding": document.encoding, "chars": len(document.text),
+        "paragraphs": len(document.paragraphs), "n_sections": len(rows["sections"]),
+        "n_placeholders": len(rows["placeholders"]), "n_themes": len(rows["themes"]),
+        "n_findings": len(rows["findings"]), "score": score, "error": None,
+        **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
+    })
+    return rows
+
+
+def _known_kind(completeness_mod, meta: Mapping[str, Any]) -> str | None:
+    """The manifest's ``kind`` if completeness knows it (else None: completeness detects the kind)."""
+    kind = meta.get("kind")
+    if not kind:
+        return None
+    known = getattr(completeness_mod, "KINDS", None)
+    if known is None and hasattr(completeness_mod, "known_kinds"):
+        known = completeness_mod.known_kinds()
+    return kind if known is not None and kind in known else None
+
+
+def _finding_row(doc_id: str, stage: str, f) -> dict:
+    d = f.to_dict() if hasattr(f, "to_dict") else dict(f)
+    return {"doc_id": doc_id, "stage": stage, **{k: d.get(k) for k in SCHEMAS["findings"] if k not in ("doc_id", "stage")}}
+
+
+def analyze_source(source: Source) -> dict[str, list[dict]]:
+    """Decode and analyse one :class:`Source` (what every engine runs, in whatever process).
+
+    Never raises for a bad document: an unreadable or failing document gives a ``documents`` row
+    with ``error`` set, so one bad file never stops a run.
+    """
+    meta: dict[str, Any] = {"doc_id": source.doc_id, "path": source.path, **dict(source.meta)}
+    error = source.error
+    rows: dict[str, list[dict]] | None = None
+    if error is None:
+        try:
+            document = document_from_bytes(source.data or b"", source.path)
+            rows = analyze_document(document, meta)
+        except GovtextError as exc:
+            error = getattr(exc, "problem", None) or str(exc)
+        except Exception as exc:  # a stage failed on this document: record it, go on with the rest
+            error = f"internal error: {type(exc).__name__}: {exc}"
+    if rows is None:
+        rows = {name: [] for name in TABLES}
+        year = meta.get("year")
+        rows["documents"].append({
+            **{k: meta.get(k) for k in ("doc_id", "path", "title", "issuer", "kind")},
+            "year": int(year) if year else None, "error": error,
+            **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
+        })
+    doc = rows["documents"][0]
+    doc["content_hash"] = source.content_hash
+    doc["analysis_version"] = analysis_version()
+    doc["analysis_key"] = analysis_key(source)
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# Engines and assembly.
+# --------------------------------------------------------------------------------------------------
+
+ENGINES = ("local", "dask")
+Progress = Callable[[int, int], None]
+
+
+def analyze_corpus(
+    paths: str | Path | Iterable[str | Path] | Mapping[str, str | Document] | list[Source],
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    previous: CorpusTables | None = None,
+    path_column: str | None = None,
+    on_progress: Progress | None = None,
+) -> CorpusTables:
+    """Analyse a corpus into :class:`CorpusTables`.
+
+    ``paths``: see :func:`load_corpus` (or a list of Sources). ``engine="local"`` runs ``jobs``
+    worker processes (1: in this process); ``engine="dask"`` submits the same per-document function
+    to the Dask scheduler at ``scheduler`` (``tcp://host:8786``), or to a new local cluster of
+    ``jobs`` workers when no address is given. ``previous`` tables (from an earlier run) supply
+    the rows of every document whose content, metadata and analysis version are unchanged.
+    ``on_progress(done, total)`` is called as documents finish.
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {jobs})")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    t0 = time.perf_counter()
+    sources = paths if isinstance(paths, list) and all(isinstance(s, Source) for s in paths) and paths else \
+        load_corpus(paths, path_column=path_column)  # type: ignore[arg-type]
+    reused, todo = _split_reusable(sources, previous)
+    total, done = len(todo), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if on_progress:
+            on_progress(done, total)
+
+    if on_progress:
+        on_progress(0, total)
+    if engine == "dask":
+        results = _run_dask(todo, scheduler, jobs, tick)
+    elif jobs > 1 and len(todo) > 1:
+        results = _run_pool(todo, jobs, tick)
+    else:
+        results = []
+        for s in todo:
+            results.append(analyze_source(s))
+            tick()
+    tables = assemble(results, reused=reused)
+    errors = int(tables.documents["error"].notna().sum())
+    info = {"engine": engine, "jobs": jobs, "documents": len(sources), "analyzed": len(todo),
+            "reused": len(sources) - len(todo), "errors": errors, "seconds": time.perf_counter() - t0}
+    return CorpusTables(**tables.tables(), info=info)
+
+
+def _split_reusable(sources: list[Source], previous: CorpusTables | None):
+    """(rows of previous results still valid, sources to analyse)."""
+    if previous is None or previous.documents.empty or "analysis_key" not in previous.documents:
+        return None, list(sources)
+    prev = previous.documents
+    valid = prev[prev["error"].isna()].set_index("doc_id")["analysis_key"].to_dict()
+    keep, todo = [], []
+    for s in sources:
+        key = analysis_key(s)
+        if key is not None and valid.get(s.doc_id) == key:
+            keep.append(s.doc_id)
+        else:
+            todo.append(s)
+    return (previous.select(keep) if keep else None), todo
+
+
+def _run_pool(sources: list[Source], jobs: int, tick: Callable[[], None]) -> list[dict]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx) as pool:
+        futures = [pool.submit(analyze_source, s) for s in sources]
+        for _ in as_completed(futures):
+            tick()
+        return [f.result() for f in futures]
+
+
+def _run_dask(sources: list[Source], scheduler: str | None, jobs: int, tick: Callable[[], None]) -> list[dict]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:  # pragma: no cover - dask[distributed] is a dependency
+        raise UsageError("--engine dask needs dask[distributed]: pip install 'dask[distributed]'") from None
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        else:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        with client:
+            _check_workers(client)
+            if not sources:
+                return []
+            futures = client.map(analyze_source, sources, pure=False)
+            for _ in as_completed(futures):
+                tick()
+            return client.gather(futures)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _check_workers(client) -> None:
+    """Every worker must run the same govtext (same code and data) as this process."""
+    here = (__version__, analysis_version())
+    seen = client.run(_worker_version)
+    bad = {addr: v for addr, v in seen.items() if tuple(v) != here}
+    if bad:
+        addr, v = next(iter(bad.items()))
+        raise UsageError(f"Dask worker {addr} runs govtext {v[0]} (analysis {v[1]}), this machine "
+                         f"{here[0]} (analysis {here[1]}); install the same govtext on every worker")
+    if not seen:
+        raise UsageError("the Dask cluster has no workers")
+
+
+def _worker_version() -> tuple[str, str]:
+    return (__version__, analysis_version())
+
+
+def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTables | None = None) -> CorpusTables:
+    """Row lists from :func:`analyze_source` (plus reused tables) → sorted, typed DataFrames."""
+    results = sorted(results, key=lambda r: r["documents"][0]["doc_id"])
+    frames = {}
+    for name in TABLES:
+        rows = [row for r in results for row in r[name]]
+        df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+        if reused is not None:
+            old = getattr(reused, name)
+            df = pd.concat([conform(old, name), conform(df, name)], ignore_index=True) if len(old) else df
+        frames[name] = _sort(conform(df, name), name)
+    return CorpusTables(**frames)
+
+
+def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Stable row order: by doc_id, keeping each document's own row order."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    return df.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Give ``df`` the fixed columns and dtypes of table ``name`` (extra document metadata kept,
+    as strings, after the fixed columns)."""
+    schema = SCHEMAS[name]
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in schema.items():
+        if col in df:
+            s = df[col]
+            if dtype == INT:
+                s = pd.to_numeric(s, errors="coerce").round().astype(INT)
+            elif dtype == FLOAT:
+                s = pd.to_numeric(s, errors="coerce").astype(FLOAT)
+            elif dtype == BOOL:
+                s = s.astype("object").where(s.notna(), None).map(lambda v: None if v is None else bool(v))
+                s = s.astype(BOOL)
+            else:
+                s = s.astype("object").where(s.notna(), None).map(lambda v: None if v is None else str(v))
+                s = s.astype(STR)
+            out[col] = s
+        else:
+            out[col] = pd.Series([None] * len(df), index=df.index, dtype=dtype)
+    if name == "documents":
+        for col in sorted(c for c in df.columns if c not in schema):
+            out[col] = df[col].astype("object").where(df[col].notna(), None).astype(STR)
+    return out.reset_index(drop=True)
+
+
+def empty_tables() -> CorpusTables:
+    """Tables with their columns and no rows."""
+    return CorpusTables(**{n: conform(pd.DataFrame(), n) for n in TABLES})
+
+
+# --------------------------------------------------------------------------------------------------
+# Storage: DuckDB (default) or Parquet.
+# --------------------------------------------------------------------------------------------------
+
+
+def write_duckdb(tables: CorpusTables, path: str | Path) -> None:
+    """Write every table into the DuckDB file ``path`` (replacing earlier tables), in one transaction."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise InputError(str(path), f"cannot open as a DuckDB database: {_first_line(exc)}") from None
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for name, df in tables.tables().items():
+            con.register("_govtext_frame", df)
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _govtext_frame')
+            con.unregister("_govtext_frame")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def read_duckdb(path: str | Path) -> CorpusTables:
+    """Load the tables written by :func:`write_duckdb` (conformed to the fixed schemas)."""
+    import duckdb
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(str(path), "no such database; run `govtext corpus analyze … --db FILE` first")
+    try:
+        con = duckdb.connect(str(p), read_only=True)
+    except duckdb.Error as exc:
+        raise InputError(str(path), f"not a DuckDB database: {_first_line(exc)}") from None
+    try:
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "documents" not in have:
+            raise InputError(str(path), "not a govtext corpus database (no documents table)")
+        frames = {n: (con.execute(f'SELECT * FROM "{n}"').df() if n in have else pd.DataFrame()) for n in TABLES}
+    finally:
+        con.close()
+    return CorpusTables(**{n: conform(df, n) for n, df in frames.items()})
+
+
+def write_parquet(tables: CorpusTables, directory: str | Path) -> None:
+    """Write each table as ``DIR/<table>.parquet``."""
+    d = Path(directory)
+    if d.exists() and not d.is_dir():
+        raise InputError(str(d), "exists and is not a directory")
+    d.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.tables().items():
+        tmp = d / f".{name}.parquet.tmp"
+        df.to_parquet(tmp, index=False)
+        tmp.replace(d / f"{name}.parquet")
+
+
+def read_parquet(directory: str | Path) -> CorpusTables:
+    """Load tables written by :func:`write_parquet`."""
+    d = Path(directory)
+    if not (d / "documents.parquet").is_file():
+        raise InputError(str(d), "no documents.parquet here; run `govtext corpus analyze … --parquet DIR` first")
+    frames = {n: (pd.read_parquet(d / f"{n}.parquet") if (d / f"{n}.parquet").is_file() else pd.DataFrame())
+              for n in TABLES}
+    return CorpusTables(**{n: conform(df, n) for n, df in frames.items()})
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+# --------------------------------------------------------------------------------------------------
+# Selecting groups: ``year=2021``, ``year=2015..2018``, ``issuer=国务院,year=2022``.
+# --------------------------------------------------------------------------------------------------
+
+
+def select_documents(tables: CorpusTables, selector: str) -> CorpusTables:
+    """The documents matching ``selector`` (comma-separated ``column=value`` or ``column=lo..hi``
+    conditions, all of which must hold), with their rows in every table."""
+    docs = tables.documents
+    mask = pd.Series(True, index=docs.index)
+    conditions = [c.strip() for c in selector.split(",") if c.strip()]
+    if not conditions:
+        raise UsageError(f"empty selector {selector!r}; expected e.g. year=2021")
+    for cond in conditions:
+        col, sep, value = cond.partition("=")
+        col, value = col.strip(), value.strip()
+        if not sep or not col:
+            raise UsageError(f"bad selector {cond!r}; expected column=value, e.g. year=2021")
+        if col not in docs.columns:
+            raise UsageError(f"unknown column {col!r} in selector; documents has: {', '.join(docs.columns)}")
+        series = docs[col]
+        lo, rng, hi = value.partition("..")
+        if rng:
+            if SCHEMAS["documents"].get(col) not in (INT, FLOAT):
+                raise UsageError(f"a range ({value}) needs a numeric column, not {col!r}")
+            try:
+                m = pd.Series(True, index=docs.index)
+                if lo:
+                    m &= series >= float(lo)
+                if hi:
+                    m &= series <= float(hi)
+            except ValueError:
+                raise UsageError(f"bad range {value!r} in selector; expected e.g. 2015..2018") from None
+            mask &= m.fillna(False).astype(bool)
+        elif SCHEMAS["documents"].get(col) in (INT, FLOAT):
+            try:
+                num = float(value)
+            except ValueError:
+                raise UsageError(f"{col} must be a number in selector {cond!r}") from None
+            mask &= (series == num).fillna(False).astype(bool)
+        else:
+            mask &= (series == value).fillna(False).astype(bool)
+    ids = docs.loc[mask & docs["error"].isna(), "doc_id"]
+    if ids.empty:
+        raise UsageError(f"no analysed document matches {selector!r}")
+    return tables.select(ids)
+
+
+# --------------------------------------------------------------------------------------------------
+# Comparing two documents or two groups.
+# --------------------------------------------------------------------------------------------------
+
+_NUM = re.compile(r"[0-9０-９]+")
+_TRIM = re.compile(r"^[\s\u3000]+|[\s\u3000。；;：:，,、]+$")
+
+
+def _title_key(title: str) -> str:
+    """Title as compared: folded, spaces and final punctuation removed, digits masked (so that
+    ``2021年工作回顾`` and ``2022年工作回顾`` are the same section)."""
+    from .text import fold
+
+    t = _TRIM.sub("", fold(title or "")).replace(" ", "")
+    return _NUM.sub("#", t)
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Similarity of two section titles in [0, 1] (difflib ratio on the compared form)."""
+    import difflib
+
+    return difflib.SequenceMatcher(None, _title_key(a), _title_key(b), autojunk=False).ratio()
+
+
+def _side_sections(t: CorpusTables, max_level: int | None) -> list[dict]:
+    """Distinct sections of one side, in first-seen order, with how many documents have them."""
+    secs = t.sections
+    if max_level is not None:
+        secs = secs[secs["level"] <= max_level]
+    seen: dict[str, dict] = {}
+    for row in secs.itertuples(index=False):
+        key = _title_key(row.title)
+        if not key:
+            continue
+        item = seen.get(key)
+        if item is None:
+            seen[key] = {"title": row.title, "level": int(row.level), "marker": row.marker, "docs": {row.doc_id}}
+        else:
+            item["docs"].add(row.doc_id)
+    out = []
+    for key, item in seen.items():
+        docs = item.pop("docs")
+        out.append({**item, "documents": len(docs), "_key": key})
+    return out
+
+
+def align_sections(a: list[dict], b: list[dict], *, threshold: float = 0.5) -> tuple[list, list, list]:
+    """(removed, added, renamed) between two section lists: equal titles match; the rest are paired
+    greedily by title similarity (at least ``threshold``; a level change costs 0.15)."""
+    b_keys = {s["_key"] for s in b}
+    a_keys = {s["_key"] for s in a}
+    rest_a = [s for s in a if s["_key"] not in b_keys]
+    rest_b = [s for s in b if s["_key"] not in a_keys]
+    pairs = []
+    for i, sa in enumerate(rest_a):
+        for j, sb in enumerate(rest_b):
+            sim = title_similarity(sa["title"], sb["title"])
+            score = sim - 0.15 * abs(sa["level"] - sb["level"])
+            if score >= threshold:
+                pairs.append((-score, i, j, sim))
+    pairs.sort()
+    used_a, used_b, renamed = set(), set(), []
+    for _neg, i, j, sim in pairs:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        renamed.append((i, j, sim))
+    renamed.sort(key=lambda x: (x[0], x[1]))
+    public = lambda s: {k: v for k, v in s.items() if k != "_key"}  # noqa: E731
+    removed = [public(s) for i, s in enumerate(rest_a) if i not in used_a]
+    added = [public(s) for j, s in enumerate(rest_b) if j not in used_b]
+    renamed_out = [{"from": rest_a[i]["title"], "to": rest_b[j]["title"], "similarity": round(sim, 3),
+                    "level_from": rest_a[i]["level"], "level_to": rest_b[j]["level"]} for i, j, sim in renamed]
+    return removed, added, renamed_out
+
+
+def _side_themes(t: CorpusTables) -> pd.DataFrame:
+    """Per theme: mean weight over the side's documents (0 where absent), total count, document share."""
+    n = max(len(t.documents[t.documents["error"].isna()]), 1)
+    th = t.themes[t.themes["count"] > 0]
+    if th.empty:
+        return pd.DataFrame(columns=["theme", "label", "category", "weight", "count", "documents"]).set_index("theme")
+    g = th.groupby("theme", sort=True)
+    return pd.DataFrame({
+        "label": g["label"].first(), "category": g["category"].first(),
+        "weight": g["weight"].sum() / n, "count": g["count"].sum(), "documents": g["doc_id"].nunique(),
+    })
+
+
+def distinctive_terms(a: CorpusTables, b: CorpusTables, *, top: int = 20) -> dict[str, list[dict]]:
+    """The terms most characteristic of each side: TF-IDF (sublinear tf, smoothed idf, l2-normalised
+    per document, over every document of both sides) averaged per side; a term is distinctive of A by
+    how much its mean TF-IDF in A exceeds that in B. Identical sides have none."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    terms = pd.concat([a.terms.assign(_side=0), b.terms.assign(_side=1)], ignore_index=True)
+    if terms.empty:
+        return {"a": [], "b": []}
+    terms["_doc"] = terms["_side"].astype(str) + "\0" + terms["doc_id"].astype(str)
+    doc_codes, doc_index = pd.factorize(terms["_doc"], sort=True)
+    term_codes, vocab = pd.factorize(terms["term"], sort=True)
+    counts = csr_matrix((terms["count"].astype(float).to_numpy(), (doc_codes, term_codes)),
+                        shape=(len(doc_index), len(vocab)))
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    in_b = pd.Series(doc_index).str.startswith("1\0").to_numpy()
+    zeros = np.zeros(len(vocab))
+    mean_a = np.asarray(tfidf[~in_b].mean(axis=0)).ravel() if (~in_b).any() else zeros
+    mean_b = np.asarray(tfidf[in_b].mean(axis=0)).ravel() if in_b.any() else zeros
+    count_a = a.terms.groupby("term")["count"].sum()
+    count_b = b.terms.groupby("term")["count"].sum()
+    out = {}
+    for side, diff in (("a", mean_a - mean_b), ("b", mean_b - mean_a)):
+        order = sorted((i for i in range(len(vocab)) if diff[i] > 1e-12), key=lambda i: (-diff[i], vocab[i]))
+        out[side] = [{"term": vocab[i], "score": round(float(diff[i]), 6),
+                      "count_a": int(count_a.get(vocab[i], 0)), "count_b": int(count_b.get(vocab[i], 0))}
+                     for i in order[:top]]
+    return out
+
+
+def compare(a: CorpusTables, b: CorpusTables, *, max_level: int | None = 2, top: int = 20,
+            threshold: float = 0.5) -> dict:
+    """Compare side A with side B (two documents or two groups of documents).
+
+    Sections (up to ``max_level``) are aligned by title: equal titles (digits masked) are unchanged,
+    the others are paired by similarity into renames, the rest are added or removed. Themes gained
+    and lost are those present on one side only (count > 0), with weights; ``themes_changed`` lists
+    the shared themes whose mean weight moved. Distinctive terms by TF-IDF (:func:`distinctive_terms`).
+    """
+    removed, added, renamed = align_sections(_side_sections(a, max_level), _side_sections(b, max_level),
+                                             threshold=threshold)
+    ta, tb = _side_themes(a), _side_themes(b)
+
+    def theme_item(theme: str, src: pd.DataFrame) -> dict:
+        r = src.loc[theme]
+        return {"theme": theme, "label": r["label"], "category": r["category"],
+                "weight_a": round(float(ta.loc[theme, "weight"]), 6) if theme in ta.index else 0.0,
+                "weight_b": round(float(tb.loc[theme, "weight"]), 6) if theme in tb.index else 0.0,
+                "count_a": int(ta.loc[theme, "count"]) if theme in ta.index else 0,
+                "count_b": int(tb.loc[theme, "count"]) if theme in tb.index else 0}
+
+    gained = [theme_item(t, tb) for t in tb.index if t not in ta.index]
+    lost = [theme_item(t, ta) for t in ta.index if t not in tb.index]
+    gained.sort(key=lambda d: (-d["weight_b"], d["theme"]))
+    lost.sort(key=lambda d: (-d["weight_a"], d["theme"]))
+    changed = [theme_item(t, ta) for t in ta.index if t in tb.index]
+    changed = [c for c in changed if abs(c["weight_b"] - c["weight_a"]) > 1e-9]
+    changed.sort(key=lambda d: (-abs(d["weight_b"] - d["weight_a"]), d["theme"]))
+    return {
+        "a": _side_summary(a), "b": _side_summary(b),
+        "sections_added": added, "sections_removed": removed, "sections_renamed": renamed,
+        "themes_gained": gained, "themes_lost": lost, "themes_changed": changed,
+        "distinctive_terms": distinctive_terms(a, b, top=top),
+    }
+
+
+def _side_summary(t: CorpusTables) -> dict:
+    docs = t.documents
+    return {"documents": int(len(docs)), "doc_ids": docs["doc_id"].tolist()[:20]}
+
+
+# --------------------------------------------------------------------------------------------------
+# Trends: theme by year, as a table and a chart with a CJK font.
+# --------------------------------------------------------------------------------------------------
+
+TREND_COLUMNS = ["year", "theme", "label", "category", "documents", "documents_with_theme", "share",
+                 "count", "chars", "per_10k_chars", "mean_weight"]
+
+
+def theme_trends(tables: CorpusTables) -> pd.DataFrame:
+    """Theme-by-year table (one row per year × theme, zeros included): how many documents of the year
+    mention the theme, its total count per 10,000 characters, and its mean weight."""
+    docs = tables.documents[tables.documents["error"].isna() & tables.documents["year"].notna()]
+    if docs.empty or tables.themes.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in TREND_COLUMNS})
+    years = docs.groupby("year").agg(documents=("doc_id", "nunique"), chars=("chars", "sum"))
+    th = tables.themes.merge(docs[["doc_id", "year"]], on="doc_id")
+    th = th[th["count"] > 0]
+    themes = tables.themes.groupby("theme", sort=True).agg(label=("label", "first"), category=("category", "first"))
+    grid = pd.MultiIndex.from_product([years.index, themes.index], names=["year", "theme"])
+    agg = th.groupby(["year", "theme"]).agg(documents_with_theme=("doc_id", "nunique"),
+                                            count=("count", "sum"), weight=("weight", "sum"))
+    out = agg.reindex(grid).fillna(0).reset_index()
+    out = out.merge(themes, left_on="theme", right_index=True).merge(years, left_on="year", right_index=True)
+    out["share"] = (out["documents_with_theme"] / out["documents"]).round(6)
+    out["per_10k_chars"] = (out["count"] / out["chars"] * 10000).round(4)
+    out["mean_weight"] = (out["weight"] / out["documents"]).round(6)
+    out = out.astype({"year": "int64", "documents": "int64", "documents_with_theme": "int64",
+                      "count": "int64", "chars": "int64"})
+    return out[TREND_COLUMNS].sort_values(["year", "theme"]).reset_index(drop=True)
+
+
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+                 "Noto Sans CJK", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei",
+                 "WenQuanYi Micro Hei", "Noto Serif CJK SC", "Droid Sans Fallback")
+
+
+def find_cjk_font() -> Path | None:
+    """A font file with Chinese glyphs: ``$GOVTEXT_CJK_FONT``, else Noto Sans CJK (or another known
+    CJK family) from matplotlib's font list, else the first ``fc-list :lang=zh`` font."""
+    env = os.environ.get("GOVTEXT_CJK_FONT")
+    if env:
+        p = Path(env)
+        return p if p.is_file() and _covers(p, "主题年份") else None
+    from matplotlib import font_manager
+
+    by_name: dict[str, str] = {}
+    for f in font_manager.fontManager.ttflist:
+        by_name.setdefault(f.name, f.fname)
+    for fam in _CJK_FAMILIES:
+        if fam in by_name and _covers(Path(by_name[fam]), "主题年份"):
+            return Path(by_name[fam])
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list"):
+        try:
+            r = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        files = sorted({ln.split(":")[0].strip() for ln in r.stdout.splitlines() if ln.strip()})
+        files.sort(key=lambda f: ("Sans" not in f, "Bold" in f, f))
+        for f in files:
+            if f.lower().endswith((".ttf", ".otf", ".ttc")) and _covers(Path(f), "主题年份"):
+                return Path(f)
+    return None
+
+
+@cache
+def _charmap(path: Path) -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        return frozenset(FT2Font(str(path)).get_charmap())
+    except (OSError, RuntimeError, ValueError):
+        return frozenset()
+
+
+def _covers(path: Path, text: str) -> bool:
+    cmap = _charmap(path)
+    return all(ord(c) in cmap for c in text if not c.isspace())
+
+
+def plot_trends(trends: pd.DataFrame, path: str | Path, *, font: Path, top: int = 8):
+    """Line chart of the ``top`` themes (by total count) per year, per 10,000 characters, with all
+    text set in the CJK ``font``; saved as PNG at ``path``. Returns the matplotlib Figure."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    font_manager.fontManager.addfont(str(font))
+    fp = font_manager.FontProperties(fname=str(font))
+    fig = Figure(figsize=(11, 6), dpi=110)
+    ax = fig.subplots()
+    if not trends.empty:
+        totals = trends.groupby("theme")["count"].sum().sort_values(ascending=False, kind="stable")
+        chosen = [t for t in totals.index if totals[t] > 0][:top]
+        for theme in chosen:
+            sub = trends[trends["theme"] == theme].sort_values("year")
+            ax.plot(sub["year"], sub["per_10k_chars"], marker="o", markersize=3, linewidth=1.4,
+                    label=str(sub["label"].iloc[0] or theme))
+    ax.set_title("主题随年份的变化（每万字出现次数）", fontproperties=fp, fontsize=14)
+    ax.set_xlabel("年份", fontproperties=fp)
+    ax.set_ylabel("每万字出现次数", fontproperties=fp)
+    ax.grid(True, alpha=0.3)
+    if ax.lines:
+        small = fp.copy()
+        small.set_size(9)
+        ax.legend(prop=small, loc="upper left", ncols=2)
+    for label in ax.get_xticklabels() + ax.get_yticklabels():
+        label.set_fontproperties(fp)
+    fig.tight_layout()
+    fig.savefig(str(path), format="png")
+    return fig
