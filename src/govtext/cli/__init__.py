@@ -40,6 +40,8 @@ def cli() -> None:
 
 # Each command module registers itself on ``cli`` when imported; keep imports cheap (no spaCy here).
 # (command modules are imported below as they are added)
+from . import segment  # noqa: E402,F401
+from . import corpus  # noqa: E402,F401
 from . import info  # noqa: E402,F401
 from . import serve  # noqa: E402,F401
 
