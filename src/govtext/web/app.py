@@ -143,8 +143,8 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
         except GovtextError as exc:  # UsageError: unknown kind, …
             raise RequestProblem(400, str(exc)) from None
 
-    def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(name).render(version=__version__, limit_mb=limit_mb, **context)
+    def render_page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(version=__version__, limit_mb=limit_mb, **context)
         return HTMLResponse(html, status_code=status)
 
     def index_page(status: int = 200, error: str | None = None, text: str = "", kind: str | None = None) -> HTMLResponse:

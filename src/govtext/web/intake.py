@@ -103,7 +103,10 @@ def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAM
 
 
 def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: int) -> Document:
-    """An uploaded .txt/.md/.docx → Document, decoded exactly like ``read_document`` decodes files."""
+    """An uploaded .txt/.md/.docx → Document, decoded exactly like ``read_document`` decodes files.
+
+    (Mirrors the branches of ``readers.read_document`` after the bytes are read.)
+    """
     name = client_basename(filename)
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -122,9 +125,12 @@ def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: in
             text = read_docx_text(data, name)
         except GovtextError as exc:
             raise RequestProblem(422, str(exc)) from None
+        if not text.strip():
+            raise RequestProblem(422, f"{name}: document contains no text")
         return Document.from_text(text, path=name, encoding=None, source_format="docx")
     text, enc = _decode(data, name)
-    return Document.from_text(text, path=name, encoding=enc, source_format=suffix.lstrip("."))
+    fmt = "md" if suffix in (".md", ".markdown") else "txt"
+    return Document.from_text(text, path=name, encoding=enc, source_format=fmt)
 
 
 def decode_outline(filename: str | None, data: bytes) -> tuple[str, str]:

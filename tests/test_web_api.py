@@ -1,0 +1,373 @@
+"""The web app through FastAPI's test client: every endpoint answers what the CLI prints, bad input is a
+4xx with a message (never a 500), and user text is escaped on the review page."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import re
+import shutil
+import tempfile
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from conftest import DATA, SEED
+from govtext.cli import cli
+from govtext.web import create_app
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+ENDPOINTS = ("/api/check", "/api/placeholders", "/api/outline")
+COMMAND = {"/api/check": "check", "/api/placeholders": "placeholders", "/api/outline": "outline"}
+LIMIT = 64 * 1024
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(max_upload_bytes=LIMIT), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    """A directory holding a copy of the seed and a .docx made from it (so the CLI sees bare names)."""
+    d = tmp_path_factory.mktemp("web")
+    shutil.copy(SEED, d / SEED.name)
+    (d / "seed.docx").write_bytes(_docx_bytes(SEED_TEXT))
+    return d
+
+
+@pytest.fixture(scope="module")
+def cli_json(seed_dir):
+    """``govtext <command> NAME --format json`` run in ``seed_dir``, cached per (command, name)."""
+    cache: dict[tuple[str, str], str] = {}
+
+    def run(command: str, name: str) -> str:
+        if (command, name) not in cache:
+            runner = CliRunner()
+            with contextlib.chdir(seed_dir):
+                result = runner.invoke(cli, [command, name, "--format", "json"], catch_exceptions=False)
+            assert result.exit_code in (0, 1), result.output
+            cache[command, name] = result.stdout
+        return cache[command, name]
+
+    return run
+
+
+def _docx_bytes(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _without_paths(data):
+    """The same JSON with every ``path`` value blanked (pasted text has no path; a file does)."""
+    if isinstance(data, dict):
+        return {k: (None if k == "path" else _without_paths(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_paths(v) for v in data]
+    return data
+
+
+# --------------------------------------------------------------------------- same answers as the CLI
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_web_api_upload_answers_exactly_what_the_cli_prints(client, cli_json, seed_dir, endpoint):
+    expected = cli_json(COMMAND[endpoint], SEED.name)
+    with open(seed_dir / SEED.name, "rb") as fh:
+        r = client.post(endpoint, files={"file": (SEED.name, fh, "text/plain")})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.text == expected  # byte for byte: same library call, same serialisation
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_web_api_json_text_matches_cli_except_path(client, cli_json, endpoint):
+    expected = json.loads(cli_json(COMMAND[endpoint], SEED.name))
+    r = client.post(endpoint, json={"text": SEED_TEXT})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert _without_paths(got) == _without_paths(expected)
+    assert got != [] and got != {}
+
+
+def test_web_api_docx_upload_matches_cli(client, cli_json, seed_dir):
+    expected = cli_json("outline", "seed.docx")
+    data = (seed_dir / "seed.docx").read_bytes()
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    r = client.post("/api/outline", files={"file": ("seed.docx", data, docx_type)})
+    assert r.status_code == 200, r.text
+    assert r.text == expected
+    assert [s["marker"] for s in r.json()["sections"] if s["parent"] is None] == [
+        "一、", "二、", "三、", "四、", "五、", "六、"
+    ]
+
+
+def test_web_api_outline_offsets_point_into_the_text(client):
+    data = client.post("/api/outline", json={"text": SEED_TEXT}).json()
+    assert data["sections"]
+    for s in data["sections"]:
+        assert s["title"] in SEED_TEXT[s["start_char"]:s["end_char"]]
+    for f in data["findings"]:
+        assert SEED_TEXT[f["start_char"]:f["end_char"]] == f["match"]
+
+
+def test_web_api_placeholders_of_the_seed(client):
+    data = client.post("/api/placeholders", json={"text": SEED_TEXT}).json()
+    assert len(data) == 50
+    for f in data:
+        assert SEED_TEXT[f["start_char"]:f["end_char"]] == f["match"]
+        assert f["kind"]
+
+
+def test_web_api_check_honours_kind_and_detects_it(client):
+    detected = client.post("/api/check", json={"text": SEED_TEXT}).json()
+    assert detected["kind"] == "party-building-summary"
+    forced = client.post("/api/check", json={"text": SEED_TEXT, "kind": "work-summary"}).json()
+    assert forced["kind"] == "work-summary"
+    multipart = client.post("/api/check", data={"kind": "work-summary"},
+                            files={"file": (SEED.name, SEED.read_bytes(), "text/plain")}).json()
+    assert _without_paths(multipart) == _without_paths(forced)
+
+
+def test_web_api_check_unknown_kind_is_400(client):
+    r = client.post("/api/check", json={"text": SEED_TEXT, "kind": "no-such-kind"})
+    assert r.status_code == 400
+    assert "no-such-kind" in r.json()["detail"]
+
+
+def test_web_api_gb18030_upload_decodes_like_the_cli(client, cli_json, seed_dir):
+    (seed_dir / "gbk.txt").write_bytes(SEED_TEXT.encode("gb18030"))
+    r = client.post("/api/outline", files={"file": ("gbk.txt", (seed_dir / "gbk.txt").read_bytes(), "text/plain")})
+    assert r.status_code == 200, r.text
+    assert r.text == cli_json("outline", "gbk.txt")
+
+
+def test_web_api_upload_name_keeps_chinese_and_drops_client_directories(client):
+    r = client.post("/api/outline", files={"file": ("C:\\fakepath\\2019年总结.txt", SEED_TEXT.encode(), "text/plain")})
+    assert r.status_code == 200, r.text
+    assert r.json()["path"] == "2019年总结.txt"
+
+
+def test_web_api_openapi_schema_lists_both_request_forms(client):
+    schema = client.get("/openapi.json").json()
+    for endpoint in ENDPOINTS:
+        op = schema["paths"][endpoint]["post"]
+        content = op["requestBody"]["content"]
+        assert content["application/json"]["schema"]["required"] == ["text"]
+        assert content["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
+        for status in ("200", "400", "413", "415", "422"):
+            assert status in op["responses"]
+    names = set(schema["components"]["schemas"])
+    assert {"Finding", "Section", "OutlineAnswer", "Problem"} <= names
+
+
+# --------------------------------------------------------------------------- bad input: 4xx, never 500
+
+
+def _bad_requests():
+    big = "党" * (LIMIT // 3 + 10)
+    return {
+        "binary file": dict(files={"file": ("a.txt", bytes(range(256)) * 4, "text/plain")}),
+        "binary text": dict(json={"text": "abc\x00\x01\x02\x03" * 50}),
+        "png renamed .txt": dict(files={"file": ("a.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")}),
+        "too large file": dict(files={"file": ("big.txt", big.encode(), "text/plain")}),
+        "too large text": dict(json={"text": big}),
+        "too large body": dict(content=b'{"text": "' + b"a" * (3 * LIMIT) + b'"}',
+                               headers={"content-type": "application/json"}),
+        "corrupt docx": dict(files={"file": ("a.docx", b"PK\x03\x04" + bytes(100), "application/octet-stream")}),
+        "docx not a zip": dict(files={"file": ("a.docx", SEED_TEXT.encode(), "application/octet-stream")}),
+        "empty file": dict(files={"file": ("a.txt", b"", "text/plain")}),
+        "empty text": dict(json={"text": "  \n "}),
+        "no file and no text": dict(data={"kind": "work-summary"}, files={"other": ("x.txt", b"x", "text/plain")}),
+        "pdf upload": dict(files={"file": ("a.pdf", b"%PDF-1.4 ...", "application/pdf")}),
+        "no suffix": dict(files={"file": ("README", b"text", "text/plain")}),
+        "wrong content type": dict(content=SEED_TEXT.encode(), headers={"content-type": "text/plain"}),
+        "no content type": dict(content=b"text"),
+        "urlencoded form": dict(data={"text": "一、总结"}),
+        "malformed json": dict(content=b'{"text": ', headers={"content-type": "application/json"}),
+        "json not utf-8": dict(content='{"text": "党建"}'.encode("gb18030"), headers={"content-type": "application/json"}),
+        "json array": dict(json=["text"]),
+        "json text not a string": dict(json={"text": 5}),
+        "json unknown field": dict(json={"txt": "一、总结"}),
+        "json kind not a string": dict(json={"text": "一、总结", "kind": 3}),
+        "text and file both": dict(data={"text": "一、总结"}, files={"file": ("a.txt", b"abc", "text/plain")}),
+        "multipart without boundary": dict(content=b"--x\r\n", headers={"content-type": "multipart/form-data"}),
+        "bad content-length": dict(content=b"{}", headers={"content-type": "application/json", "content-length": "x"}),
+    }
+
+
+BAD = _bad_requests()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_web_api_bad_input_is_a_4xx_with_a_message(client, endpoint, case):
+    r = client.post(endpoint, **BAD[case])
+    assert 400 <= r.status_code < 500, (r.status_code, r.text)
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and detail and "\n" not in detail and "Traceback" not in detail
+
+
+@pytest.mark.parametrize(
+    "case, status, words",
+    [
+        ("binary file", 422, "binary"),
+        ("too large file", 413, "upload limit"),
+        ("too large text", 413, "upload limit"),
+        ("too large body", 413, "upload limit"),
+        ("corrupt docx", 422, "a.docx"),
+        ("empty file", 422, "empty"),
+        ("pdf upload", 415, ".pdf"),
+        ("wrong content type", 415, "text/plain"),
+        ("malformed json", 400, "not valid JSON"),
+        ("text and file both", 400, "not both"),
+    ],
+)
+def test_web_api_bad_input_status_and_message(client, case, status, words):
+    r = client.post("/api/outline", **BAD[case])
+    assert r.status_code == status, r.text
+    assert words in r.json()["detail"]
+
+
+def test_web_api_get_on_api_is_405_and_unknown_path_404(client):
+    assert client.get("/api/check").status_code == 405
+    assert client.get("/no/such/page").status_code == 404
+
+
+def test_web_api_uploads_stay_in_memory(monkeypatch):
+    """A file over Starlette's 1 MB spool threshold is never rolled over to a temporary file."""
+
+    def refuse(self):
+        raise AssertionError("upload rolled over to disk")
+
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "rollover", refuse)
+    with TestClient(create_app(max_upload_bytes=3 * 1024 * 1024), raise_server_exceptions=False) as c:
+        r = c.post("/api/placeholders", files={"file": ("big.txt", b"\x00" * (2 * 1024 * 1024), "text/plain")})
+    assert r.status_code == 422 and "binary" in r.json()["detail"]
+
+
+# --------------------------------------------------------------------------- pages
+
+
+class _Elements(HTMLParser):
+    """Collects start tags (with attributes) and the text inside <script> elements."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def _parse(html: str) -> _Elements:
+    p = _Elements()
+    p.feed(html)
+    return p
+
+
+def test_web_page_index_offers_paste_upload_kind_and_review(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    tags = _parse(r.text).tags
+    names = {a.get("name") for t, a in tags if t in ("textarea", "input", "select")}
+    assert {"text", "file", "kind"} <= names
+    options = [a.get("value") for t, a in tags if t == "option"]
+    assert {"work-summary", "party-building-summary", "government-work-report", "debrief-report"} <= set(options)
+    assert any(t == "button" and a.get("id") == "review" for t, a in tags)
+    assert "Noto Sans CJK SC" in r.text  # the CJK font stack
+
+
+def test_web_page_review_of_the_seed(client):
+    r = client.post("/review", files={"file": (SEED.name, SEED.read_bytes(), "text/plain")})
+    assert r.status_code == 200, r.text
+    page = r.text
+    tags = _parse(page).tags
+    ids = {a["id"] for _, a in tags if "id" in a}
+    check = client.post("/api/check", files={"file": (SEED.name, SEED.read_bytes(), "text/plain")})
+    review = check.json()
+    # every section of the outline tree links to an anchor in the document view
+    links = [a["href"] for t, a in tags if t == "a" and a.get("href", "").startswith("#sec-")]
+    assert len(links) == len(review["sections"]) and all(h[1:] in ids for h in links)
+    top = [s for s in review["sections"] if s["parent"] is None]
+    assert len(top) == 6
+    # placeholders listed and highlighted, each linked
+    items = re.findall(r'<li data-kind="[^"]+"><a href="#ph-(\d+)"', page)
+    assert len(items) == len(review["placeholders"]) == 50
+    assert {f"ph-{n}" for n in items} <= ids
+    # parts table rows carry the statuses
+    rows = [a for t, a in tags if t == "tr" and "data-part" in a]
+    assert [a["data-part"] for a in rows] == [p["id"] for p in review["parts"]]
+    # downloads: the check JSON exactly as the API/CLI gives it, and the self-contained report
+    hrefs = {a["id"]: a["href"] for t, a in tags if t == "a" and a.get("id", "").startswith("download-")}
+    json_bytes = base64.b64decode(hrefs["download-json"].split(",", 1)[1])
+    assert json_bytes.decode("utf-8") == check.text
+    report = base64.b64decode(hrefs["download-html"].split(",", 1)[1]).decode("utf-8")
+    assert report.lstrip().lower().startswith("<!doctype html")
+
+
+def test_web_page_text_is_the_same_review_as_the_api(client):
+    r = client.post("/review", data={"text": SEED_TEXT.replace("\n", "\r\n")})  # browsers send CRLF
+    assert r.status_code == 200, r.text
+    assert 'id="placeholder-count">50<' in r.text
+
+
+def test_web_page_bad_upload_shows_the_form_with_a_message(client):
+    r = client.post("/review", files={"file": ("a.docx", b"PK\x03\x04broken", "application/octet-stream")})
+    assert r.status_code == 422
+    assert 'role="alert"' in r.text and "a.docx" in r.text
+    assert any(t == "textarea" for t, _ in _parse(r.text).tags)
+    r = client.post("/review", data={"text": " "})
+    assert r.status_code == 422 and "nothing to review" in r.text
+
+
+SCRIPT_TEXT = (DATA / "web_script_payload.txt").read_text(encoding="utf-8")
+
+
+def test_web_page_script_payload_is_escaped(client):
+    r = client.post("/review", files={"file": ('"><script>alert(1)</script>.txt', SCRIPT_TEXT.encode(), "text/plain")})
+    assert r.status_code == 200, r.text
+    parsed = _parse(r.text)
+    assert not any("alert" in s for s in parsed.scripts)  # no script element carries the payload
+    assert not any(t in ("img", "iframe") for t, _ in parsed.tags)
+    assert not any(k.startswith("on") for _, a in parsed.tags for k in a)  # no injected event handlers
+    assert "&lt;script&gt;" in r.text and "<script>alert" not in r.text
+    assert "&lt;img" in r.text
+    # the downloadable report is escaped too
+    hrefs = {a["id"]: a["href"] for t, a in parsed.tags if t == "a" and a.get("id", "").startswith("download-")}
+    report = base64.b64decode(hrefs["download-html"].split(",", 1)[1]).decode("utf-8")
+    rp = _parse(report)
+    assert not any("alert" in s for s in rp.scripts)
+    assert not any(t == "img" and "onerror" in a for t, a in rp.tags)
+
+
+def test_web_api_script_payload_comes_back_as_data(client):
+    r = client.post("/api/outline", json={"text": SCRIPT_TEXT})
+    assert r.status_code == 200
+    titles = [s["title"] for s in r.json()["sections"]]
+    assert any("<script>" in t for t in titles)
