@@ -1,0 +1,286 @@
+"""Linter configuration: selection, ``fail-on``, excludes, per-file ignores and inline ignore comments.
+
+A project keeps its settings in ``govtext.toml`` (top-level keys) or in ``[tool.govtext]`` of
+``pyproject.toml``, found by searching upward from the current directory::
+
+    select = ["GT2"]                 # codes, code prefixes, kinds or slugs (default: all)
+    ignore = ["masked-name"]
+    fail-on = "warning"              # error | warning | info
+    exclude = ["templates/**"]       # globs, relative to the config file's directory
+    rules = "my_rules.toml"          # own placeholder rules (default: the shipped ones)
+
+    [per-file-ignores]
+    "drafts/*.md" = ["GT208"]
+
+Inside a document, a line containing ``govtext: ignore`` (or ``govtext: ignore[GT201, date]``) is not
+reported; ``govtext: ignore-file`` or ``govtext: template`` anywhere silences the whole file. Both
+work as HTML comments in Markdown (``<!-- govtext: template -->``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import DataFileError, UsageError
+from .model import SEVERITY_RANK, Document, Finding
+
+CONFIG_FILE = "govtext.toml"
+KEYS = ("select", "ignore", "fail-on", "exclude", "per-file-ignores", "rules")
+_INLINE = re.compile(r"govtext:[ \t]*(ignore-file|template|ignore)(?:\[([^\]\n]*)\])?")
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """What to report and when to fail. ``root`` is the directory that globs are relative to."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rules: str | None = None
+    inline: bool = True
+    root: str | None = None
+    source: str | None = None
+
+    def replace(self, **changes: object) -> LintConfig:
+        """A copy with ``changes`` (selectors are checked)."""
+        for key in ("select", "ignore"):
+            if key in changes:
+                changes[key] = tuple(check_selectors(changes[key], f"--{key}"))  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def apply(self, findings: list[Finding], doc: Document) -> list[Finding]:
+        """Keep the findings that are selected, not ignored (here, per file or inline), sorted."""
+        ignore = list(self.ignore)
+        if doc.path and doc.path != "-":
+            rel = self._relative(doc.path)
+            for pattern, selectors in self.per_file_ignores:
+                if glob_match(pattern, rel):
+                    ignore.extend(selectors)
+        file_ignores, line_ignores = inline_ignores(doc) if self.inline else (None, {})
+        out = []
+        for f in findings:
+            if self.select and not any(selector_matches(s, f) for s in self.select):
+                continue
+            if any(selector_matches(s, f) for s in ignore):
+                continue
+            if file_ignores is not None and (
+                not file_ignores or any(selector_matches(s, f) for s in file_ignores)
+            ):
+                continue
+            sel = line_ignores.get(f.line)
+            if sel is not None and (not sel or any(selector_matches(s, f) for s in sel)):
+                continue
+            out.append(f)
+        return sorted(out, key=lambda f: (f.start_char, f.end_char))
+
+    def fails(self, finding: Finding) -> bool:
+        """Is ``finding`` at or above ``fail_on``?"""
+        return SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[self.fail_on]
+
+    def is_excluded(self, path: str | Path) -> bool:
+        """Does an ``exclude`` glob match ``path`` (or one of its parent directories)?"""
+        rel = self._relative(str(path))
+        parts = rel.split("/")
+        candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        return any(glob_match(p, c) for p in self.exclude for c in candidates)
+
+    def _relative(self, path: str) -> str:
+        p = Path(path)
+        root = Path(self.root) if self.root else Path.cwd()
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+
+# --- selectors -----------------------------------------------------------------------------------------
+
+
+def selector_matches(selector: str, finding: Finding) -> bool:
+    """A selector is ``ALL``, a code or code prefix (``GT201``, ``GT2``), a kind or a slug."""
+    if selector == "ALL":
+        return True
+    if selector[:2].upper() == "GT":
+        return finding.code.startswith(selector.upper())
+    return selector in (finding.kind, finding.slug)
+
+
+def check_selectors(values: object, where: str) -> list[str]:
+    """Split comma-separated selectors and check each names a placeholder code, kind or slug."""
+    from . import codes
+    from .placeholders import KIND_CODE, KINDS
+
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+        raise UsageError(f"{where}: expected a list of codes or kinds")
+    out = []
+    known_codes = list(KIND_CODE.values())
+    slugs = {codes.get(c).slug for c in known_codes}
+    for value in values:
+        for sel in (s.strip() for s in value.split(",")):
+            if not sel:
+                continue
+            ok = (
+                sel == "ALL"
+                or sel in KINDS
+                or sel in slugs
+                or (sel[:2].upper() == "GT" and any(c.startswith(sel.upper()) for c in known_codes))
+            )
+            if not ok:
+                raise UsageError(
+                    f"{where}: unknown code or kind {sel!r} (codes GT201–GT209, kinds {', '.join(KINDS)})"
+                )
+            out.append(sel)
+    return out
+
+
+def inline_ignores(doc: Document) -> tuple[list[str] | None, dict[int, list[str]]]:
+    """(file-level selectors or None, {line: selectors}); an empty list means everything."""
+    text = doc.text
+    if "govtext:" not in text:
+        return None, {}
+    file_level: list[str] | None = None
+    lines: dict[int, list[str]] = {}
+    for m in _INLINE.finditer(text):
+        sel = [s.strip() for s in (m.group(2) or "").split(",") if s.strip()]
+        if m.group(1) == "ignore":
+            line = doc.line_col(m.start())[0]
+            lines[line] = _merge(lines.get(line), sel)
+        else:
+            file_level = _merge(file_level, sel)
+    return file_level, lines
+
+
+def _merge(current: list[str] | None, sel: list[str]) -> list[str]:
+    """Combine two selector lists where an empty list means everything."""
+    if current is None:
+        return sel
+    return [] if not current or not sel else current + sel
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Match a posix ``path`` against a glob with ``**``; a pattern without ``/`` also matches a name."""
+    rx = _glob_regex(pattern)
+    if rx.fullmatch(path):
+        return True
+    return "/" not in pattern.strip("/") and bool(rx.fullmatch(path.rsplit("/", 1)[-1]))
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out, i = [], 0
+    pattern = pattern.strip().removeprefix("./")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out).rstrip("/"))
+
+
+# --- config files ----------------------------------------------------------------------------------------
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The nearest ``govtext.toml``, or ``pyproject.toml`` with ``[tool.govtext]``, from ``start`` upward."""
+    here = Path(start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        candidate = d / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                raw = pyproject.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if re.search(r"(?m)^\s*\[\s*tool\s*\.\s*govtext\s*[\].]", raw):
+                return pyproject
+    return None
+
+
+def load_config(path: str | Path) -> LintConfig:
+    """Read a config file; any problem raises ``DataFileError`` naming the file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise DataFileError(str(path), "not UTF-8 text") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(
+            str(path), f"invalid TOML: {getattr(exc, 'msg', exc)}", getattr(exc, "lineno", None)
+        ) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("govtext", {})
+
+    def fail(problem: str, key: str) -> DataFileError:
+        m = re.search(rf'(?m)^[ \t]*["\']?{re.escape(key)}["\']?[ \t]*=', raw)
+        line = raw.count("\n", 0, m.start()) + 1 if m else None
+        return DataFileError(str(path), problem, line)
+
+    for key, value in data.items():
+        if key not in KEYS and not isinstance(value, dict):
+            raise fail(f"unknown setting {key!r} (known: {', '.join(KEYS)})", key)
+
+    def selectors(key: str) -> tuple[str, ...]:
+        try:
+            return tuple(check_selectors(data.get(key, []), key))
+        except UsageError as exc:
+            raise fail(str(exc), key) from None
+
+    def globs(key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(f"{key} must be a list of glob strings", key)
+        return tuple(value)
+
+    fail_on = data.get("fail-on", "warning")
+    if fail_on not in SEVERITY_RANK:
+        raise fail(f"fail-on must be error, warning or info, not {fail_on!r}", "fail-on")
+    pfi = data.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise fail("per-file-ignores must be a table of glob = [codes or kinds]", "per-file-ignores")
+    per_file = []
+    for pattern, value in pfi.items():
+        try:
+            per_file.append((pattern, tuple(check_selectors(value, f"per-file-ignores {pattern!r}"))))
+        except UsageError as exc:
+            raise fail(str(exc), pattern) from None
+    rules = data.get("rules")
+    if rules is not None:
+        if not isinstance(rules, str) or not rules:
+            raise fail("rules must be the path of a rules TOML file", "rules")
+        rules_path = (path.parent / rules).resolve()
+        if not rules_path.is_file():
+            raise fail(f"rules file {rules!r} does not exist", "rules")
+        rules = str(rules_path)
+    return LintConfig(
+        select=selectors("select"),
+        ignore=selectors("ignore"),
+        fail_on=fail_on,
+        exclude=globs("exclude"),
+        per_file_ignores=tuple(per_file),
+        rules=rules,
+        root=str(path.parent.resolve()),
+        source=str(path),
+    )

@@ -1,0 +1,471 @@
+"""Unfilled template placeholders (GT2xx): every X run and other template residue, typed by context.
+
+Regular expressions over the *original* characters (jieba splits ``第/X/巡察/组``), with the forms,
+context words and look-alikes read from ``models/placeholders/rules.toml``. Importing this module
+imports neither spaCy nor jieba, so the linter starts fast; the spaCy component lives in
+``govtext.placeholders_component``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import codes
+from .errors import DataFileError
+from .model import Document, Finding, as_document
+from .resources import load_toml, model_path
+
+if TYPE_CHECKING:
+    from .lint_config import LintConfig
+
+KIND_CODE = {
+    "count": "GT201",
+    "money": "GT202",
+    "date": "GT203",
+    "ordinal": "GT204",
+    "person": "GT205",
+    "organisation": "GT206",
+    "slogan": "GT207",
+    "text": "GT208",
+    "masked-name": "GT209",
+}
+KINDS = tuple(KIND_CODE)
+HANDLERS = ("fixed", "context", "run", "instruction", "variable", "masked")
+SEVERITIES = ("error", "warning", "info")
+
+# A Latin "word" character: an X touching one is part of a word or number (SpaceX, XXL, 0xFF, 3×4).
+_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20“”‘’《》]")
+_SPACES = " \t\u3000\u00a0"
+_RULE_LINE = set("*＊_＿-—=~ \t\u3000")
+_CONTEXT_STOP = set("。！？；!?;，,\t\r\n")
+_CONTEXT_WIDTH = 16
+
+
+@dataclass(frozen=True)
+class Form:
+    """One placeholder form: a pattern and how its matches become findings."""
+
+    name: str
+    handler: str
+    kind: str
+    regex: re.Pattern[str]
+    single: str = "warning"  # run handler: severity of a lone character without a strong context
+    latin_guard: bool = False
+    lookalikes: bool = False
+    skip_rule_lines: bool = False
+
+
+@dataclass(frozen=True)
+class ContextGroup:
+    """Words next to a placeholder that tell its kind (``名`` → count, ``第`` → ordinal)."""
+
+    kind: str
+    what: str
+    strong: bool
+    first: bool
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The compiled placeholder rules."""
+
+    path: str
+    version: int
+    forms: tuple[Form, ...]
+    excludes: tuple[re.Pattern[str], ...]
+    after: dict[str, ContextGroup]
+    before: dict[str, ContextGroup]
+    first_before: dict[str, ContextGroup]
+    enclosures: dict[tuple[str, str], str]
+    kind_what: dict[str, str]
+    x_after: tuple[str, ...]
+    operators: frozenset[str]
+    instruction_verbs: tuple[str, ...]
+    instruction_fields: dict[str, str]
+    instruction_shape: re.Pattern[str]
+    instruction_strict: frozenset[str]
+    variable_kinds: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str
+    severity: str
+    what: str
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """The placeholder rules: the shipped ``models/placeholders/rules.toml`` or the file at ``path``.
+
+    A malformed file raises ``DataFileError`` naming the file and, where known, the line.
+    """
+    return _load_rules(str(Path(path).resolve()) if path else str(model_path("placeholders", "rules.toml")))
+
+
+@cache
+def _load_rules(path: str) -> Rules:
+    data = load_toml(path)
+    raw_text = Path(path).read_text(encoding="utf-8-sig")
+
+    def fail(problem: str, needle: str | None = None) -> DataFileError:
+        return DataFileError(path, problem, _line_of(raw_text, needle) if needle else None)
+
+    def str_list(table: dict, key: str, where: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise fail(f"{where}.{key} must be a list of non-empty strings", key)
+        return tuple(value)
+
+    def compile_pattern(pattern: object, name: str) -> re.Pattern[str]:
+        if not isinstance(pattern, str) or not pattern:
+            raise fail(f"{name}: pattern must be a non-empty string", name)
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise fail(f"{name}: bad pattern: {exc}", name) from None
+
+    kind_what = data.get("kind_what", {})
+    for kind in KINDS:
+        if not isinstance(kind_what.get(kind), str):
+            raise fail(f"[kind_what] needs a string for kind {kind!r}", "kind_what")
+
+    def check_kind(kind: object, where: str) -> str:
+        if kind not in KIND_CODE:
+            raise fail(f"{where}: unknown kind {kind!r} (expected one of {', '.join(KINDS)})", str(kind))
+        return kind  # type: ignore[return-value]
+
+    forms = []
+    for entry in data.get("form", []):
+        name = entry.get("name")
+        if not isinstance(name, str):
+            raise fail("every [[form]] needs a name", "[[form]]")
+        handler = entry.get("handler")
+        if handler not in HANDLERS:
+            raise fail(f"form {name}: handler must be one of {', '.join(HANDLERS)}", name)
+        single = entry.get("single", "warning")
+        if single not in (*SEVERITIES, "none"):
+            raise fail(f"form {name}: single must be warning, info or none", name)
+        forms.append(
+            Form(
+                name=name,
+                handler=handler,
+                kind=check_kind(entry.get("kind", "text"), f"form {name}"),
+                regex=compile_pattern(entry.get("pattern"), name),
+                single=single,
+                latin_guard=bool(entry.get("latin_guard", False)),
+                lookalikes=bool(entry.get("lookalikes", False)),
+                skip_rule_lines=bool(entry.get("skip_rule_lines", False)),
+            )
+        )
+    if not forms:
+        raise fail("no [[form]] entries")
+    excludes = tuple(
+        compile_pattern(e.get("pattern"), e.get("name", "exclude")) for e in data.get("exclude", [])
+    )
+
+    after: dict[str, ContextGroup] = {}
+    before: dict[str, ContextGroup] = {}
+    first_before: dict[str, ContextGroup] = {}
+    for entry in data.get("context", []):
+        kind = check_kind(entry.get("kind"), "[[context]]")
+        strength = entry.get("strength", "strong")
+        if strength not in ("strong", "weak"):
+            raise fail(f"[[context]] {kind}: strength must be strong or weak", "strength")
+        group = ContextGroup(
+            kind, str(entry.get("what", kind_what[kind])), strength == "strong", bool(entry.get("first"))
+        )
+        for word in str_list(entry, "after", "[[context]]"):
+            after.setdefault(word, group)
+        for word in str_list(entry, "before", "[[context]]"):
+            (first_before if group.first else before).setdefault(word, group)
+
+    enclosures: dict[tuple[str, str], str] = {}
+    for kind, pairs in data.get("enclosure", {}).items():
+        check_kind(kind, "[enclosure]")
+        for pair in pairs:
+            if not (
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(c, str) and len(c) == 1 for c in pair)
+            ):
+                raise fail(f"[enclosure] {kind}: each entry must be a pair of single characters", kind)
+            enclosures[(pair[0], pair[1])] = kind
+
+    look = data.get("lookalike", {})
+    ins = data.get("instruction", {})
+    fields = ins.get("fields", {})
+    for word, kind in fields.items():
+        check_kind(kind, f"[instruction.fields] {word}")
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    shape = re.compile(
+        f"(?P<prefix>{alt(str_list(ins, 'prefixes', '[instruction]'))})?"
+        f"(?P<entity>{alt(str_list(ins, 'entities', '[instruction]'))})?"
+        f"(?P<field>{alt(fields) or '(?!)'})"
+    )
+    variable_kinds = []
+    for pair in data.get("variable", {}).get("kinds", []):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise fail("[variable] kinds: each entry must be [keyword, kind]", "kinds")
+        variable_kinds.append((pair[0].lower(), check_kind(pair[1], "[variable] kinds")))
+
+    return Rules(
+        path=path,
+        version=int(data.get("version", 0)),
+        forms=tuple(forms),
+        excludes=excludes,
+        after=after,
+        before=before,
+        first_before=first_before,
+        enclosures=enclosures,
+        kind_what=dict(kind_what),
+        x_after=str_list(look, "x_after", "[lookalike]"),
+        operators=frozenset(look.get("operators", "")),
+        instruction_verbs=str_list(ins, "verbs", "[instruction]"),
+        instruction_fields=dict(fields),
+        instruction_shape=shape,
+        instruction_strict=frozenset(str_list(ins, "strict", "[instruction]")),
+        variable_kinds=tuple(variable_kinds),
+    )
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    i = text.find(needle)
+    return text.count("\n", 0, i) + 1 if i >= 0 else None
+
+
+# --- scanning ------------------------------------------------------------------------------------------
+
+
+def find_placeholders(document: Document | str, *, config: LintConfig | None = None) -> list[Finding]:
+    """Every unfilled placeholder in ``document`` as a ``Finding``, sorted by position.
+
+    Each finding has ``kind`` (count, money, date, ordinal, person, organisation, slogan, text,
+    masked-name), ``context`` (the clause with the match marked ``[X]``) and a severity graded by
+    certainty. ``config`` (a ``LintConfig``) selects/ignores codes or kinds and honours inline
+    ``govtext: ignore`` comments; without it every finding is returned except inline-ignored ones.
+    """
+    from .lint_config import LintConfig
+
+    doc = as_document(document)
+    cfg = config or LintConfig()
+    rules = load_rules(cfg.rules)
+    text = doc.text
+    findings = []
+    for hit in scan_text(text, rules):
+        code = codes.get(KIND_CODE[hit.kind])
+        match = text[hit.start : hit.end]
+        line, col = doc.line_col(hit.start)
+        end_line, end_col = doc.line_col(hit.end)
+        findings.append(
+            Finding(
+                code=code.code,
+                slug=code.slug,
+                severity=hit.severity,
+                message=code.message.format(what=hit.what, match=match),
+                start_char=hit.start,
+                end_char=hit.end,
+                match=match,
+                line=line,
+                col=col,
+                end_line=end_line,
+                end_col=end_col,
+                path=doc.path,
+                kind=hit.kind,
+                context=mark_context(text, hit.start, hit.end),
+            )
+        )
+    return cfg.apply(findings, doc)
+
+
+def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
+    """The raw placeholder hits in ``text`` (no configuration applied), sorted by position."""
+    rules = rules or load_rules()
+    taken = _Spans()
+    for rx in rules.excludes:
+        for m in rx.finditer(text):
+            g = 1 if rx.groups and m.group(1) is not None else 0
+            taken.add(m.start(g), m.end(g))
+    hits: list[_Hit] = []
+    for form in rules.forms:
+        handle = _HANDLERS[form.handler]
+        for m in form.regex.finditer(text):
+            start, end = m.span()
+            if start == end or taken.overlaps(start, end):
+                continue
+            if form.skip_rule_lines and _is_rule_line(text, start, end):
+                continue
+            hit = handle(text, m, form, rules)
+            if hit is not None:
+                taken.add(start, end)
+                hits.append(hit)
+    hits.sort(key=lambda h: (h.start, h.end))
+    return hits
+
+
+class _Spans:
+    """Non-overlapping [start, end) intervals already reported or excluded."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+def _fixed(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit:
+    return _Hit(m.start(), m.end(), form.kind, "error", rules.kind_what[form.kind])
+
+
+def _context(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit:
+    kind, what, _strong = _type_by_context(text, m.start(), m.end(), form.kind, rules)
+    return _Hit(m.start(), m.end(), kind, "error", what)
+
+
+def _run(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit | None:
+    start, end = m.span()
+    if form.latin_guard and (_latin(text, start, -1, rules) or _latin(text, end - 1, +1, rules)):
+        return None
+    size = sum(1 for c in m.group() if c not in _SPACES)
+    if form.lookalikes and size == 1 and text.startswith(rules.x_after, end):
+        return None
+    kind, what, strong = _type_by_context(text, start, end, form.kind, rules)
+    if size >= 2 or strong:
+        severity = "error"
+    else:
+        severity = form.single
+        if severity == "none":
+            return None
+        touching = text[start - 1 : start] + text[end : end + 1]
+        if severity == "warning" and not _CJK.search(touching):
+            severity = "info"
+    return _Hit(start, end, kind, severity, what)
+
+
+def _instruction(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit | None:
+    content = m.group(1).strip(_SPACES + "…. ")
+    if any(v in content for v in rules.instruction_verbs):
+        kind = next((k for w, k in rules.instruction_fields.items() if w in content), form.kind)
+    else:
+        shape = rules.instruction_shape.fullmatch(content)
+        if not shape:
+            return None
+        if not (shape["prefix"] or shape["entity"] or shape["field"] in rules.instruction_strict):
+            return None
+        kind = rules.instruction_fields[shape["field"]]
+    return _Hit(m.start(), m.end(), kind, "error", rules.kind_what[kind])
+
+
+def _variable(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit:
+    name = m.group().strip("{}$ ").lower()
+    kind = next((k for word, k in rules.variable_kinds if word in name), form.kind)
+    return _Hit(m.start(), m.end(), kind, "error", rules.kind_what[kind])
+
+
+def _masked(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit:
+    return _Hit(m.start(), m.end(), form.kind, "info", rules.kind_what[form.kind])
+
+
+_HANDLERS = {
+    "fixed": _fixed,
+    "context": _context,
+    "run": _run,
+    "instruction": _instruction,
+    "variable": _variable,
+    "masked": _masked,
+}
+
+
+def _type_by_context(text: str, start: int, end: int, default: str, rules: Rules) -> tuple[str, str, bool]:
+    """(kind, what is missing, strong?) from the words around ``text[start:end]``."""
+    before = text[max(0, start - 8) : start].rstrip(_SPACES)
+    after = text[end : end + 8].lstrip(_SPACES)
+    group = _longest_suffix(before, rules.first_before)
+    if group:
+        return group.kind, group.what, True
+    pair = (text[start - 1 : start], text[end : end + 1])
+    if pair in rules.enclosures:
+        kind = rules.enclosures[pair]
+        return kind, rules.kind_what[kind], True
+    group = _longest_prefix(after, rules.after) or _longest_suffix(before, rules.before)
+    if group:
+        return group.kind, group.what, group.strong
+    return default, rules.kind_what[default], False
+
+
+def _longest_prefix(s: str, words: dict[str, ContextGroup]) -> ContextGroup | None:
+    for n in range(min(len(s), 8), 0, -1):
+        if s[:n] in words:
+            return words[s[:n]]
+    return None
+
+
+def _longest_suffix(s: str, words: dict[str, ContextGroup]) -> ContextGroup | None:
+    for n in range(min(len(s), 8), 0, -1):
+        if s[-n:] in words:
+            return words[s[-n:]]
+    return None
+
+
+def _neighbour(text: str, i: int, step: int) -> int:
+    """Index of the nearest non-space character from ``i`` in direction ``step`` (-1 or len at the edge)."""
+    j = i + step
+    while 0 <= j < len(text) and text[j] in _SPACES:
+        j += step
+    return j
+
+
+def _latin(text: str, i: int, step: int, rules: Rules) -> bool:
+    """Does the run ending at ``i`` touch a Latin word, number or formula in direction ``step``?"""
+    j = _neighbour(text, i, step)
+    if not 0 <= j < len(text):
+        return False
+    ch = text[j]
+    if _WORD.match(ch) or ch in rules.operators:
+        return True
+    if ch in ".:":  # x.com, a:X
+        k = _neighbour(text, j, step)
+        return 0 <= k < len(text) and bool(_WORD.match(text[k]))
+    return False
+
+
+def _is_rule_line(text: str, start: int, end: int) -> bool:
+    a = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    b = min((i for i in (text.find("\n", end), text.find("\r", end)) if i >= 0), default=len(text))
+    return all(c in _RULE_LINE for c in text[a:b])
+
+
+def mark_context(text: str, start: int, end: int, width: int = _CONTEXT_WIDTH) -> str:
+    """The clause around ``text[start:end]`` with the match marked: ``共培养发展了[X]名预备党员``.
+
+    The clause ends at sentence or clause punctuation (。，；！？), a line end or a TAB; at most
+    ``width`` characters are shown on each side, with ``…`` where the clause was cut.
+    """
+    a = start
+    while a > 0 and start - a < width and text[a - 1] not in _CONTEXT_STOP:
+        a -= 1
+    b = end
+    while b < len(text) and b - end < width and text[b] not in _CONTEXT_STOP:
+        b += 1
+    left = text[a:start].lstrip(_SPACES)
+    right = text[end:b].rstrip(_SPACES)
+    cut_left = "…" if a > 0 and text[a - 1] not in _CONTEXT_STOP else ""
+    cut_right = "…" if b < len(text) and text[b] not in _CONTEXT_STOP else ""
+    return f"{cut_left}{left}[{text[start:end]}]{right}{cut_right}"
