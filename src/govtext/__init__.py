@@ -23,4 +23,17 @@ __all__ = [
     "as_document",
     "UsageError",
     "read_document",
+    "analyze_corpus",
+    "CorpusTables",
 ]
+
+# Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
+_LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
