@@ -98,6 +98,13 @@ def test_readers_detect_title_and_year_on_strings():
     assert detect_title("# 市X局2020年上半年工作总结\n\n一、主要工作") == "市X局2020年上半年工作总结"
     assert detect_title("今年以来，我局认真贯彻落实市委部署。现将有关情况报告如下：") is None
     assert detect_title("各位领导、同志们：\n我代表局党组作述职报告。") is None
+    assert detect_title("述职报告\n\n各位领导、同志们：\n") == "述职报告"
+    assert (
+        detect_title("中共X市委办公室\n2019年工作总结\n一、主要工作") == "2019年工作总结"
+    )  # unit line first
+    assert detect_title("发布日期：2020-01-01\n2019年工作总结") == "2019年工作总结"  # a label line
+    assert detect_title("一、主要工作情况\n今年来，我局……") is None  # a heading is not a title
+    assert detect_title("现将有关情况总结如下：\n（一）工作情况") is None
     assert detect_year("正文", "二〇一九年度述职报告") == 2019
     assert detect_year("正文", "２０２０年工作总结") == 2020
     # not a work report: a body year is not the document's year

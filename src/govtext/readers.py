@@ -185,7 +185,12 @@ _BOILER = re.compile(
 )
 _CAPTION = re.compile(r"摄[)）]?$|记者[^。]{0,12}摄")
 _DATELINE_START = re.compile(r"^(?:——|—|－－|--|――|─|－|[（(]\s*[0-9０-９一二〇○零]{4}\s*年)")
-_SALUTATION = re.compile(r"^[^，。；！？：:]{1,24}[：:]$")
+_SALUTATION = re.compile(
+    r"^[^，。；！？：:]{0,20}(各位|同志|代表|领导|委员|朋友|大家|老师|书记|主任|主席)[^，。；！？：:]{0,8}[：:]$"
+)
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d０-９]+\s*[）)]|[\d０-９]+\s*[、.．](?!\d)|[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、])"
+)
 _TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要)")
 _GAP = re.compile(r"[ \t\u3000\u00a0]*[\u3000\u00a0][ \t\u3000\u00a0]*|[ \t]{2,}")
 _DASH_CUT = re.compile(r"(?:——|—|－－|--|――)\s*(?=[0-9０-９〇○一二])")
@@ -199,7 +204,8 @@ def detect_title(text: str) -> str | None:
     Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, ``来源：`` lines,
     photo captions, news datelines) and the ``——YYYY年M月D日在…会议上`` dateline. A title must name a
     kind of document (总结, 报告, 述职, 讲话, 计划, 要点, 情况 …), be at most 60 characters and not end
-    like a sentence. Scanning stops at the body: a salutation (``各位代表：``) or the first sentence.
+    like a sentence. Scanning stops at the body: a salutation (``各位代表：``), a numbered heading, a
+    ``…如下：`` lead-in or the first sentence.
     A leading Markdown ``#`` is not part of the title.
     """
     for seg in _HEAD_SPLIT.split(text[:3000])[:60]:
@@ -209,6 +215,8 @@ def detect_title(text: str) -> str | None:
         seg = re.sub(r"^#{1,6}\s*", "", seg)
         if _BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg):
             continue
+        if _HEADING.match(seg):
+            return None  # a numbered heading: the body has started
         cut = _DASH_CUT.search(seg)
         if cut:
             seg = seg[: cut.start()].rstrip(" \t\u3000\u00a0")
@@ -222,7 +230,7 @@ def detect_title(text: str) -> str | None:
                 and "。" not in bare
             ):
                 return piece.strip()
-        if _SALUTATION.match(seg) or "。" in seg or len(seg) > 60:
+        if _SALUTATION.match(seg) or "。" in seg or len(seg) > 60 or seg.endswith(("如下：", "如下:")):
             return None  # the body has started: the text gives no title
     return None
 
