@@ -1,0 +1,926 @@
+"""Section hierarchy: recover how a summary nests, and flag its structural faults.
+
+``extract_sections(document)`` finds numbered headings (``一、`` ``（一）`` ``1.`` ``（1）`` ``①`` ``一是``
+``第一，`` ``首先`` …), at a paragraph start or run inline inside a paragraph, infers each one's level
+from how the document nests (the first marker family seen inside a level becomes the next level),
+sets appendix parts (``附件1``, ``名词解释``, ``注释：``) apart as top-level ``appendix`` entries and
+skips web-page residue. Structural findings (``GT1xx``) are checked within each parent.
+
+No spaCy and no jieba here: detection works on the raw characters through the one-to-one folded view
+(full-width digits, brackets and dots folded), so every offset is an offset into the original text.
+The spaCy component ``govtext_sections`` only stores the result in ``doc.spans``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from . import codes
+from .model import Document, Finding, Outline, Section, as_document
+from .resources import load_toml, model_path
+from .text import Paragraph
+
+__all__ = [
+    "STYLES",
+    "BodyPart",
+    "extract_sections",
+    "find_parts",
+    "parse_cn_number",
+    "sections_component",
+    "register_component",
+    "SPANS_KEY",
+    "FINDINGS_KEY",
+]
+
+STYLES = (
+    "cn-comma",
+    "cn-paren",
+    "arabic-dot",
+    "arabic-comma",
+    "arabic-paren",
+    "arabic-half-paren",
+    "circled",
+    "cn-shi",
+    "di-ordinal",
+    "sequence-word",
+    "appendix",
+)
+SPANS_KEY = "govtext_sections"
+FINDINGS_KEY = "govtext_structure_findings"
+
+# --- Chinese numerals -------------------------------------------------------------------------
+
+_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def parse_cn_number(s: str) -> int | None:
+    """Value of a well-formed Chinese numeral 1–99 (``十一`` = 11, ``二十`` = 20); None otherwise.
+
+    ``五一`` or ``七一`` (holidays) are not numerals in this sense and give None.
+    """
+    if not s:
+        return None
+    if len(s) == 1:
+        return 10 if s == "十" else _CN_DIGIT.get(s)
+    if len(s) == 2:
+        if s[0] == "十":
+            d = _CN_DIGIT.get(s[1])
+            return 10 + d if d else None
+        if s[1] == "十" and _CN_DIGIT.get(s[0], 0) >= 2:
+            return _CN_DIGIT[s[0]] * 10
+        return None
+    if len(s) == 3 and s[1] == "十" and _CN_DIGIT.get(s[0], 0) >= 2 and s[2] in _CN_DIGIT:
+        return _CN_DIGIT[s[0]] * 10 + _CN_DIGIT[s[2]]
+    return None
+
+
+# --- marker grammar (matched on the folded view: （→( ）→) ．→. full-width digits → ASCII) ---------
+
+_CN = "[一二三四五六七八九十]{1,3}"
+_SP = "[ \u3000\u00a0]*"
+_CIRCLED_RANGES = (
+    (0x2460, 0x2473, "①"),  # ①–⑳
+    (0x2474, 0x2487, "⑴"),  # ⑴–⒇
+    (0x2488, 0x249B, "⒈"),  # ⒈–⒛
+    (0x3220, 0x3229, "㈠"),  # ㈠–㈩
+)
+_CIRCLED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _CIRCLED_RANGES)
+
+# Each start pattern: (style, regex). Group "num" is the number, "dbl" a doubled part, "slip" stray
+# punctuation after a bracketed marker. The order matters (bracketed forms first).
+_START_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cn-paren", re.compile(rf"(?P<open>\(+){_SP}(?P<num>{_CN}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)")),
+    (
+        "arabic-paren",
+        re.compile(rf"(?P<open>\(+){_SP}(?P<num>\d{{1,2}}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)"),
+    ),
+    ("cn-shi", re.compile(rf"(?P<num>{_CN})(?P<shi>是+)")),
+    ("di-ordinal", re.compile(rf"第(?P<num>{_CN})(?P<punct>[，,、]+)")),
+    ("cn-comma", re.compile(rf"(?P<num>{_CN})(?P<punct>、+)")),
+    ("arabic-dot", re.compile(r"(?P<num>\d{1,2})(?P<punct>\.+)(?P<slip>[、,，]*)")),
+    ("arabic-comma", re.compile(r"(?P<num>\d{1,2})(?P<punct>、+)")),
+    ("arabic-half-paren", re.compile(r"(?P<num>\d{1,2})(?P<close>\)+)(?P<slip>[、,，.]*)")),
+    ("circled", re.compile(rf"(?P<circ>[{_CIRCLED_CLASS}])(?P<dbl>[{_CIRCLED_CLASS}]?)")),
+    ("sequence-word", re.compile(r"(?P<word>首先|其次|再次|最后)(?P<punct>[，,：:])")),
+)
+_SEQUENCE_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
+
+# Inline enumeration items inside a paragraph: after a sentence/clause end or a colon.
+_INLINE = re.compile(
+    rf"(?P<lead>[。；;：:！？!?，,])[ \u3000\u00a0]*[“”\"]?"
+    rf"(?:(?P<shi_num>{_CN})(?P<shi>是+)|第(?P<di_num>{_CN})(?P<di_punct>[，,、]+))"
+)
+_HEADING_FAMILIES = frozenset(
+    {"cn-comma", "cn-paren", "arabic-dot", "arabic-comma", "arabic-paren", "arabic-half-paren"}
+)
+_RUN_IN_FAMILIES = frozenset({"cn-shi", "di-ordinal", "sequence-word"})
+_DOT_THEN_DIGIT = re.compile(r"(?P<num>\d{1,2})(?P<punct>\.)(?=\d)")
+_TITLE_END = re.compile(r"[。；;]")
+_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d+\s*$")
+_WS = " \t\u3000\u00a0\ufeff\u200b"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A heading found in the text, before levels are assigned."""
+
+    style: str
+    family: str  # style, plus the sub-family for circled markers
+    number: int | None
+    marker: str
+    start: int  # start of the marker (original offsets)
+    marker_end: int
+    title_start: int
+    end: int  # end of the heading (marker + title)
+    inline: bool
+    para: int  # paragraph index
+    doubled: bool = False
+    slip: str = ""  # description of a style slip in the marker itself
+    form: str = ""  # the marker's written form with digits abstracted (for width checks)
+    part: int = 0  # 0 = body; k > 0 = k-th appendix part
+    run_in: bool = False  # body text follows the heading in the same paragraph
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """A stretch of the document that is not report body: web residue or an appendix part."""
+
+    kind: str  # "boilerplate" | "appendix"
+    start_char: int
+    end_char: int
+    line: int
+    label: str = ""
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return {
+            "kind": self.kind,
+            "start_char": self.start_char,
+            "end_char": self.end_char,
+            "line": self.line,
+            "label": self.label,
+        }
+
+
+@dataclass
+class _Open:
+    """A section on the nesting stack while levels are assigned."""
+
+    idx: int
+    family: str
+    level: int
+    number: int | None
+    children: list[int] = field(default_factory=list)
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PartRules:
+    head: re.Pattern[str]
+    anywhere: re.Pattern[str]
+    tail_start: re.Pattern[str]
+    appendix: re.Pattern[str]
+    allow_doubled: frozenset[str]
+
+
+@cache
+def _rules() -> _PartRules:
+    path = model_path("sections", "parts.toml")
+    data = load_toml(path)
+
+    def union(patterns: list[str], what: str) -> re.Pattern[str]:
+        from .errors import DataFileError
+
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+        except re.error as exc:
+            raise DataFileError(str(path), f"bad regular expression in {what}: {exc}") from None
+
+    b = data.get("boilerplate", {})
+    return _PartRules(
+        head=union(b.get("head", []), "boilerplate.head"),
+        anywhere=union(b.get("anywhere", []), "boilerplate.anywhere"),
+        tail_start=union(b.get("tail_start", []), "boilerplate.tail_start"),
+        appendix=union(data.get("appendix", {}).get("start", []), "appendix.start"),
+        allow_doubled=frozenset(data.get("doubled_words", {}).get("allow", [])),
+    )
+
+
+# --- paragraphs ---------------------------------------------------------------------------------
+
+# Besides the shared splitting (lines, TAB, U+3000 U+3000), flattened reports sometimes start a
+# paragraph with U+3000 plus ASCII spaces ("。\u3000  (四)加快…"): split there too.
+_EXTRA_BREAK = re.compile(r"\u3000[ \u3000\u00a0]+| {2,}\u3000[ \u3000]*")
+
+
+def _paragraphs(doc: Document) -> list[Paragraph]:
+    """The document's paragraphs, with the extra flattened-text breaks applied."""
+    out: list[Paragraph] = []
+    text = doc.text
+    for p in doc.paragraphs:
+        pos = p.start
+        for m in _EXTRA_BREAK.finditer(text, p.start, p.end):
+            if m.start() > pos:
+                out.append(Paragraph(pos, m.start(), text[pos : m.start()]))
+            pos = m.end()
+        if pos == p.start:
+            out.append(p)
+        elif pos < p.end:
+            out.append(Paragraph(pos, p.end, text[pos : p.end]))
+    return out
+
+
+# --- parts: boilerplate and appendices ----------------------------------------------------------
+
+_BODY_ANCHOR = re.compile(r"各位代表|同志们|各位委员")
+
+
+def find_parts(document: Document | str) -> tuple[BodyPart, ...]:
+    """The stretches that are not report body: web residue before/after it and appendix parts."""
+    doc = as_document(document)
+    return _find_parts(doc, _paragraphs(doc))[0]
+
+
+def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[BodyPart, ...], list[int]]:
+    """Parts, and for every paragraph its part: -1 boilerplate, 0 body, k ≥ 1 the k-th appendix."""
+    rules = _rules()
+    kinds = [0] * len(paras)
+    parts: list[BodyPart] = []
+    # head: residue lines before the body starts (first long paragraph, address line or heading)
+    in_head = True
+    prev_label = False
+    for i, p in enumerate(paras):
+        t = p.text
+        if rules.anywhere.fullmatch(t):
+            kinds[i] = -1
+            continue
+        if not in_head:
+            continue
+        if _BODY_ANCHOR.match(t) or len(t) > 60 or _match_start(t, doc.view.text, p.start) is not None:
+            in_head = False
+            continue
+        if rules.head.fullmatch(t) or (prev_label and len(t) <= 20):
+            # a "来源：" label line may carry its value on the next line
+            prev_label = t.rstrip().endswith((":", "：")) and len(t) <= 8
+            kinds[i] = -1
+        else:
+            prev_label = False
+    # tail: from the first footer line after the body started, everything is residue
+    first_body = next((i for i, k in enumerate(kinds) if k == 0), len(paras))
+    tail = len(paras)
+    for i in range(first_body + 1, len(paras)):
+        if rules.tail_start.fullmatch(paras[i].text):
+            tail = i
+            break
+    for i in range(tail, len(paras)):
+        kinds[i] = -1
+    # appendix parts: an opener paragraph (consecutive openers make one part)
+    part_no = 0
+    prev_opener = False
+    for i in range(first_body + 1, tail):
+        t = paras[i].text
+        opener = len(t) <= 24 and rules.appendix.fullmatch(t) is not None
+        if opener and not prev_opener:
+            part_no += 1
+        if part_no and kinds[i] == 0:
+            kinds[i] = part_no
+        prev_opener = opener
+    # collect runs as BodyPart records
+    i = 0
+    while i < len(paras):
+        k = kinds[i]
+        if k == 0:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(paras) and kinds[j + 1] == k:
+            j += 1
+        end = len(doc.text) if (k == -1 and j == len(paras) - 1) else paras[j].end
+        parts.append(
+            BodyPart(
+                kind="boilerplate" if k == -1 else "appendix",
+                start_char=paras[i].start,
+                end_char=end,
+                line=doc.line_col(paras[i].start)[0],
+                label=paras[i].text[:30],
+            )
+        )
+        i = j + 1
+    return tuple(parts), kinds
+
+
+# --- candidates ---------------------------------------------------------------------------------
+
+
+def _form(marker: str) -> str:
+    """The written form of a marker with its number abstracted: （一） → （N）, １． → D．, 1. → d."""
+    out = []
+    for ch in marker:
+        if "0" <= ch <= "9":
+            ch = "d"
+        elif "０" <= ch <= "９":
+            ch = "D"
+        elif ch in "一二三四五六七八九十":
+            ch = "N"
+        elif ch in _WS or ch in "\r\n":
+            continue
+        if not out or out[-1] != ch or ch not in "dDN":
+            out.append(ch)
+    return "".join(out)
+
+
+def _match_start(text: str, folded: str, start: int) -> tuple[str, re.Match[str]] | None:
+    """The marker pattern matching at paragraph start ``start`` of ``folded`` (or None)."""
+    del text
+    for style, rx in _START_PATTERNS:
+        m = rx.match(folded, start)
+        if m is not None and _plausible(style, m, folded):
+            return style, m
+    return None
+
+
+def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
+    """Rejects what only looks like a marker: decimals, dates, numeral lists, holidays."""
+    nxt = folded[m.end() : m.end() + 1]
+    if style in ("cn-comma", "cn-paren", "cn-shi", "di-ordinal"):
+        n = parse_cn_number(m.group("num"))
+        if n is None:
+            return False
+        if style in ("cn-comma", "di-ordinal") and _numeral_list_follows(folded, m.end(), n):
+            return False  # 一、二季度 / 三、四月份 / 第一、二轮: a list of numerals, not a heading
+        return True
+    if style in ("arabic-dot", "arabic-comma", "arabic-half-paren"):
+        if style == "arabic-dot" and len(m.group("punct")) == 1 and nxt.isdigit():
+            return False  # 1.5亿元, 2019.11, 5.12地震, 2.5 of a broken PM2.5
+        if style == "arabic-dot" and len(m.group("punct")) > 1 and nxt == ".":
+            return False
+        if nxt.isdigit() or nxt in ("%", "％"):
+            return False  # 2、3月份, 1、2号楼
+        if nxt == "" or nxt in "\r\n":
+            return False
+        if style == "arabic-half-paren" and m.start() > 0 and folded[m.start() - 1] == "(":
+            return False
+        return True
+    return True
+
+
+def _numeral_list_follows(folded: str, pos: int, n: int) -> bool:
+    """True when a numeral list goes on at ``pos`` (一、二季度, 第一、二轮, 三、四月份)."""
+    rest = folded[pos : pos + 4].lstrip(_WS)
+    k = re.match(_CN, rest)
+    return bool(k) and (
+        parse_cn_number(k.group()) == n + 1 or rest[k.end() : k.end() + 1] in ("、", "季", "月")
+    )
+
+
+def _title_end(folded: str, start: int, limit: int) -> int:
+    """End of a heading's title: the first 。/；, or the paragraph end (trailing spaces dropped)."""
+    m = _TITLE_END.search(folded, start, limit)
+    end = m.start() if m else limit
+    while end > start and folded[end - 1] in _WS:
+        end -= 1
+    return end
+
+
+def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[_Candidate]:
+    text = doc.text
+    folded = doc.view.text
+    out: list[_Candidate] = []
+    pending_open: int | None = None  # a paragraph that is only "（": the marker continues below
+    last_dot = (0, 0)  # (part, number) of the last paragraph-start 1. heading
+    for pi, p in enumerate(paras):
+        part = kinds[pi]
+        if part < 0:
+            pending_open = None
+            continue
+        if _TOC_LINE.search(p.text):
+            pending_open = None
+            continue
+        start = p.start
+        broken = False
+        if p.text in ("(", "（"):
+            pending_open = p.start
+            continue
+        first: _Candidate | None = None
+        if pending_open is not None:
+            m = re.match(
+                rf"{_SP}(?P<num>{_CN}|\d{{1,2}}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)",
+                folded[start : p.end],
+            )
+            if m:
+                style = "cn-paren" if not m.group("num").isdigit() else "arabic-paren"
+                first = _make(
+                    doc,
+                    style,
+                    m,
+                    pending_open,
+                    start + m.end(),
+                    p.end,
+                    pi,
+                    part,
+                    num_text=m.group("num"),
+                    broken=True,
+                )
+                broken = True
+            pending_open = None
+        if part != last_dot[0]:
+            last_dot = (part, 0)
+        if not broken:
+            hit = _match_start(text, folded, start)
+            if hit is None and last_dot[1]:
+                # 20.2026年… right after item 19.: the list goes on although a digit follows the dot
+                m = _DOT_THEN_DIGIT.match(folded, start)
+                if m and int(m.group("num")) == last_dot[1] + 1 and p.end - m.end() > 3:
+                    hit = ("arabic-dot", m)
+            if hit is not None:
+                style, m = hit
+                first = _make(doc, style, m, start, m.end(), p.end, pi, part)
+                if style == "arabic-dot":
+                    last_dot = (part, first.number or 0)
+        # a bare marker line (title on the next line) counts only for the bracket/comma forms
+        if (
+            first is not None
+            and first.end <= first.title_start
+            and first.style not in ("circled", "cn-comma", "cn-paren", "arabic-paren")
+        ):
+            first = None
+        # inline enumerations inside the paragraph: after 。；：！？ any item; after a comma only the
+        # first item (主要原因，一是…) or the next one of a chain begun in this paragraph
+        para_items: list[_Candidate] = [first] if first is not None else []
+        last: dict[str, int] = {}
+        if para_items and first is not None and first.style in ("cn-shi", "di-ordinal"):
+            last[first.style] = first.number or 0
+        scan_from = first.marker_end if first is not None else start
+        for m in _INLINE.finditer(folded, scan_from, p.end):
+            if m.group("shi_num") is not None:
+                style, num_g = "cn-shi", "shi_num"
+            else:
+                style, num_g = "di-ordinal", "di_num"
+            n = parse_cn_number(m.group(num_g))
+            if n is None:
+                continue
+            if style == "di-ordinal" and _numeral_list_follows(folded, m.end(), n):
+                continue  # 第一、二轮
+            if m.group("lead") in "，," and not (n == 1 or n == last.get(style, -1) + 1):
+                continue
+            last[style] = n
+            ms = m.start(num_g) - (1 if style == "di-ordinal" else 0)
+            para_items.append(
+                _make(doc, style, m, ms, m.end(), p.end, pi, part, inline=True, num_group=num_g)
+            )
+        # a title stops where the next item of the paragraph begins
+        for k in range(len(para_items) - 1):
+            cur, nxt = para_items[k], para_items[k + 1]
+            if cur.end > nxt.start:
+                e = nxt.start
+                while e > cur.title_start and folded[e - 1] in _WS + '，,“"':
+                    e -= 1
+                para_items[k] = replace(cur, end=max(e, cur.marker_end))
+        if first is not None and len(para_items) > 1 and para_items[1].style == first.style:
+            para_items[0] = replace(para_items[0], inline=True)  # 一是…。二是…: one run-in list
+        out.extend(para_items)
+    return out
+
+
+def _make(
+    doc: Document,
+    style: str,
+    m: re.Match[str],
+    start: int,
+    marker_end: int,
+    para_end: int,
+    pi: int,
+    part: int,
+    *,
+    inline: bool = False,
+    num_group: str = "num",
+    num_text: str | None = None,
+    broken: bool = False,
+) -> _Candidate:
+    text, folded = doc.text, doc.view.text
+    gd = m.groupdict()
+    num_s = num_text if num_text is not None else (gd.get(num_group) or "")
+    family = style
+    doubled = False
+    slip = ""
+    if style == "circled":
+        ch = gd["circ"]
+        cp = ord(ch)
+        for a, b, fam in _CIRCLED_RANGES:
+            if a <= cp <= b:
+                number = cp - a + 1
+                family = f"circled{fam}"
+                break
+        doubled = bool(gd.get("dbl")) and gd["dbl"] == ch
+        if gd.get("dbl") and not doubled:
+            marker_end -= 1  # ①② at a line start: only the first is the marker
+    elif style == "sequence-word":
+        number = _SEQUENCE_NUMBERS.get(gd["word"], 0)
+    elif num_s.isdigit():
+        number = int(num_s)
+    else:
+        number = parse_cn_number(num_s) or 0
+    for g in ("open", "close", "punct", "shi", "di_punct"):
+        v = gd.get(g)
+        if v and len(v) > 1 and not (g == "punct" and style == "sequence-word"):
+            doubled = True
+    if gd.get("slip"):
+        slip = f"stray {gd['slip']!r} after the bracketed number"
+        if style == "arabic-dot":
+            slip = f"stray {gd['slip']!r} after the number's dot"
+    if style in ("cn-paren", "arabic-paren"):
+        o, c = text[start], text[marker_end - 1 - len(gd.get("slip") or "")]
+        if (o == "（") != (c == "）"):
+            slip = f"brackets of different widths in {text[start:marker_end]!r}"
+    if broken:
+        slip = "marker broken across lines"
+    ts = marker_end
+    while ts < para_end and (folded[ts] in _WS or (style == "cn-shi" and folded[ts] in "，,")):
+        ts += 1
+    end = _title_end(folded, ts, para_end)
+    if end < ts:
+        end = ts
+    heading_end = end if end > ts else marker_end
+    marker = text[start:marker_end]
+    run_in = bool(folded[heading_end:para_end].strip(_WS + "。；;：:!！?？"))
+    return _Candidate(
+        style=style,
+        family=family,
+        number=number,
+        marker=marker,
+        start=start,
+        marker_end=marker_end,
+        title_start=ts,
+        end=heading_end,
+        inline=inline,
+        para=pi,
+        doubled=doubled,
+        slip=slip,
+        form=_form(marker),
+        part=part,
+        run_in=run_in,
+    )
+
+
+# --- levels and findings ------------------------------------------------------------------------
+
+
+def extract_sections(document: Document | str) -> Outline:
+    """The document's numbered hierarchy (flat, in document order) and its structural findings."""
+    doc = as_document(document)
+    paras = _paragraphs(doc)
+    parts, kinds = _find_parts(doc, paras)
+    cands = _candidates(doc, kinds, paras)
+    builder = _Builder(doc, kinds, paras)
+    for c in cands:
+        builder.add(c)
+    sections = builder.finish()
+    findings = builder.findings + _doubled_words(doc, kinds, paras)
+    findings.sort(key=lambda f: (f.start_char, f.code))
+    return Outline(sections=tuple(sections), findings=tuple(findings))
+
+
+class _Builder:
+    """Assigns levels by nesting, checks numbering within each parent, and builds the records."""
+
+    def __init__(self, doc: Document, kinds: list[int], paras: list[Paragraph]) -> None:
+        self.doc = doc
+        self.kinds = kinds
+        self.paras = paras
+        self.rows: list[dict] = []
+        self.stack: list[_Open] = []
+        self.findings: list[Finding] = []
+        self.part = 0
+        self.ref_form: dict[tuple[int | None, str], _Candidate] = {}
+
+    # section rows are dicts until finish() freezes them
+    def _row(self, c: _Candidate, level: int, parent: int | None, style: str, number: int | None) -> int:
+        idx = len(self.rows)
+        self.rows.append(
+            {"cand": c, "level": level, "parent": parent, "style": style, "number": number, "children": []}
+        )
+        if parent is not None:
+            self.rows[parent]["children"].append(idx)
+        return idx
+
+    def _open_appendix(self, part: int) -> None:
+        paras = self.paras
+        first = next(i for i, k in enumerate(self.kinds) if k == part)
+        p = paras[first]
+        m = re.match(r"(附件\s*[0-9０-９一二三四五六七八九十]*|附|名词解释|附注|注释|注解)?[：:]?", p.text)
+        marker_len = m.end() if m and m.group(1) else 0
+        marker = p.text[:marker_len]
+        num_m = re.search(r"[0-9０-９]+|[一二三四五六七八九十]+", marker)
+        number = None
+        if num_m:
+            s = num_m.group()
+            number = int(s) if s.isdigit() else parse_cn_number(s)
+        ts = p.start + marker_len
+        while ts < p.end and self.doc.text[ts] in _WS:
+            ts += 1
+        c = _Candidate(
+            style="appendix",
+            family="appendix",
+            number=number,
+            marker=marker,
+            start=p.start,
+            marker_end=p.start + marker_len,
+            title_start=ts,
+            end=p.end,
+            inline=False,
+            para=first,
+            part=part,
+        )
+        self.stack = []
+        idx = self._row(c, 1, None, "appendix", number)
+        self.stack.append(_Open(idx, "appendix", 1, number))
+
+    def add(self, c: _Candidate) -> None:
+        if c.part != self.part:
+            self.part = c.part
+            self.stack = []
+            if c.part > 0:
+                self._open_appendix(c.part)
+        # the families open on the stack; a known family pops back to its level (the occurrence this
+        # number continues, else the innermost one)
+        opened = [i for i in range(len(self.stack) - 1, -1, -1) if self.stack[i].family == c.family]
+        pos = next((i for i in opened if c.number is not None and self.stack[i].number == c.number - 1), None)
+        if pos is None and opened:
+            pos = opened[0]
+        if c.style == "sequence-word" and c.number != 1 and pos is None:
+            return  # 其次/最后 without a 首先 is running text
+        restart = (
+            pos is not None and c.number == 1 and self.stack[pos].number != 0 and c.style != "sequence-word"
+        )
+        if restart and self.stack[-1].family != c.family:
+            pos = None  # a list restarting inside a subsection is a new, nested list
+        mixed_with: _Open | None = None
+        if (
+            pos is None
+            and self.stack
+            and c.number
+            and c.number > 1
+            and not c.inline
+            and c.family in _HEADING_FAMILIES
+        ):
+            top = self.stack[-1]
+            tc = self.rows[top.idx]["cand"]
+            if (
+                top.number is not None
+                and top.number + 1 == c.number
+                and top.family in _HEADING_FAMILIES
+                and not tc.inline
+                and not self.rows[top.idx]["children"]
+            ):
+                mixed_with = top  # （一）（二） then 3.: a sibling written in another family
+                pos = len(self.stack) - 1
+        if pos is None and not c.inline and c.family in _HEADING_FAMILIES:
+            # a run-in enumeration item (一是…。text) has no headed subsections: close it first
+            while (
+                self.stack
+                and self.stack[-1].family in _RUN_IN_FAMILIES
+                and self.rows[self.stack[-1].idx]["cand"].run_in
+            ):
+                self.stack.pop()
+        if restart:
+            for key in [k for k in self.ref_form if k[1] == c.family]:
+                del self.ref_form[key]
+        if pos is not None:
+            prev = self.stack[pos]
+            del self.stack[pos:]
+            parent = self.stack[-1].idx if self.stack else None
+            level = prev.level
+            if mixed_with is None and not restart and self._check_sibling(c, prev):
+                # a verbatim repeat is not a new section: keep the first one open
+                self.stack.append(prev)
+                return
+        else:
+            parent = self.stack[-1].idx if self.stack else None
+            level = self.stack[-1].level + 1 if self.stack else 1
+            prev = None
+            if c.number is not None and c.number > 1 and c.style != "sequence-word":
+                self._finding("GT101", c, prev=0, number=c.number)
+        number = c.number
+        if c.style == "sequence-word" and c.number == 0:
+            number = (prev.number or 0) + 1 if prev is not None else 1
+        if mixed_with is not None:
+            fam = self.rows[mixed_with.idx]["cand"].marker
+            self._finding("GT105", c, family=fam)
+        if c.doubled:
+            self._finding("GT103", c, marker=c.marker, span=(c.start, c.marker_end))
+        if c.slip:
+            self._finding("GT106", c, detail=c.slip, span=(c.start, c.marker_end))
+        elif mixed_with is None and not c.doubled:
+            ref = self.ref_form.setdefault((parent, c.family), c)
+            if c.form != ref.form:
+                self._finding(
+                    "GT106",
+                    c,
+                    detail=f"marker {c.marker!r} is written unlike its sibling {ref.marker!r}",
+                    span=(c.start, c.marker_end),
+                )
+        idx = self._row(c, level, parent, c.style, number)
+        self.stack.append(_Open(idx, c.family, level, number))
+
+    def _after_colon(self, c: _Candidate) -> bool:
+        """True when the text just before ``c`` ends with a colon (a list is being introduced)."""
+        text = self.doc.text
+        i = c.start
+        while i > 0 and (text[i - 1] in _WS or text[i - 1] in '\r\n“"'):
+            i -= 1
+        return i > 0 and text[i - 1] in "：:"
+
+    def _check_sibling(self, c: _Candidate, prev: _Open) -> bool:
+        """Numbering checks against the previous sibling; True when ``c`` repeats it verbatim."""
+        pc = self.rows[prev.idx]["cand"]
+        if c.style == "sequence-word" or c.number is None or prev.number is None:
+            return False
+        if c.number == prev.number:
+            same = _squash(self.doc.text[c.start : c.end]) == _squash(self.doc.text[pc.start : pc.end])
+            if same:
+                self._finding("GT107", c, heading=self.doc.text[c.start : c.end].strip())
+                return True
+            self._finding("GT102", c, number=c.number)
+        elif c.number > prev.number + 1:
+            self._finding("GT101", c, prev=prev.number, number=c.number)
+        elif c.number < prev.number:
+            self._finding("GT104", c, prev=prev.number, number=c.number)
+        return False
+
+    def _finding(self, code: str, c: _Candidate, span: tuple[int, int] | None = None, **fmt: object) -> None:
+        start, end = span if span is not None else (c.start, c.end if c.end > c.marker_end else c.marker_end)
+        fmt.setdefault("marker", c.marker)
+        self.findings.append(_make_finding(self.doc, code, start, end, **fmt))
+
+    def finish(self) -> list[Section]:
+        doc = self.doc
+        n = len(self.rows)
+        # body_end: the next heading at the same or a higher level in the same part, or the part end
+        part_ends = self._part_ends()
+        out: list[Section] = []
+        for i, r in enumerate(self.rows):
+            c: _Candidate = r["cand"]
+            body_end = part_ends[c.part]
+            for j in range(i + 1, n):
+                rj = self.rows[j]
+                if rj["cand"].part != c.part:
+                    break
+                if rj["level"] <= r["level"]:
+                    body_end = rj["cand"].start
+                    break
+            line, col = doc.line_col(c.start)
+            out.append(
+                Section(
+                    index=i,
+                    parent=r["parent"],
+                    level=r["level"],
+                    style=r["style"],
+                    marker=c.marker,
+                    number=r["number"],
+                    title=doc.text[c.title_start : c.end] if c.end > c.title_start else "",
+                    inline=c.inline,
+                    line=line,
+                    col=col,
+                    start_char=c.start,
+                    end_char=c.end,
+                    body_end=max(body_end, c.end),
+                    children=tuple(r["children"]),
+                )
+            )
+        return out
+
+    def _part_ends(self) -> dict[int, int]:
+        """End offset of the body (part 0) and of each appendix part."""
+        paras = self.paras
+        ends: dict[int, int] = {}
+        for p, k in zip(paras, self.kinds):
+            if k >= 0:
+                ends[k] = p.end
+        ends.setdefault(0, len(self.doc.text))
+        return ends
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\u3000\u00a0]+", "", s)
+
+
+def _make_finding(doc: Document, code: str, start: int, end: int, **fmt: object) -> Finding:
+    entry = codes.get(code)
+    line, col = doc.line_col(start)
+    end_line, end_col = doc.line_col(end)
+    try:
+        message = entry.message.format(**fmt)
+    except (KeyError, IndexError, ValueError):
+        message = entry.message
+    ctx_start = max(start - 15, doc.lines.starts[line - 1])
+    context = doc.text[ctx_start:start] + "【" + doc.text[start:end] + "】" + doc.text[end : end + 15]
+    return Finding(
+        code=code,
+        slug=entry.slug,
+        severity=entry.severity,
+        message=message,
+        start_char=start,
+        end_char=end,
+        match=doc.text[start:end],
+        line=line,
+        col=col,
+        end_line=end_line,
+        end_col=end_col,
+        path=doc.path,
+        context=context.replace("\n", " ").replace("\r", " ").replace("\t", " "),
+    )
+
+
+# --- doubled words ------------------------------------------------------------------------------
+
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+
+
+def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[Finding]:
+    """``市委市委``: a word of 2–4 characters written twice in a row, in body paragraphs.
+
+    Not reported: listed reduplications (研究研究), 一X一X / 很X很X, and a match that only looks doubled
+    because it straddles words (产业创业创新, 深化文化文艺, 构建共建共治): then the shifted pair (业创 →
+    创业) is itself a word used elsewhere in the text.
+    """
+    rules = _rules()
+    text = doc.text
+    out: list[Finding] = []
+    for p, k in zip(paras, kinds, strict=True):
+        if k < 0:
+            continue
+        for m in _DOUBLED.finditer(text, p.start, p.end):
+            unit = m.group(1)
+            whole = m.group(0)
+            if whole in rules.allow_doubled or unit[0] in "一很好" or len(set(unit)) == 1:
+                continue
+            if len(unit) == 2:
+                shifted = unit[1] + unit[0]
+                s, e = m.start(), m.end()
+                if _occurs_outside(text, shifted, s, e):
+                    continue
+            out.append(_make_finding(doc, "GT108", m.start(), m.end(), word=unit))
+    return out
+
+
+def _occurs_outside(text: str, needle: str, s: int, e: int) -> bool:
+    i = text.find(needle)
+    while i != -1:
+        if i + len(needle) <= s or i >= e:
+            return True
+        i = text.find(needle, i + 1)
+    return False
+
+
+# --- spaCy component ----------------------------------------------------------------------------
+
+
+def sections_component(doc):  # type: ignore[no-untyped-def]
+    """spaCy component ``govtext_sections``: stores sections (and findings) as span groups.
+
+    ``doc.spans["govtext_sections"]`` holds one span per section (label = style; the span's
+    ``kb_id_`` is unused); the section's level, number, parent, marker and exact character offsets are
+    kept in ``doc.user_data["govtext_sections"]`` so the outline can be rebuilt from a saved Doc.
+    ``doc.spans["govtext_structure_findings"]`` holds one span per finding (label = code).
+    """
+    document = Document.from_text(doc.text, path=None, source_format="string")
+    outline = extract_sections(document)
+    spans = []
+    for s in outline.sections:
+        span = doc.char_span(s.start_char, s.end_char, label=s.style, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[SPANS_KEY] = spans
+    fspans = []
+    for f in outline.findings:
+        span = doc.char_span(f.start_char, f.end_char, label=f.code, alignment_mode="expand")
+        if span is not None:
+            fspans.append(span)
+    doc.spans[FINDINGS_KEY] = fspans
+    doc.user_data[SPANS_KEY] = [
+        {k: v for k, v in s.to_dict().items() if k != "children"} for s in outline.sections
+    ]
+    return doc
+
+
+def register_component() -> str:
+    """Registers ``govtext_sections`` with spaCy (imported lazily) and returns its name."""
+    from spacy.language import Language
+
+    if not Language.has_factory(SPANS_KEY):
+        Language.component(SPANS_KEY, assigns=[f"doc.spans[{SPANS_KEY!r}]"], func=sections_component)
+    return SPANS_KEY
+
+
+def outline_from_doc(doc) -> tuple[Section, ...]:  # type: ignore[no-untyped-def]
+    """Rebuilds the sections stored by the component (children recomputed)."""
+    rows = doc.user_data.get(SPANS_KEY, [])
+    children: dict[int, list[int]] = {}
+    for r in rows:
+        if r["parent"] is not None:
+            children.setdefault(r["parent"], []).append(r["index"])
+    return tuple(Section(**r, children=tuple(children.get(r["index"], []))) for r in rows)
