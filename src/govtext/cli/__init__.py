@@ -40,6 +40,9 @@ def cli() -> None:
 
 # Each command module registers itself on ``cli`` when imported; keep imports cheap (no spaCy here).
 # (command modules are imported below as they are added)
+from . import outline  # noqa: E402,F401
+from . import placeholders  # noqa: E402,F401
+from . import themes  # noqa: E402,F401
 from . import segment  # noqa: E402,F401
 from . import corpus  # noqa: E402,F401
 from . import info  # noqa: E402,F401
