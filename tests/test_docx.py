@@ -285,3 +285,36 @@ def test_docx_old_binary_doc():
     )
     with pytest.raises(InputError, match=r"old binary Word \.doc"):
         read_docx_text(old, "old.docx")
+
+
+def test_docx_heading_styles_linked_to_levels():
+    """Word's multilevel list linked to heading styles: the style's numPr has only numId; the level
+    is the one whose w:pStyle names the style."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = docx.Document()
+    abstract = _abstract_num(80)
+    for ilvl, sid in ((0, "GTH1"), (1, "GTH2")):
+        abstract = abstract.replace(
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/>',
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:pStyle w:val="{sid}"/>',
+        )
+    add_numbering(d, abstract, [_num(80, 80)])
+    for sid in ("GTH1", "GTH2"):
+        style = d.styles.add_style(sid, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), sid)
+        style.element.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="80"/></w:numPr>')
+        )
+    d.add_paragraph("总体要求", style="GTH1")
+    d.add_paragraph("指导思想", style="GTH2")
+    d.add_paragraph("主要目标", style="GTH2")
+    d.add_paragraph("重点任务", style="GTH1")
+    d.add_paragraph("稳增长", style="GTH2")
+    assert read_docx_text(to_bytes(d), "h.docx").split("\n") == [
+        "一、总体要求",
+        "（一）指导思想",
+        "（二）主要目标",
+        "二、重点任务",
+        "（一）稳增长",
+    ]
