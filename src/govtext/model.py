@@ -139,4 +139,98 @@ def as_document(doc: Document | str) -> Document:
 
 # --- theme records (themes.py) ---
 
+
+@dataclass(frozen=True)
+class ThemeHit:
+    """One lexicon term found in the text, counted for one theme (``text[start_char:end_char] == match``)."""
+
+    theme: str
+    match: str
+    start_char: int
+    end_char: int
+    line: int
+    col: int
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme's presence in a span: ``count`` hits, ``weight`` = hits per 1,000 characters of the span."""
+
+    theme: str
+    label: str
+    category: str
+    count: int
+    weight: float
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DistinctiveTerm:
+    """A term that sets a span apart from the reference corpus (TF-IDF ``score``)."""
+
+    term: str
+    score: float
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SpanThemes:
+    """Themes of one paragraph or section: ``index`` is the paragraph index or the outline index."""
+
+    index: int
+    start_char: int
+    end_char: int
+    themes: tuple[ThemeCount, ...]
+    distinctive_terms: tuple[DistinctiveTerm, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """What ``tag_themes`` returns: document totals, per-section and per-paragraph themes, evidence."""
+
+    path: str | None
+    document: tuple[ThemeCount, ...]
+    sections: tuple[SpanThemes, ...]
+    paragraphs: tuple[SpanThemes, ...]
+    evidence: tuple[ThemeHit, ...]
+    distinctive_terms: tuple[DistinctiveTerm, ...] = ()
+
+    def to_dict(self, path: str | None = None) -> dict:
+        """The ``govtext themes --format json`` object."""
+        return {
+            "path": path if path is not None else self.path,
+            "document": [t.to_dict() for t in self.document],
+            "sections": [
+                {
+                    "section_index": s.index,
+                    "themes": [t.to_dict() for t in s.themes],
+                    "distinctive_terms": [d.to_dict() for d in s.distinctive_terms],
+                }
+                for s in self.sections
+            ],
+            "paragraphs": [
+                {
+                    "paragraph_index": p.index,
+                    "start_char": p.start_char,
+                    "end_char": p.end_char,
+                    "themes": [t.to_dict() for t in p.themes],
+                }
+                for p in self.paragraphs
+                if p.themes
+            ],
+            "evidence": [h.to_dict() for h in self.evidence],
+            "distinctive_terms": [d.to_dict() for d in self.distinctive_terms],
+        }
+
+
 # --- completeness records (completeness.py) ---
