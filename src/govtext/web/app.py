@@ -10,6 +10,7 @@ one-line ``{"detail": "…"}``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -36,6 +37,18 @@ from .intake import (
 
 JSON_TYPES = {"application/json"}
 FORM_TYPES = {"multipart/form-data"}
+# How the page names each placeholder kind (the kinds themselves come from govtext.placeholders).
+KIND_LABELS = {
+    "count": "数量 count",
+    "money": "金额 money",
+    "date": "日期 date",
+    "ordinal": "序号 ordinal",
+    "person": "人名 person",
+    "organisation": "单位/地点 organisation",
+    "slogan": "提法 slogan",
+    "text": "文字 text",
+    "masked-name": "隐去的姓名 masked name",
+}
 STATUS_LABELS = {"present": "具备 present", "weak": "薄弱 weak", "missing": "缺失 missing"}
 
 
@@ -213,7 +226,7 @@ def review_context(review: Mapping[str, Any], text: str, document: Any, report: 
             href, where = f"#{view.evidence_anchor(str(p.get('id')))}", f"第{line}行"
         parts.append({**p, "href": href, "where": where})
     placeholders = list(review.get("placeholders") or [])
-    kinds_present = list(dict.fromkeys(p.get("kind") or "other" for p in placeholders))
+    kinds_present = list(Counter(p.get("kind") or "other" for p in placeholders).items())
     json_text = analysis.to_json_text(review)
     return {
         "review": review,
@@ -226,6 +239,7 @@ def review_context(review: Mapping[str, Any], text: str, document: Any, report: 
         "outline_tree": view.build_tree(sections),
         "placeholders": placeholders,
         "kinds_present": kinds_present,
+        "kind_labels": KIND_LABELS,
         "findings": list(review.get("findings") or []),
         "themes": _theme_labels(review.get("themes") or []),
         "segments": view.segment_text(text, view.build_annotations(review, text)),
