@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA, GWR, GWR_FILES, SEED, gwr_manifest
 from govtext import InputError, read_document
 from govtext.cli import main
-from govtext.readers import decode_bytes, detect_title, detect_year, document_info
+from govtext.readers import decode_bytes, detect_title, detect_year, document_from_bytes, document_info
 
 ALL_FILES = [*GWR_FILES, SEED]
 MANIFEST_YEAR = {row["file"]: int(row["year"]) for row in gwr_manifest()}
@@ -218,6 +218,21 @@ def test_readers_markdown(tmp_path):
     path.write_text("# 2021年度述职报告\n\n各位领导、同志们：\n\n一年来……\n", encoding="utf-8")
     doc = read_document(path)
     assert (doc.source_format, doc.title, doc.year) == ("md", "2021年度述职报告", 2021)
+
+
+def test_readers_document_from_bytes_matches_files(tmp_path):
+    text = SEED.read_bytes().decode("utf-8")
+    doc = document_from_bytes(text.encode("gb18030"), "上传.txt")
+    assert (doc.text, doc.encoding, doc.path, doc.title) == (
+        text,
+        "gb18030",
+        "上传.txt",
+        "2019年党建工作总结",
+    )
+    with pytest.raises(InputError, match="unsupported file type '.pdf'"):
+        document_from_bytes(b"%PDF-1.4", "a.pdf")
+    with pytest.raises(InputError, match="a.docx: is not a valid .docx"):
+        document_from_bytes(text.encode(), "a.docx")
 
 
 def test_readers_stdin(monkeypatch):

@@ -73,16 +73,34 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:  # grew while we looked
         raise InputError(name, f"file is over the {_mb(limit)} limit")
+    return document_from_bytes(data, name, suffix=suffix)
+
+
+def document_from_bytes(
+    data: bytes, name: str, *, suffix: str | None = None, path: str | None = None
+) -> Document:
+    """The bytes of a .txt/.md/.docx file → ``Document``, exactly as ``read_document`` decodes a file.
+
+    ``name`` is used in messages and, unless ``path`` is given, as the document's path; ``suffix``
+    defaults to ``name``'s. For uploads and other in-memory input (no size limit is applied here).
+    """
+    suffix = (suffix if suffix is not None else Path(name).suffix).lower()
+    path = name if path is None else path
+    if suffix not in SUFFIXES:
+        shown = suffix or "(none)"
+        raise InputError(name, f"unsupported file type {shown!r}; expected .txt, .md or .docx")
+    if not data:
+        raise InputError(name, "file is empty")
     if suffix == ".docx":
         from .docx import read_docx_text
 
         text = read_docx_text(data, name)
         if not text.strip():
             raise InputError(name, "document contains no text")
-        return Document.from_text(text, path=name, encoding=None, source_format="docx")
+        return Document.from_text(text, path=path, encoding=None, source_format="docx")
     text, enc = decode_bytes(data, name)
     fmt = "md" if suffix in (".md", ".markdown") else "txt"
-    return Document.from_text(text, path=name, encoding=enc, source_format=fmt)
+    return Document.from_text(text, path=path, encoding=enc, source_format=fmt)
 
 
 # --------------------------------------------------------------------------- decoding
