@@ -161,8 +161,10 @@ def test_readers_short_gbk_title_is_gb18030_not_korean(tmp_path):
     )
 
 
-def test_readers_big5_goes_to_the_detector():
-    text = "各位代表：現在，我代表政府向大會報告工作，請予審議。"
+@pytest.mark.parametrize(
+    "text", ["各位代表：現在，我代表政府向大會報告工作，請予審議。", "工作總結報告，臺灣"]
+)
+def test_readers_big5_goes_to_the_detector(text):
     assert decode_bytes(text.encode("big5"), "b.txt") == (text, "big5")
 
 

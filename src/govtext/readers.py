@@ -120,7 +120,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Decode text bytes to ``(text, encoding)``; the text is exact apart from a dropped BOM.
 
     Order (it survives short files): strict ``utf-8-sig`` → strict ``gb18030`` (rejected if it yields
-    private-use characters, as Big5 read as GB does) → UTF-16/32 by BOM → charset-normalizer. Detectors alone read a short GBK title as Korean cp949, hence this order.
+    private-use characters, as Big5 read as GB does) → UTF-16/32 by BOM → charset-normalizer (a
+    Chinese encoding preferred among its candidates). Detectors alone read a short GBK title as
+    Korean cp949, hence this order.
     Reported encodings: ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030``, ``utf-16-le``/``-be``,
     ``utf-32-le``/``-be``, or the detector's name.
     """
@@ -152,10 +154,20 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             ) from None
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    # A UTF-16/32 guess for bytes without a single NUL is noise; among the rest a Chinese encoding
+    # wins (these are Chinese documents), else the detector's own first choice.
+    candidates = [
+        m
+        for m in from_bytes(data)
+        if m.encoding and not (m.encoding.startswith(("utf_16", "utf_32")) and b"\x00" not in data)
+    ]
+    if not candidates:
         raise InputError(name, "cannot decode: not UTF-8, GB18030, UTF-16 or another known encoding")
+    best = next((m for m in candidates if m.encoding in _CHINESE_ENCODINGS), candidates[0])
     return str(best), best.encoding
+
+
+_CHINESE_ENCODINGS = {"big5", "big5hkscs", "cp950", "hz", "gb2312", "gbk", "gb18030", "iso2022_cn"}
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
