@@ -109,6 +109,7 @@ def test_readers_detect_title_and_year_on_strings():
     assert detect_year("正文", "２０２０年工作总结") == 2020
     # not a work report: a body year is not the document's year
     assert detect_year("2019年以来，我局开展了工作。", None) is None
+    assert detect_year("我局认真落实市政府工作报告部署。\n一、2019年工作回顾\n", None) is None
     assert (
         detect_year("各位代表：\n现在，我代表市人民政府向大会报告工作。\n一、2023年工作回顾\n", None) == 2024
     )

@@ -325,8 +325,6 @@ def _is_work_report(head: str, title: str | None) -> bool:
     bare_head = re.sub(r"\s+", "", head)
     if title and "政府工作报告" in re.sub(r"\s+", "", title):
         return True
-    if "政府工作报告" in bare_head[:1500]:
-        return True
     return bool(re.search(r"各位代表[：:]", bare_head)) and "向大会" in bare_head
 
 
