@@ -153,6 +153,12 @@ def test_web_api_gb18030_upload_decodes_like_the_cli(client, cli_json, seed_dir)
     assert r.text == cli_json("outline", "gbk.txt")
 
 
+def test_web_api_urlencoded_form_is_the_same_as_json(client):
+    form = client.post("/api/placeholders", data={"text": SEED_TEXT})
+    assert form.status_code == 200, form.text
+    assert form.text == client.post("/api/placeholders", json={"text": SEED_TEXT}).text
+
+
 def test_web_api_upload_name_keeps_chinese_and_drops_client_directories(client):
     r = client.post("/api/outline", files={"file": ("C:\\fakepath\\2019年总结.txt", SEED_TEXT.encode(), "text/plain")})
     assert r.status_code == 200, r.text
@@ -194,7 +200,8 @@ def _bad_requests():
         "no suffix": dict(files={"file": ("README", b"text", "text/plain")}),
         "wrong content type": dict(content=SEED_TEXT.encode(), headers={"content-type": "text/plain"}),
         "no content type": dict(content=b"text"),
-        "urlencoded form": dict(data={"text": "一、总结"}),
+        "form with blank text": dict(data={"text": "  ", "kind": ""}),
+        "form not utf-8": dict(content=b"text=%D5%FB", headers={"content-type": "application/x-www-form-urlencoded"}),
         "malformed json": dict(content=b'{"text": ', headers={"content-type": "application/json"}),
         "json not utf-8": dict(content='{"text": "党建"}'.encode("gb18030"), headers={"content-type": "application/json"}),
         "json array": dict(json=["text"]),

@@ -23,19 +23,29 @@ def to_json_text(data: Any) -> str:
 
 
 def outline_data(document: Document) -> dict:
-    """The ``govtext outline --format json`` object."""
-    from ..sections import extract_sections
+    """The ``govtext outline --format json`` object (for one file).
+
+    Built as ``cli/outline.py`` builds it (the command assembles it inline: the outline's dict under
+    the display path, plus the body parts); ``tests/test_web_api.py`` compares the two byte for byte.
+    """
+    from ..sections import extract_sections, find_parts
 
     with _LOCK:
-        return extract_sections(document).to_dict(document.path)
+        data = extract_sections(document).to_dict(document.display_path)
+        data["parts"] = [p.to_dict() for p in find_parts(document)]
+    return data
 
 
-def placeholders_data(document: Document) -> list[dict]:
-    """The ``govtext placeholders --format json`` list (Finding dicts with path)."""
+def placeholders_data(document: Document) -> list:
+    """The ``govtext placeholders --format json`` list: the findings (``render`` calls ``to_dict``).
+
+    No ``govtext.toml`` is applied (like ``govtext placeholders --no-config``): every placeholder
+    is reported except those silenced inline in the document itself.
+    """
     from ..placeholders import find_placeholders
 
     with _LOCK:
-        return [f.to_dict() for f in find_placeholders(document)]
+        return find_placeholders(document)
 
 
 def run_check(document: Document, *, kind: str | None = None, outline: Any = None):

@@ -32,11 +32,13 @@ from .intake import (
     media_type,
     parse_json_submission,
     parse_multipart_submission,
+    parse_urlencoded_submission,
     read_body,
 )
 
 JSON_TYPES = {"application/json"}
 FORM_TYPES = {"multipart/form-data"}
+URLENCODED_TYPES = {"application/x-www-form-urlencoded"}
 # How the page names each placeholder kind (the kinds themselves come from govtext.placeholders).
 KIND_LABELS = {
     "count": "数量 count",
@@ -96,9 +98,16 @@ _MULTIPART_SCHEMA = {
 }
 
 
+_FORM_SCHEMA = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {k: v for k, v in _MULTIPART_SCHEMA["properties"].items() if k != "file"},
+}
+
+
 def _api_doc(answer: type[BaseModel], what: str) -> dict[str, Any]:
     errors = {
-        400: "Malformed request (bad JSON, missing field, unknown kind, text and file both given).",
+        400: "Malformed request (bad JSON or form, unknown field, unknown kind, text and file both given).",
         413: "The document or request is over the upload limit.",
         415: "Unsupported content type or file type.",
         422: "The document cannot be read (empty, binary, undecodable, corrupt .docx).",
@@ -115,6 +124,7 @@ def _api_doc(answer: type[BaseModel], what: str) -> dict[str, Any]:
                 "content": {
                     "application/json": {"schema": TextRequest.model_json_schema()},
                     "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
+                    "application/x-www-form-urlencoded": {"schema": _FORM_SCHEMA},
                 },
             }
         },
@@ -136,14 +146,16 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
 
     async def submission(request: Request) -> Submission:
         ctype = media_type(request.headers.get("content-type"))
-        if ctype not in JSON_TYPES | FORM_TYPES:
+        if ctype not in JSON_TYPES | FORM_TYPES | URLENCODED_TYPES:
             shown = ctype or "none"
             raise RequestProblem(
-                415, f"unsupported content type {shown!r}: send application/json {{\"text\": …}} or multipart/form-data with a file"
+                415, f"unsupported content type {shown!r}: send application/json {{\"text\": …}}, a form, or multipart/form-data with a file"
             )
         body = await read_body(request.stream(), max_upload_bytes, request.headers.get("content-length"))
         if ctype in JSON_TYPES:
             return parse_json_submission(body, max_upload_bytes)
+        if ctype in URLENCODED_TYPES:
+            return parse_urlencoded_submission(body, max_upload_bytes)
         return await parse_multipart_submission(request.headers, body, max_upload_bytes)
 
     async def analyse(func: Callable[..., Any], *args: Any, **kw: Any) -> Any:

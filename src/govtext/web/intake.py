@@ -225,6 +225,21 @@ async def parse_multipart_submission(headers, body: bytes, max_upload_bytes: int
         await form.close()
 
 
+def parse_urlencoded_submission(body: bytes, max_upload_bytes: int) -> Submission:
+    """``text=…&kind=…`` (a form without a file) → Submission."""
+    from urllib.parse import parse_qs
+
+    try:
+        fields = parse_qs(body.decode("ascii"), keep_blank_values=True, errors="strict", max_num_fields=16)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise RequestProblem(400, f"malformed form data: {exc}") from None
+    text = (fields.get("text") or [""])[0]
+    kind = _kind((fields.get("kind") or [None])[0])
+    if not text.strip():
+        raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx file (field 'file' or 'text')")
+    return Submission(document_from_text(text.replace("\r\n", "\n"), max_upload_bytes), kind=kind)
+
+
 def _first_file(form, field: str):
     """The uploaded file in ``field``, or None when absent or when the input was left empty."""
     value = form.get(field)
