@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -51,17 +52,21 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
         text, enc = decode_bytes(data, "<stdin>")
         return Document.from_text(text, path="-", encoding=enc, source_format="stdin")
     p = Path(path)
-    if not p.exists():
-        raise InputError(name, "no such file")
-    if p.is_dir():
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(name, "is a directory, not a file")
-    if not p.is_file():
+    if not stat.S_ISREG(st.st_mode):
         raise InputError(name, "is not a regular file")
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
         shown = suffix or "(none)"
         raise InputError(name, f"unsupported file type {shown!r}; expected .txt, .md or .docx")
-    size = p.stat().st_size
+    size = st.st_size
     if size > limit:
         raise InputError(name, f"file is {_mb(size)}, over the {_mb(limit)} limit")
     if size == 0:
