@@ -26,6 +26,7 @@ from ..model import Finding, Section
 from . import analysis, view
 from .intake import (
     DEFAULT_MAX_UPLOAD_BYTES,
+    STDIN_PATH,
     RequestProblem,
     Submission,
     human_size,
@@ -242,7 +243,7 @@ def review_context(review: Mapping[str, Any], text: str, document: Any, report: 
     json_text = analysis.to_json_text(review)
     return {
         "review": review,
-        "name": document.path or document.title or "粘贴的文本",
+        "name": document.path if document.path not in (None, STDIN_PATH) else (document.title or "粘贴的文本"),
         "score_text": _score_text(review.get("score")),
         "confidence": _confidence(review.get("kind_confidence")),
         "parts": parts,

@@ -21,6 +21,7 @@ DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Room for the multipart envelope / JSON escaping on top of the document itself.
 _ENVELOPE_SLACK = 64 * 1024
 TEXT_NAME = "<text>"
+STDIN_PATH = "-"  # posted text is reviewed as the CLI reviews text piped to ``govtext … -``
 
 
 class RequestProblem(Exception):
@@ -92,14 +93,14 @@ def parse_json_submission(body: bytes, max_upload_bytes: int) -> Submission:
 
 
 def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAME) -> Document:
-    """A pasted/posted text → Document, as if it had been saved to a UTF-8 file and read by the CLI."""
+    """A pasted/posted text → Document, exactly as the CLI reads the same UTF-8 bytes from stdin (``-``)."""
     data = text.encode("utf-8", errors="surrogatepass")
     if len(data) > max_upload_bytes:
         raise RequestProblem(413, _too_large(max_upload_bytes, len(data)))
     if not text.strip():
         raise RequestProblem(422, f"{name}: text is empty")
     decoded = _decode(data, name)
-    return Document.from_text(decoded[0], path=None, encoding="utf-8", source_format="string")
+    return Document.from_text(decoded[0], path=STDIN_PATH, encoding=decoded[1], source_format="stdin")
 
 
 def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: int) -> Document:

@@ -140,7 +140,7 @@ def data_url(content: str, media_type: str) -> str:
 
 def download_stem(path: str | None) -> str:
     """``2019总结.docx`` → ``2019总结``; pasted text → ``govtext``."""
-    if not path:
+    if not path or path == "-":
         return "govtext"
     stem = path.rsplit(".", 1)[0] if "." in path else path
     return stem or "govtext"
