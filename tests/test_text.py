@@ -50,6 +50,13 @@ def test_text_split_paragraphs_markers():
         assert text[p.start : p.end] == p.text
 
 
+@pytest.mark.parametrize("marker", ["一、", "（一）", "1.", "１．", "①", "第一章", "（3）"])
+def test_text_tab_after_a_lone_marker_is_not_a_break(marker):
+    """Word exports list items as ``一、<TAB>总体要求``: the marker stays with its heading."""
+    text = f"{marker}\t总体要求\n正文。\t下一段。"
+    assert [p.text for p in split_paragraphs(text)] == [f"{marker}\t总体要求", "正文。", "下一段。"]
+
+
 def test_text_single_ideographic_space_is_not_a_break():
     """One U+3000 inside a line (国务院总理　李克强) does not split a paragraph."""
     assert [p.text for p in split_paragraphs("国务院总理\u3000李克强")] == ["国务院总理\u3000李克强"]

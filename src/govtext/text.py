@@ -99,13 +99,20 @@ _SPACE = " \t\u3000\u00a0\ufeff\u200b"
 # A paragraph boundary inside a line: a TAB, or a run of two or more U+3000 (the flattened national
 # reports join paragraphs on one line and mark each start with an ideographic-space indent).
 _INLINE_BREAK = re.compile(r"\t+[\u3000 \u00a0]*|[\u3000]{2,}")
+# A TAB right after a lone numbering marker (``一、\t总体要求``, as Word exports list items) separates
+# the marker from its heading; it is not a paragraph break.
+_LONE_MARKER = re.compile(
+    r"(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d０-９]+[）)]、?|[\d０-９]+[.．、)）]?"
+    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百\d]+[章节部分条篇]|[a-zA-Z][.)])"
+)
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Split ``text`` into non-empty paragraphs with offsets into ``text``.
 
     Works on one-paragraph-per-line texts (any line end) and on flattened texts whose paragraphs
-    were joined on one line with TAB or U+3000 U+3000 marking each start.
+    were joined on one line with TAB or U+3000 U+3000 marking each start. A TAB after a lone
+    numbering marker (``一、\t总体要求``) is kept inside its paragraph.
     """
     out: list[Paragraph] = []
     pos = 0
@@ -113,6 +120,8 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         line_end = m.start() if m else len(text)
         seg_start = pos
         for b in _INLINE_BREAK.finditer(text, pos, line_end):
+            if text[b.start()] == "\t" and _LONE_MARKER.fullmatch(text[seg_start : b.start()].strip(_SPACE)):
+                continue
             _add_paragraph(text, seg_start, b.start(), out)
             seg_start = b.end()
         _add_paragraph(text, seg_start, line_end, out)
