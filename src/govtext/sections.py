@@ -320,7 +320,9 @@ def _form(marker: str) -> str:
     """The written form of a marker with its number abstracted: （一） → （N）, １． → D．, 1. → d."""
     out = []
     for ch in marker:
-        if "0" <= ch <= "9":
+        if any(a <= ord(ch) <= b for a, b, _ in _CIRCLED_RANGES) or ch in "首先其次再最后":
+            ch = "C"
+        elif "0" <= ch <= "9":
             ch = "d"
         elif "０" <= ch <= "９":
             ch = "D"
@@ -328,7 +330,7 @@ def _form(marker: str) -> str:
             ch = "N"
         elif ch in _WS or ch in "\r\n":
             continue
-        if not out or out[-1] != ch or ch not in "dDN":
+        if not out or out[-1] != ch or ch not in "dDNC":
             out.append(ch)
     return "".join(out)
 
@@ -576,8 +578,15 @@ def extract_sections(document: Document | str) -> Outline:
     parts, kinds = _find_parts(doc, paras)
     cands = _candidates(doc, kinds, paras)
     builder = _Builder(doc, kinds, paras)
+    starts = sorted(
+        {k: i for i, k in reversed(list(enumerate(kinds))) if k > 0}.items(), key=lambda kv: kv[1]
+    )
     for c in cands:
+        while starts and starts[0][1] <= c.para:
+            builder.enter_part(starts.pop(0)[0])
         builder.add(c)
+    for k, _ in starts:
+        builder.enter_part(k)
     sections = builder.finish()
     findings = builder.findings + _doubled_words(doc, kinds, paras)
     findings.sort(key=lambda f: (f.start_char, f.code))
@@ -639,12 +648,14 @@ class _Builder:
         idx = self._row(c, 1, None, "appendix", number)
         self.stack.append(_Open(idx, "appendix", 1, number))
 
-    def add(self, c: _Candidate) -> None:
-        if c.part != self.part:
-            self.part = c.part
+    def enter_part(self, part: int) -> None:
+        """Start appendix part ``part``: a top-level ``appendix`` entry under which its numbering nests."""
+        if part != self.part:
+            self.part = part
             self.stack = []
-            if c.part > 0:
-                self._open_appendix(c.part)
+            self._open_appendix(part)
+
+    def add(self, c: _Candidate) -> None:
         # the families open on the stack; a known family pops back to its level (the occurrence this
         # number continues, else the innermost one)
         opened = [i for i in range(len(self.stack) - 1, -1, -1) if self.stack[i].family == c.family]
@@ -797,7 +808,7 @@ class _Builder:
         """End offset of the body (part 0) and of each appendix part."""
         paras = self.paras
         ends: dict[int, int] = {}
-        for p, k in zip(paras, self.kinds):
+        for p, k in zip(paras, self.kinds, strict=True):
             if k >= 0:
                 ends[k] = p.end
         ends.setdefault(0, len(self.doc.text))

@@ -1,0 +1,241 @@
+"""govtext.sections: the seed's outline, annotated trap cases, offsets on every corpus file."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from conftest import DATA, GWR, ROOT, SEED
+from govtext import Document, codes, read_document
+from govtext.sections import extract_sections, find_parts, parse_cn_number
+
+CASES = tomllib.loads((DATA / "sections_cases.toml").read_text(encoding="utf-8"))["case"]
+_SEP = re.compile(r"[\s\u3000\u00a0，,]*")
+
+
+@pytest.fixture(scope="module")
+def outlines(gwr_docs, seed_doc):
+    docs = {**gwr_docs, SEED.name: seed_doc}
+    return {name: (doc, extract_sections(doc)) for name, doc in docs.items()}
+
+
+def test_sections_seed_outline_exact(seed_doc):
+    outline = extract_sections(seed_doc)
+    levels = [s.level for s in outline.sections]
+    assert (levels.count(1), levels.count(2), levels.count(3), len(levels)) == (6, 15, 15, 36)
+    got = [(s.level, s.style, s.number, s.title[:6]) for s in outline.sections]
+    expected = (
+        [(1, "cn-comma", 1, "强化思想引领")]
+        + [(2, "cn-shi", n, t) for n, t in ((1, "强化思想武装"), (2, "以巡视巡察为"), (3, "准确把握主题"))]
+        + [(1, "cn-comma", 2, "抓牢主体责任")]
+        + [(2, "cn-shi", n, t) for n, t in ((1, "压实党建工作"), (2, "加强基层党组"), (3, "抓好党员队伍"))]
+        + [
+            (3, "arabic-dot", n, t)
+            for n, t in ((1, "强化学习，继"), (2, "规范管理，继"), (3, "在组织发展中"), (4, "坚强民兵队伍"))
+        ]
+        + [(2, "cn-shi", 4, "及时完成了党"), (2, "cn-shi", 5, "结合实际积极")]
+        + [
+            (3, "arabic-dot", n, t)
+            for n, t in ((1, "按照市委统一"), (2, "组织党员干部"), (3, "按照市文明办"))
+        ]
+        + [(1, "cn-comma", 3, "深化从严治党")]
+        + [(2, "cn-shi", n, t) for n, t in ((1, "认真落实党风"), (2, "积极开展反腐"), (3, "正风肃纪，加"))]
+        + [
+            (1, "cn-comma", 4, "以党建为引领"),
+            (1, "cn-comma", 5, "加强共建帮扶"),
+            (1, "cn-comma", 6, "凸显行业特色"),
+        ]
+        + [(2, "cn-paren", 1, "坚守初心强党")]
+        + [(3, "arabic-dot", 1, "以支部为单位"), (3, "arabic-dot", 2, "以专题组织生")]
+        + [(2, "cn-paren", 2, "夯实基础补短")]
+        + [(3, "arabic-dot", n, t) for n, t in ((1, "组织“党建+"), (2, "组织党建工作"), (3, "组织党建工作"))]
+        + [(2, "cn-paren", 3, "勇担使命作表"), (2, "cn-paren", 4, "共建帮扶聚党")]
+        + [(3, "arabic-dot", n, t) for n, t in ((1, "组织赠书活动"), (2, "擦亮“党建+"), (3, "开展党内关怀"))]
+    )
+    assert got == expected
+    # 三、's three items run inline in one paragraph
+    third = next(s for s in outline.sections if s.level == 1 and s.number == 3)
+    assert [outline.sections[i].inline for i in third.children] == [True, True, True]
+    assert len({outline.sections[i].line for i in third.children}) == 1
+    assert outline.sections[7].marker == "三是是"
+    assert [(f.code, f.match) for f in outline.findings] == [("GT108", "市委市委"), ("GT103", "三是是")]
+
+
+def test_sections_seed_tree_links(seed_doc):
+    secs = extract_sections(seed_doc).sections
+    for s in secs:
+        assert s.index == secs.index(s)
+        if s.parent is not None:
+            assert secs[s.parent].level == s.level - 1 and s.index in secs[s.parent].children
+        assert s.start_char < s.end_char <= s.body_end
+    assert secs[0].body_end == secs[4].start_char  # 一、 ends where 二、 begins
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_sections_annotated_cases(case):
+    doc = Document.from_text(case["text"])
+    outline = extract_sections(doc)
+    got = [[s.level, s.style, s.number, s.title] for s in outline.sections]
+    assert got == case["sections"], case["trap"]
+    assert [f.code for f in outline.findings] == case["findings"], case["trap"]
+    _check_offsets(doc, outline)
+
+
+def _check_offsets(doc, outline):
+    text = doc.text
+    for s in outline.sections:
+        heading = text[s.start_char : s.end_char]
+        assert heading.startswith(s.marker), (s, heading)
+        rest = heading[len(s.marker) :]
+        assert _SEP.fullmatch(rest[: len(rest) - len(s.title)]) and rest.endswith(s.title), (s, heading)
+        assert doc.line_col(s.start_char) == (s.line, s.col)
+    for f in outline.findings:
+        assert text[f.start_char : f.end_char] == f.match
+        assert doc.line_col(f.start_char) == (f.line, f.col)
+        assert doc.line_col(f.end_char) == (f.end_line, f.end_col)
+        assert codes.get(f.code).slug == f.slug
+
+
+def test_sections_offsets_on_every_corpus_file(outlines):
+    assert len(outlines) == 94
+    for name, (doc, outline) in outlines.items():
+        assert outline.sections or name in (
+            "gwr_1954_national.txt",
+            "gwr_1964_national.txt",
+            "gwr_1975_national.txt",
+            "gwr_1978_national.txt",
+        ), name
+        _check_offsets(doc, outline)
+
+
+def test_sections_flattened_and_lined_2022_agree(outlines):
+    def shape(name):
+        return [
+            (s.level, s.style, s.number, re.sub(r"\s+", "", s.title), s.parent)
+            for s in outlines[name][1].sections
+        ]
+
+    flat, lined = shape("gwr_2022_national.txt"), shape("gwr_2022_national_lines.txt")
+    assert flat == lined
+    assert [t[:3] for t in flat if t[0] == 1] == [(1, "cn-comma", 1), (1, "cn-comma", 2), (1, "cn-comma", 3)]
+    assert sum(1 for t in flat if t[1] == "cn-paren") == 9
+
+
+def test_sections_district_and_provincial_top_level_in_order(outlines):
+    names = [n for n in outlines if "hailar" in n or n.startswith("gwr_2026_")]
+    assert len(names) == 39
+    for name in names:
+        doc, outline = outlines[name]
+        body = [s for s in outline.sections if s.parent is None and s.style != "appendix" and not s.inline]
+        numbers = [s.number for s in body if s.style == body[0].style]
+        assert len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)), (name, numbers)
+        gaps = [f for f in outline.findings if f.code in ("GT101", "GT104")]
+        assert gaps == [], (name, gaps)
+
+
+def test_sections_guangdong_appendix_not_report_sections(outlines):
+    doc, outline = outlines["gwr_2026_guangdong.txt"]
+    top = [s for s in outline.sections if s.parent is None]
+    body = [s for s in top if s.style != "appendix"]
+    assert [s.number for s in body] == [1, 2, 3]
+    appendices = [s for s in top if s.style == "appendix"]
+    assert [s.marker for s in appendices] == ["附件1", "附件2"]
+    kids = [outline.sections[i] for i in appendices[0].children]
+    assert [(k.style, k.number) for k in kids] == [("cn-comma", n) for n in range(1, 11)]
+    assert len(appendices[1].children) == 13
+
+
+def test_sections_web_residue_is_boilerplate(outlines):
+    doc, _ = outlines["gwr_2026_anhui.txt"]
+    parts = find_parts(doc)
+    assert parts[0].kind == "boilerplate" and parts[0].start_char == 0
+    assert parts[-1].kind == "boilerplate" and doc.text[parts[-1].start_char :].startswith("相关报道")
+    seed_parts = find_parts(outlines[SEED.name][0])
+    assert doc.text is not None and seed_parts[0].label.startswith("本文系作者原创投稿")
+
+
+def test_sections_2008_repeated_heading_reported(outlines):
+    _, outline = outlines["gwr_2008_national.txt"]
+    repeated = [f.match.strip() for f in outline.findings if f.code == "GT107"]
+    assert "二、 2008年主要任务" in repeated
+    assert [s.number for s in outline.sections if s.level == 1] == [1, 2]
+
+
+def test_sections_doubled_words_silent_on_reports(outlines):
+    flagged = [(n, f.match) for n, (_, o) in outlines.items() for f in o.findings if f.code == "GT108"]
+    assert flagged == [(SEED.name, "市委市委")]
+
+
+def test_sections_parse_cn_number():
+    assert [parse_cn_number(s) for s in ("一", "十", "十一", "二十", "二十三", "五一", "七一", "一十")] == [
+        1,
+        10,
+        11,
+        20,
+        23,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_sections_codes_documented():
+    for code in ("GT101", "GT102", "GT103", "GT104", "GT105", "GT106", "GT107", "GT108"):
+        entry = codes.get(code)
+        assert entry.what and entry.why and entry.example and entry.severity in ("info", "warning", "error")
+
+
+def test_sections_accepts_plain_string():
+    outline = extract_sections("一、总体情况\n二、存在问题\n")
+    assert [s.title for s in outline.sections] == ["总体情况", "存在问题"]
+
+
+def _run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "govtext", "outline", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def test_sections_cli_json_and_exit_codes(tmp_path):
+    r = _run(str(SEED), "--format", "json")
+    assert r.returncode == 1, r.stderr
+    data = json.loads(r.stdout)
+    assert set(data) >= {"path", "sections", "findings"} and len(data["sections"]) == 36
+    assert set(data["sections"][0]) >= {
+        "index",
+        "parent",
+        "level",
+        "style",
+        "marker",
+        "number",
+        "title",
+        "inline",
+        "line",
+        "col",
+        "start_char",
+        "end_char",
+    }
+    assert _run(str(SEED), "--fail-on", "never").returncode == 0
+    clean = _run(str(GWR / "gwr_2026_beijing.txt"))
+    assert clean.returncode == 0 and "2025年工作回顾" in clean.stdout
+    text = _run(str(SEED)).stdout
+    assert f"{SEED}:12:5: GT103 (doubled-marker)" in text
+    bad = _run(str(tmp_path / "missing.txt"))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_sections_no_spacy_or_jieba_needed():
+    code = (
+        "import sys; from govtext.sections import extract_sections; extract_sections('一、甲\\n'); "
+        "assert 'spacy' not in sys.modules and 'jieba' not in sys.modules"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_sections_read_document_roundtrip():
+    assert extract_sections(read_document(SEED)).sections[0].title == "强化思想引领，加强政治建设"
