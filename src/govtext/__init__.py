@@ -25,10 +25,12 @@ __all__ = [
     "read_document",
     "analyze_corpus",
     "CorpusTables",
+    "load",
+    "segment_words",
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
-_LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus"}
+_LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment"}
 
 
 def __getattr__(name: str):
