@@ -197,6 +197,24 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 # --- config files ----------------------------------------------------------------------------------------
 
 
+def read_toml(path: str | Path) -> tuple[dict, str]:
+    """(data, raw text) of a TOML file; any problem raises ``DataFileError`` with the file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise DataFileError(str(path), "not UTF-8 text") from None
+    try:
+        return tomllib.loads(raw), raw
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        line = getattr(exc, "lineno", None) or (int(m.group(1)) if m else None)
+        problem = str(exc)[: m.start()].strip() if m else str(exc)
+        raise DataFileError(str(path), f"invalid TOML: {problem}", line) from None
+
+
 def find_config(start: str | Path | None = None) -> Path | None:
     """The nearest ``govtext.toml``, or ``pyproject.toml`` with ``[tool.govtext]``, from ``start`` upward."""
     here = Path(start or Path.cwd()).resolve()
@@ -218,18 +236,7 @@ def find_config(start: str | Path | None = None) -> Path | None:
 def load_config(path: str | Path) -> LintConfig:
     """Read a config file; any problem raises ``DataFileError`` naming the file and line."""
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise DataFileError(str(path), "not UTF-8 text") from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(
-            str(path), f"invalid TOML: {getattr(exc, 'msg', exc)}", getattr(exc, "lineno", None)
-        ) from None
+    data, raw = read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("govtext", {})
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from . import codes
 from .errors import DataFileError
 from .model import Document, Finding, as_document
-from .resources import load_toml, model_path
+from .resources import model_path
 
 if TYPE_CHECKING:
     from .lint_config import LintConfig
@@ -115,8 +115,9 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 @cache
 def _load_rules(path: str) -> Rules:
-    data = load_toml(path)
-    raw_text = Path(path).read_text(encoding="utf-8-sig")
+    from .lint_config import read_toml
+
+    data, raw_text = read_toml(path)
 
     def fail(problem: str, needle: str | None = None) -> DataFileError:
         return DataFileError(path, problem, _line_of(raw_text, needle) if needle else None)
