@@ -364,6 +364,7 @@ def test_web_page_script_payload_is_escaped(client):
     assert not any(t in ("img", "iframe") for t, _ in parsed.tags)
     assert not any(k.startswith("on") for _, a in parsed.tags for k in a)  # no injected event handlers
     assert "&lt;script&gt;" in r.text and "<script>alert" not in r.text
+    assert "default-src 'none'" in r.headers["content-security-policy"]  # and no script would run anyway
     assert "&lt;img" in r.text
     # the downloadable report is escaped too
     hrefs = {a["id"]: a["href"] for t, a in parsed.tags if t == "a" and a.get("id", "").startswith("download-")}

@@ -8,6 +8,7 @@ Needs the system packages installed by ``make system-deps``; without them the te
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -150,6 +151,19 @@ def test_web_browser_clicking_a_section_scrolls_to_it(page):
     assert page.evaluate("location.hash") == target
     assert page.evaluate("window.scrollY") > before
     assert page.locator(target).inner_text().startswith("六、")
+
+
+def test_web_browser_downloads_the_json_and_the_report(page):
+    with page.expect_download() as info:
+        page.click("#download-json")
+    download = info.value
+    assert download.suggested_filename == "govtext.review.json"
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert data["kind"] == "party-building-summary" and len(data["placeholders"]) == 50
+    with page.expect_download() as info:
+        page.click("#download-html")
+    report = Path(info.value.path()).read_text(encoding="utf-8")
+    assert report.lstrip().lower().startswith("<!doctype html") and "2019年党建工作总结" in report
 
 
 def test_web_browser_screenshot_shows_chinese_glyphs(page):
