@@ -318,3 +318,30 @@ def test_docx_heading_styles_linked_to_levels():
         "二、重点任务",
         "（一）稳增长",
     ]
+
+
+def test_docx_numfmt_in_alternate_content():
+    """Word 2010+ writes custom formats as mc:AlternateContent with a standard fallback."""
+    d = docx.Document()
+    abstract = _abstract_num(60).replace(
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>',
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="一, 二, 三, ..."/></mc:Choice>'
+        '<mc:Fallback><w:numFmt w:val="chineseCounting"/></mc:Fallback></mc:AlternateContent>'
+        '<w:lvlText w:val="%1、"/>',
+        1,
+    )
+    assert "mc:Fallback" in abstract and abstract.count("w:numFmt") == len(LEVELS) + 1
+    add_numbering(d, abstract, [_num(60, 60)])
+    numbered(d, "总体要求", 60, 0)
+    numbered(d, "重点任务", 60, 0)
+    assert read_docx_text(to_bytes(d), "a.docx") == "一、总体要求\n二、重点任务"
+
+
+def test_docx_other_office_package():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError, match=r"is an Excel workbook \(\.xlsx\), not a Word document"):
+        read_docx_text(buf.getvalue(), "book.docx")

@@ -26,6 +26,12 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _NS = {"w": W, "mc": MC}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # a zip bomb guard: real documents unpack to a few MB
+_OTHER_PACKAGES = (
+    ("xl/", "an Excel workbook (.xlsx)"),
+    ("ppt/", "a PowerPoint file (.pptx)"),
+    ("content.xml", "an OpenDocument file"),
+)
 
 
 def _q(tag: str) -> str:
@@ -183,10 +189,19 @@ class Level:
     style: str | None = None  # w:pStyle linked to this level
 
 
+def _numfmt(lvl) -> str:
+    """``w:numFmt``; Word 2010+ may wrap it in mc:AlternateContent (custom format + a fallback)."""
+    fmt = _val(lvl, "numFmt")
+    if fmt is None:
+        fallback = lvl.find(f"{{{MC}}}AlternateContent/{{{MC}}}Fallback/{_q('numFmt')}")
+        fmt = fallback.get(_q("val")) if fallback is not None else None
+    return fmt or "decimal"
+
+
 def _parse_level(lvl) -> Level:
     return Level(
         start=_int(_val(lvl, "start")) if _val(lvl, "start") is not None else 1,
-        fmt=_val(lvl, "numFmt") or "decimal",
+        fmt=_numfmt(lvl),
         text=_val(lvl, "lvlText"),
         suffix=_val(lvl, "suff") or "tab",
         restart=_int(_val(lvl, "lvlRestart")),
@@ -450,8 +465,24 @@ def read_docx_text(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(buf) as zf:
             names = set(zf.namelist())
-            if "word/document.xml" not in names and "[Content_Types].xml" not in names:
-                raise InputError(name, "is a zip archive but not a Word document (no word/document.xml)")
+            if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+                other = next(
+                    (kind for prefix, kind in _OTHER_PACKAGES if any(n.startswith(prefix) for n in names)),
+                    None,
+                )
+                raise InputError(
+                    name,
+                    f"is {other}, not a Word document"
+                    if other
+                    else "is a zip archive but not a Word document (no word/document.xml)",
+                )
+            unpacked = sum(i.file_size for i in zf.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InputError(
+                    name,
+                    f"unpacks to {unpacked / 1024 / 1024:.0f} MB, over the "
+                    f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB limit for a .docx",
+                )
             bad = zf.testzip()
             if bad is not None:
                 raise InputError(name, f"is a corrupt .docx (damaged member {bad})")
