@@ -8,7 +8,7 @@ skips web-page residue. Structural findings (``GT1xx``) are checked within each 
 
 No spaCy and no jieba here: detection works on the raw characters through the one-to-one folded view
 (full-width digits, brackets and dots folded), so every offset is an offset into the original text.
-The spaCy component ``govtext_sections`` only stores the result in ``doc.spans``.
+The spaCy component ``govtext_sections`` (:mod:`govtext.sections_component`) only stores the result.
 """
 
 from __future__ import annotations
@@ -28,10 +28,6 @@ __all__ = [
     "extract_sections",
     "find_parts",
     "parse_cn_number",
-    "sections_component",
-    "register_component",
-    "SPANS_KEY",
-    "FINDINGS_KEY",
 ]
 
 STYLES = (
@@ -47,8 +43,6 @@ STYLES = (
     "sequence-word",
     "appendix",
 )
-SPANS_KEY = "govtext_sections"
-FINDINGS_KEY = "govtext_structure_findings"
 
 # --- Chinese numerals -------------------------------------------------------------------------
 
@@ -885,53 +879,3 @@ def _occurs_outside(text: str, needle: str, s: int, e: int) -> bool:
             return True
         i = text.find(needle, i + 1)
     return False
-
-
-# --- spaCy component ----------------------------------------------------------------------------
-
-
-def sections_component(doc):  # type: ignore[no-untyped-def]
-    """spaCy component ``govtext_sections``: stores sections (and findings) as span groups.
-
-    ``doc.spans["govtext_sections"]`` holds one span per section (label = style; the span's
-    ``kb_id_`` is unused); the section's level, number, parent, marker and exact character offsets are
-    kept in ``doc.user_data["govtext_sections"]`` so the outline can be rebuilt from a saved Doc.
-    ``doc.spans["govtext_structure_findings"]`` holds one span per finding (label = code).
-    """
-    document = Document.from_text(doc.text, path=None, source_format="string")
-    outline = extract_sections(document)
-    spans = []
-    for s in outline.sections:
-        span = doc.char_span(s.start_char, s.end_char, label=s.style, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    doc.spans[SPANS_KEY] = spans
-    fspans = []
-    for f in outline.findings:
-        span = doc.char_span(f.start_char, f.end_char, label=f.code, alignment_mode="expand")
-        if span is not None:
-            fspans.append(span)
-    doc.spans[FINDINGS_KEY] = fspans
-    doc.user_data[SPANS_KEY] = [
-        {k: v for k, v in s.to_dict().items() if k != "children"} for s in outline.sections
-    ]
-    return doc
-
-
-def register_component() -> str:
-    """Registers ``govtext_sections`` with spaCy (imported lazily) and returns its name."""
-    from spacy.language import Language
-
-    if not Language.has_factory(SPANS_KEY):
-        Language.component(SPANS_KEY, assigns=[f"doc.spans[{SPANS_KEY!r}]"], func=sections_component)
-    return SPANS_KEY
-
-
-def outline_from_doc(doc) -> tuple[Section, ...]:  # type: ignore[no-untyped-def]
-    """Rebuilds the sections stored by the component (children recomputed)."""
-    rows = doc.user_data.get(SPANS_KEY, [])
-    children: dict[int, list[int]] = {}
-    for r in rows:
-        if r["parent"] is not None:
-            children.setdefault(r["parent"], []).append(r["index"])
-    return tuple(Section(**r, children=tuple(children.get(r["index"], []))) for r in rows)
