@@ -14,7 +14,7 @@ from .segment import DEFAULT_ENGINE, TOKENIZER_NAME, check_engine
 
 # Component factory names in pipeline order. To add a stage: append its factory name here and import
 # the module that registers it in _import_component_modules() below (one line each).
-COMPONENTS: list[str] = ["govtext_placeholders"]
+COMPONENTS: list[str] = ["govtext_placeholders", "govtext_sections"]
 
 _PIPELINES: dict[str, Any] = {}
 
@@ -23,6 +23,7 @@ def _import_component_modules() -> None:
     """Import the modules whose ``@Language.factory`` registrations :data:`COMPONENTS` names."""
     # (component modules are imported below as they are added)
     from . import placeholders_component  # noqa: F401
+    from . import sections_component  # noqa: F401
 
 
 def nlp_config(engine: str = DEFAULT_ENGINE) -> dict[str, Any]:
