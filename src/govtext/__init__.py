@@ -27,10 +27,12 @@ __all__ = [
     "CorpusTables",
     "load",
     "segment_words",
+    "extract_sections",
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
-_LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment"}
+_LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment",
+         "extract_sections": "sections"}
 
 
 def __getattr__(name: str):
