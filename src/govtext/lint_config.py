@@ -209,8 +209,8 @@ def read_toml(path: str | Path) -> tuple[dict, str]:
     try:
         return tomllib.loads(raw), raw
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
-        line = getattr(exc, "lineno", None) or (int(m.group(1)) if m else None)
+        m = re.search(r"\(at (?:line (\d+), column \d+|end of document)\)$", str(exc))
+        line = getattr(exc, "lineno", None) or (int(m.group(1) or raw.count("\n") + 1) if m else None)
         problem = str(exc)[: m.start()].strip() if m else str(exc)
         raise DataFileError(str(path), f"invalid TOML: {problem}", line) from None
 
