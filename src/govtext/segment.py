@@ -44,6 +44,7 @@ TOKENIZER_NAME = "govtext.jieba_tokenizer.v1"
 CACHE_ENV = "GOVTEXT_CACHE_DIR"
 
 _TAG = re.compile(r"[A-Za-z]+\Z")
+_CACHE_FORMAT = 2  # bump when the way the cached prefix dictionary is built changes
 
 
 # --------------------------------------------------------------------------- dictionaries
@@ -287,7 +288,7 @@ def _realign(text: str, words: list[str]) -> list[str]:
 def _dictionary_key(entries: tuple[DictEntry, ...]) -> str:
     import jieba
 
-    h = hashlib.sha256(f"jieba {jieba.__version__}\n".encode())
+    h = hashlib.sha256(f"govtext-cache {_CACHE_FORMAT} jieba {jieba.__version__}\n".encode())
     for e in entries:
         h.update(f"{e.word}\t{e.freq}\t{e.tag}\n".encode())
     return h.hexdigest()[:20]
@@ -310,35 +311,16 @@ def _build_jieba_tokenizer(entries: tuple[DictEntry, ...], cache: Path) -> Any:
     path = cache / cache_name
     loaded = _read_cache(path)
     if loaded is None:
-        freq, total = jieba.Tokenizer.gen_pfdict(tok.get_dict_file())
-        for e in entries:
-            total = _add_word(freq, total, e)
-        _write_cache(path, (freq, total))
+        tok.FREQ, tok.total = jieba.Tokenizer.gen_pfdict(tok.get_dict_file())
+        tok.initialized = True
+        for e in entries:  # jieba's own add_word on this instance (freq > 0: no global effect)
+            tok.add_word(e.word, e.freq, e.tag)
+        _write_cache(path, (tok.FREQ, tok.total))
     else:
-        freq, total = loaded
-    tok.FREQ, tok.total = freq, total
+        tok.FREQ, tok.total = loaded
     tok.user_word_tag_tab = {e.word: e.tag for e in entries if e.tag}
     tok.initialized = True
     return tok
-
-
-def _add_word(freq: dict[str, int], total: int, entry: DictEntry) -> int:
-    """``jieba.Tokenizer.add_word`` on a plain FREQ dict (no global side effects); the new total."""
-    word = entry.word
-    f = entry.freq if entry.freq is not None else _suggest_freq(freq, total, word)
-    freq[word] = f
-    for i in range(1, len(word)):
-        freq.setdefault(word[:i], 0)
-    return total + f
-
-
-def _suggest_freq(freq: dict[str, int], total: int, word: str) -> int:
-    """A frequency high enough for ``word`` to be cut whole (jieba's ``suggest_freq`` idea):
-    larger than the product of its characters' probabilities, at least 1."""
-    p = 1.0
-    for ch in word:
-        p *= freq.get(ch, 1) / total
-    return max(int(p * total) + 1, freq.get(word, 0), 1)
 
 
 def _read_cache(path: Path) -> tuple[dict[str, int], int] | None:
