@@ -346,7 +346,9 @@ def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
         n = parse_cn_number(m.group("num"))
         if n is None:
             return False
-        if style in ("cn-comma", "di-ordinal") and _numeral_list_follows(folded, m.end(), n):
+        if style in ("cn-comma", "di-ordinal") and _numeral_list_follows(
+            folded, m.end(), n, ordinal=style == "di-ordinal"
+        ):
             return False  # 一、二季度 / 三、四月份 / 第一、二轮: a list of numerals, not a heading
         return True
     if style in ("arabic-dot", "arabic-comma", "arabic-half-paren"):
@@ -364,9 +366,13 @@ def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
     return True
 
 
-def _numeral_list_follows(folded: str, pos: int, n: int) -> bool:
-    """True when a numeral list goes on at ``pos`` (一、二季度, 第一、二轮, 三、四月份)."""
-    rest = folded[pos : pos + 4].lstrip(_WS)
+def _numeral_list_follows(folded: str, pos: int, n: int, *, ordinal: bool = False) -> bool:
+    """True when a numeral list goes on at ``pos`` (一、二季度, 第一、二轮, 第一、第三产业, 三、四月份)."""
+    rest = folded[pos : pos + 5].lstrip(_WS)
+    if ordinal and rest.startswith("第"):  # 第一、第三产业
+        rest = rest[1:]
+        if re.match(_CN, rest):
+            return True
     k = re.match(_CN, rest)
     return bool(k) and (
         parse_cn_number(k.group()) == n + 1 or rest[k.end() : k.end() + 1] in ("、", "季", "月")
@@ -459,7 +465,7 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
             n = parse_cn_number(m.group(num_g))
             if n is None:
                 continue
-            if style == "di-ordinal" and _numeral_list_follows(folded, m.end(), n):
+            if style == "di-ordinal" and _numeral_list_follows(folded, m.end(), n, ordinal=True):
                 continue  # 第一、二轮
             if m.group("lead") in "，," and not (n == 1 or n == last.get(style, -1) + 1):
                 continue
