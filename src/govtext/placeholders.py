@@ -41,6 +41,7 @@ SEVERITIES = ("error", "warning", "info")
 # A Latin "word" character: an X touching one is part of a word or number (SpaceX, XXL, 0xFF, 3×4).
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20“”‘’《》]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACES = " \t\u3000\u00a0"
 _RULE_LINE = set("*＊_＿-—=~ \t\u3000")
 _CONTEXT_STOP = set("。！？；!?;，,\t\r\n")
@@ -59,6 +60,8 @@ class Form:
     latin_guard: bool = False
     lookalikes: bool = False
     skip_rule_lines: bool = False
+    not_after: str = ""
+    not_before: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ def _load_rules(path: str) -> Rules:
                 latin_guard=bool(entry.get("latin_guard", False)),
                 lookalikes=bool(entry.get("lookalikes", False)),
                 skip_rule_lines=bool(entry.get("skip_rule_lines", False)),
+                not_after=str(entry.get("not_after", "")),
+                not_before=str(entry.get("not_before", "")),
             )
         )
     if not forms:
@@ -304,6 +309,12 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
             start, end = m.span()
             if start == end or taken.overlaps(start, end):
                 continue
+            if form.not_after and start > 0 and text[start - 1] in form.not_after:
+                continue
+            if form.not_before and end < len(text) and text[end] in form.not_before:
+                continue
+            if form.latin_guard and _in_latin(text, start, end, rules):
+                continue
             if form.skip_rule_lines and _is_rule_line(text, start, end):
                 continue
             hit = handle(text, m, form, rules)
@@ -342,8 +353,6 @@ def _context(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit:
 
 def _run(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit | None:
     start, end = m.span()
-    if form.latin_guard and (_latin(text, start, -1, rules) or _latin(text, end - 1, +1, rules)):
-        return None
     size = sum(1 for c in m.group() if c not in _SPACES)
     if form.lookalikes and size == 1 and text.startswith(rules.x_after, end):
         return None
@@ -431,6 +440,15 @@ def _neighbour(text: str, i: int, step: int) -> int:
     while 0 <= j < len(text) and text[j] in _SPACES:
         j += step
     return j
+
+
+def _in_latin(text: str, start: int, end: int, rules: Rules) -> bool:
+    """Is ``text[start:end]`` part of a Latin word, number or formula (SpaceX, 3×4, 1+N+X)?
+
+    A side where the match ends in a Chinese character (``20XX年``) is not checked.
+    """
+    left = not _HAN.match(text[start]) and _latin(text, start, -1, rules)
+    return left or (not _HAN.match(text[end - 1]) and _latin(text, end - 1, +1, rules))
 
 
 def _latin(text: str, i: int, step: int, rules: Rules) -> bool:
