@@ -234,3 +234,207 @@ class ThemeResult:
 
 
 # --- completeness records (completeness.py) ---
+
+
+@dataclass(frozen=True)
+class OutlinePart:
+    """One part of a reference outline (``models/outlines/*.toml``): how a reviewer recognises it.
+
+    Wordings are regular expressions per role: ``heading`` (a numbered heading's title), ``lead``
+    (the start of an unnumbered paragraph), ``inline`` (a sentence inside a paragraph), ``title``
+    (the document title). ``roles`` lists the roles that may realise the part (``body`` = the
+    numbered top-level sections no other part claims); ``full_roles`` those that earn full credit.
+    """
+
+    id: str
+    label: str
+    required: bool
+    weight: float
+    roles: tuple[str, ...]
+    full_roles: tuple[str, ...]
+    heading: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    inline: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    position: str = "any"  # any | start | end
+    extent: str = "section"  # a lead's text runs to its section's end, or only to its paragraph's
+    window: int = 40
+    min_chars: int = 0
+    min_sentences: int = 0
+    subparts: tuple[OutlinePart, ...] = ()
+    line: int | None = None
+
+    def to_dict(self) -> dict:
+        """Plain dict (the outline as data)."""
+        d = asdict(self)
+        d["subparts"] = [s.to_dict() for s in self.subparts]
+        return d
+
+
+@dataclass(frozen=True)
+class ReferenceOutline:
+    """A versioned reference outline: the parts one kind of document is expected to have."""
+
+    id: str
+    label: str
+    version: str
+    description: str
+    parts: tuple[OutlinePart, ...]
+    detect_title: tuple[str, ...] = ()
+    detect_opening: tuple[str, ...] = ()
+    detect_body: tuple[str, ...] = ()
+    order_before: tuple[tuple[str, str], ...] = ()
+    near_end: tuple[str, ...] = ()
+    end_fraction: float = 0.4
+    order_penalty: float = 5.0
+    source: str = ""
+
+    def part(self, part_id: str) -> OutlinePart:
+        """The part with id ``part_id``."""
+        for p in self.parts:
+            if p.id == part_id:
+                return p
+        raise KeyError(part_id)
+
+    def to_dict(self) -> dict:
+        """Summary used in JSON output (id, label, version, source)."""
+        return {"id": self.id, "label": self.label, "version": self.version, "source": self.source}
+
+
+@dataclass(frozen=True)
+class KindGuess:
+    """Which kind of document this is, how sure, and why."""
+
+    kind: str
+    label: str
+    confidence: float
+    reasons: tuple[str, ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
+    explicit: bool = False
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "confidence": self.confidence,
+            "explicit": self.explicit,
+            "reasons": list(self.reasons),
+            "scores": dict(self.scores),
+        }
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """How one outline part is realised in a document.
+
+    ``status`` is ``present``, ``weak`` or ``missing``; ``role`` how it was found (``heading``,
+    ``lead``, ``inline``, ``body``, ``title``, ``implied`` or None); the evidence is the section index
+    and/or the character span ``start_char:end_char`` of the part's text; ``cost`` the score points
+    this part loses.
+    """
+
+    id: str
+    label: str
+    required: bool
+    weight: float
+    status: str
+    reason: str
+    role: str | None = None
+    start_char: int | None = None
+    end_char: int | None = None
+    section_index: int | None = None
+    anchor: str = ""
+    weak_because: tuple[str, ...] = ()
+    similarity: float | None = None
+    cost: float = 0.0
+    subparts: tuple[PartResult, ...] = ()
+    also: tuple[tuple[int, int], ...] = ()  # other spans stating the same part
+
+    @property
+    def evidence(self) -> dict:
+        """``{"section_index"?, "start_char", "end_char", "anchor"}`` or ``{}`` when missing."""
+        ev: dict = {}
+        if self.section_index is not None:
+            ev["section_index"] = self.section_index
+        if self.start_char is not None:
+            ev["start_char"] = self.start_char
+            ev["end_char"] = self.end_char
+        if self.anchor:
+            ev["anchor"] = self.anchor
+        if self.also:
+            ev["also"] = [list(a) for a in self.also]
+        return ev
+
+    def to_dict(self) -> dict:
+        """The ``parts[]`` entry of ``govtext check --format json``."""
+        d = {
+            "id": self.id,
+            "label": self.label,
+            "required": self.required,
+            "status": self.status,
+            "weight": self.weight,
+            "evidence": self.evidence,
+            "reason": self.reason,
+            "role": self.role,
+            "weak_because": list(self.weak_because),
+            "similarity": self.similarity,
+            "cost": self.cost,
+        }
+        if self.subparts:
+            d["subparts"] = [s.to_dict() for s in self.subparts]
+        return d
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One line of the score's explanation: what cost how many points."""
+
+    item: str
+    points: float
+    reason: str
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What ``score_completeness`` returns: kind, parts with evidence, the score and its explanation."""
+
+    path: str | None
+    kind: KindGuess
+    outline: ReferenceOutline
+    score: int
+    parts: tuple[PartResult, ...]
+    breakdown: tuple[ScoreItem, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def missing_required(self) -> tuple[PartResult, ...]:
+        """Required parts with status ``missing``."""
+        return tuple(p for p in self.parts if p.required and p.status == "missing")
+
+    def part(self, part_id: str) -> PartResult:
+        """The result for part ``part_id``."""
+        for p in self.parts:
+            if p.id == part_id:
+                return p
+        raise KeyError(part_id)
+
+    def to_dict(self) -> dict:
+        """Plain dict: kind, outline, score, parts, score breakdown, findings."""
+        return {
+            "path": self.path,
+            "kind": self.kind.kind,
+            "kind_label": self.kind.label,
+            "kind_confidence": self.kind.confidence,
+            "kind_reasons": list(self.kind.reasons),
+            "outline": self.outline.to_dict(),
+            "score": self.score,
+            "score_breakdown": [b.to_dict() for b in self.breakdown],
+            "parts": [p.to_dict() for p in self.parts],
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,1111 @@
+"""Completeness: is every part a reviewer expects there, and where?
+
+A document is compared with a versioned reference outline (``models/outlines/<kind>.toml``). Each part
+is looked for by *role* — a numbered heading at any level, a lead sentence opening an unnumbered
+paragraph, a run-in statement inside a paragraph (the seed's closing paragraph), or, for the body of
+the document, the numbered top-level sections no other part claims — using the outline's wordings
+plus TF-IDF character n-gram similarity to the part's wordings and examples. A single keyword
+anywhere in the body never counts: wordings are anchored to headings, paragraph starts or sentence
+patterns, and their position is checked.
+
+Each part ends up ``present``, ``weak`` (thin, out of place, unnumbered, or only implied — the
+result says which) or ``missing``; the score (0–100) is the weighted share of parts found, minus
+ordering penalties, and explains itself (``Completeness.breakdown``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from . import codes
+from .errors import DataFileError, UsageError
+from .model import (
+    Completeness,
+    Document,
+    Finding,
+    KindGuess,
+    Outline,
+    OutlinePart,
+    PartResult,
+    ReferenceOutline,
+    ScoreItem,
+    as_document,
+)
+from .resources import load_toml, models_dir
+
+BUILTIN_KINDS = ("work-summary", "party-building-summary", "government-work-report", "debrief-report")
+ROLES = ("heading", "lead", "inline", "body", "title")
+ROLE_RANK = {"heading": 4, "lead": 3, "body": 2, "inline": 2, "title": 1, "implied": 0}
+CREDIT = {"present": 1.0, "weak": 0.5, "missing": 0.0}
+#: Minimum TF-IDF similarity for an unmatched heading to count as a near-miss wording of a part.
+HEADING_SIMILARITY = 0.34
+#: Minimum TF-IDF similarity for a paragraph to count as implying a missing part (status weak).
+IMPLIED_SIMILARITY = 0.30
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference outlines: loading and validation
+
+
+def outline_path(kind: str) -> Path:
+    """Path of the built-in outline for ``kind``."""
+    return models_dir() / "outlines" / f"{kind}.toml"
+
+
+@cache
+def builtin_outlines() -> dict[str, ReferenceOutline]:
+    """Every outline shipped in ``models/outlines/``, keyed by id."""
+    out: dict[str, ReferenceOutline] = {}
+    for path in sorted((models_dir() / "outlines").glob("*.toml")):
+        o = load_outline(path)
+        out[o.id] = o
+    return out
+
+
+def get_outline(kind: str) -> ReferenceOutline:
+    """The built-in outline with id ``kind``; an unknown kind is a usage error (exit 2)."""
+    outlines = builtin_outlines()
+    if kind not in outlines:
+        raise UsageError(f"unknown kind {kind!r}; choose one of: {', '.join(sorted(outlines))}")
+    return outlines[kind]
+
+
+_PART_KEYS = {
+    "id", "label", "required", "weight", "roles", "full_roles", "heading", "lead", "inline", "title",
+    "examples", "position", "window", "min_chars", "min_sentences", "subparts", "extent",
+}
+_SUB_KEYS = {"id", "label", "heading", "lead", "inline", "examples", "weight", "required"}
+_TOP_KEYS = {"schema", "id", "label", "version", "description", "detect", "order", "parts"}
+
+
+def load_outline(path: str | Path) -> ReferenceOutline:
+    """Load and check a reference outline file; every problem names the file and line."""
+    path = Path(path)
+    data = load_toml(path)
+    raw_lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return _build_outline(data, str(path), _LineFinder(raw_lines))
+
+
+class _LineFinder:
+    """Finds the line of the n-th ``[[parts]]`` table and of keys inside it, for error messages."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.part_lines = [i + 1 for i, ln in enumerate(lines) if ln.strip() == "[[parts]]"]
+        self.sub_lines = [i + 1 for i, ln in enumerate(lines) if ln.strip() == "[[parts.subparts]]"]
+
+    def key(self, key: str, start: int = 1, end: int | None = None) -> int | None:
+        end = end or len(self.lines)
+        pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(max(start, 1) - 1, min(end, len(self.lines))):
+            if pat.match(self.lines[i]):
+                return i + 1
+        return None
+
+    def part(self, n: int) -> tuple[int | None, int | None]:
+        if n < len(self.part_lines):
+            start = self.part_lines[n]
+            end = self.part_lines[n + 1] if n + 1 < len(self.part_lines) else len(self.lines)
+            return start, end
+        return None, None
+
+    def text(self, needle: str, start: int = 1, end: int | None = None) -> int | None:
+        end = end or len(self.lines)
+        for i in range(max(start, 1) - 1, min(end, len(self.lines))):
+            if needle in self.lines[i]:
+                return i + 1
+        return None
+
+
+def _build_outline(data: dict, name: str, lf: _LineFinder) -> ReferenceOutline:
+    def fail(problem: str, line: int | None = None) -> DataFileError:
+        return DataFileError(name, problem, line)
+
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        k = sorted(unknown)[0]
+        raise fail(f"unknown key {k!r} (expected one of: {', '.join(sorted(_TOP_KEYS))})", lf.key(k))
+    for key in ("id", "label"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise fail(f"missing or empty {key!r} (a string)", lf.key(key))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", data["id"]):
+        raise fail(f"id {data['id']!r} must be lower-case kebab-case (a-z, 0-9, -)", lf.key("id"))
+    parts_raw = data.get("parts")
+    if not isinstance(parts_raw, list) or not parts_raw:
+        raise fail("an outline needs at least one [[parts]] table", lf.key("parts"))
+    parts: list[OutlinePart] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(parts_raw):
+        start, end = lf.part(n)
+        part = _build_part(raw, name, lf, start, end, sub=False)
+        if part.id in seen:
+            raise fail(f"duplicate part id {part.id!r}", lf.key("id", start or 1, end) or start)
+        seen.add(part.id)
+        parts.append(part)
+    if not any(p.required for p in parts):
+        raise fail("no part is required; mark at least one part with required = true", lf.part(0)[0])
+    detect = data.get("detect", {})
+    if not isinstance(detect, dict):
+        raise fail("[detect] must be a table", lf.key("detect"))
+    dline = lf.text("[detect]")
+    det = {}
+    for key in ("title", "opening", "body"):
+        det[key] = _patterns(detect.get(key, []), key, name, lf.key(key, dline or 1) if dline else None)
+    order = data.get("order", {})
+    if not isinstance(order, dict):
+        raise fail("[order] must be a table", lf.key("order"))
+    oline = lf.text("[order]") or 1
+    before: list[tuple[str, str]] = []
+    for pair in order.get("before", []):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            raise fail("order.before must be a list of [first, second] part-id pairs", lf.key("before", oline))
+        for pid in pair:
+            if pid not in seen:
+                raise fail(f"order.before names unknown part {pid!r}", lf.key("before", oline))
+        before.append((pair[0], pair[1]))
+    near_end = order.get("near_end", [])
+    if not isinstance(near_end, list) or any(p not in seen for p in near_end):
+        raise fail("order.near_end must list known part ids", lf.key("near_end", oline))
+    end_fraction = order.get("end_fraction", 0.4)
+    if not isinstance(end_fraction, (int, float)) or not 0 < end_fraction <= 1:
+        raise fail("order.end_fraction must be a number in (0, 1]", lf.key("end_fraction", oline))
+    penalty = order.get("penalty", 5)
+    if not isinstance(penalty, (int, float)) or penalty < 0:
+        raise fail("order.penalty must be a non-negative number", lf.key("penalty", oline))
+    return ReferenceOutline(
+        id=data["id"],
+        label=data["label"],
+        version=str(data.get("version", "0")),
+        description=str(data.get("description", "")),
+        parts=tuple(parts),
+        detect_title=det["title"],
+        detect_opening=det["opening"],
+        detect_body=det["body"],
+        order_before=tuple(before),
+        near_end=tuple(near_end),
+        end_fraction=float(end_fraction),
+        order_penalty=float(penalty),
+        source=name,
+    )
+
+
+def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: int | None, *, sub: bool) -> OutlinePart:
+    where = start or 1
+
+    def line_of(key: str) -> int | None:
+        return lf.key(key, where, end) or start
+
+    def fail(problem: str, key: str | None = None) -> DataFileError:
+        return DataFileError(name, problem, line_of(key) if key else start)
+
+    if not isinstance(raw, dict):
+        raise fail("each part must be a table")
+    allowed = _SUB_KEYS if sub else _PART_KEYS
+    unknown = set(raw) - allowed
+    if unknown:
+        k = sorted(unknown)[0]
+        raise fail(f"unknown key {k!r} in a {'sub-part' if sub else 'part'}", k)
+    pid = raw.get("id")
+    if not isinstance(pid, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", pid):
+        raise fail("part id must be a kebab-case string", "id")
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise fail(f"part {pid!r} needs a label", "label")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise fail(f"part {pid!r}: required must be true or false", "required")
+    weight = raw.get("weight", 0 if sub else 10)
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
+        raise fail(f"part {pid!r}: weight must be a non-negative number", "weight")
+    if required and weight <= 0:
+        raise fail(f"part {pid!r}: a required part needs a positive weight", "weight")
+    wordings = {k: _patterns(raw.get(k, []), k, name, line_of(k)) for k in ("heading", "lead", "inline", "title")}
+    default_roles = [r for r in ("heading", "lead", "inline", "title") if wordings[r]]
+    roles = raw.get("roles", default_roles)
+    if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
+        raise fail(f"part {pid!r}: roles must be a non-empty list of {', '.join(ROLES)}", "roles")
+    for r in roles:
+        if r != "body" and not wordings[r]:
+            raise fail(f"part {pid!r}: role {r!r} needs a {r} = [...] list of wordings", "roles")
+    full_roles = raw.get("full_roles", [r for r in roles if r != "inline"] or roles)
+    if not isinstance(full_roles, list) or any(r not in roles for r in full_roles):
+        raise fail(f"part {pid!r}: full_roles must be a subset of roles", "full_roles")
+    examples = raw.get("examples", [])
+    if not isinstance(examples, list) or any(not isinstance(e, str) for e in examples):
+        raise fail(f"part {pid!r}: examples must be a list of strings", "examples")
+    position = raw.get("position", "any")
+    if position not in ("any", "start", "end"):
+        raise fail(f"part {pid!r}: position must be any, start or end", "position")
+    extent = raw.get("extent", "section")
+    if extent not in ("section", "paragraph"):
+        raise fail(f"part {pid!r}: extent must be section or paragraph", "extent")
+    ints = {}
+    for key, default in (("window", 40), ("min_chars", 0), ("min_sentences", 0)):
+        v = raw.get(key, default)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise fail(f"part {pid!r}: {key} must be a non-negative integer", key)
+        ints[key] = v
+    subs: list[OutlinePart] = []
+    sub_lines = [ln for ln in lf.sub_lines if where <= ln < (end or 10**9)]
+    raw_subs = raw.get("subparts", []) if not sub else []
+    if not isinstance(raw_subs, list):
+        raise fail(f"part {pid!r}: subparts must be [[parts.subparts]] tables", "subparts")
+    for i, s in enumerate(raw_subs):
+        sline = sub_lines[i] if i < len(sub_lines) else start
+        sub_end = sub_lines[i + 1] if i + 1 < len(sub_lines) else end
+        if not isinstance(s, dict) or not s.get("heading"):
+            raise DataFileError(name, "each sub-part needs heading = [...] wordings", sline)
+        subs.append(_build_sub(s, name, lf, sline, sub_end))
+    return OutlinePart(
+        id=pid,
+        label=label,
+        required=required,
+        weight=float(weight),
+        roles=tuple(roles),
+        full_roles=tuple(full_roles),
+        heading=wordings["heading"],
+        lead=wordings["lead"],
+        inline=wordings["inline"],
+        title=wordings["title"],
+        examples=tuple(examples),
+        position=position,
+        extent=extent,
+        window=ints["window"],
+        min_chars=ints["min_chars"],
+        min_sentences=ints["min_sentences"],
+        subparts=tuple(subs),
+        line=start,
+    )
+
+
+def _build_sub(raw: dict, name: str, lf: _LineFinder, start: int | None, end: int | None) -> OutlinePart:
+    allowed = _SUB_KEYS
+    unknown = set(raw) - allowed
+    if unknown:
+        k = sorted(unknown)[0]
+        raise DataFileError(name, f"unknown key {k!r} in a sub-part", lf.key(k, start or 1, end) or start)
+    pid, label = raw.get("id"), raw.get("label")
+    if not isinstance(pid, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", pid):
+        raise DataFileError(name, "sub-part id must be a kebab-case string", lf.key("id", start or 1, end) or start)
+    if not isinstance(label, str) or not label.strip():
+        raise DataFileError(name, f"sub-part {pid!r} needs a label", start)
+    heading = _patterns(raw.get("heading", []), "heading", name, lf.key("heading", start or 1, end) or start)
+    examples = raw.get("examples", [])
+    if not isinstance(examples, list) or any(not isinstance(e, str) for e in examples):
+        raise DataFileError(name, f"sub-part {pid!r}: examples must be a list of strings", start)
+    return OutlinePart(
+        id=pid, label=label, required=False, weight=0.0, roles=("heading",), full_roles=("heading",),
+        heading=heading, examples=tuple(examples), line=start,
+    )
+
+
+def _patterns(value: object, key: str, name: str, line: int | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or any(not isinstance(v, str) or not v for v in value):
+        raise DataFileError(name, f"{key} must be a list of non-empty strings (regular expressions)", line)
+    for v in value:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise DataFileError(name, f"bad regular expression {v!r} in {key}: {exc}", line) from None
+    return tuple(value)
+
+
+@cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# --------------------------------------------------------------------------------------------------
+# TF-IDF over character n-grams (the same numbers as scikit-learn's
+# TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, lowercase=False) — a test
+# checks this — computed in pure Python so ``govtext check`` need not import scikit-learn, which
+# alone costs about a second of start-up).
+
+NGRAMS = (2, 3)
+
+
+def char_ngrams(text: str, ngram_range: tuple[int, int] = NGRAMS) -> list[str]:
+    """Character n-grams of ``text`` in scikit-learn's order (whitespace runs become one space)."""
+    text = re.sub(r"\s\s+", " ", text)
+    lo, hi = ngram_range
+    out: list[str] = []
+    n_chars = len(text)
+    for n in range(lo, min(hi, n_chars) + 1):
+        out.extend(text[i : i + n] for i in range(n_chars - n + 1))
+    if lo == 1 and n_chars == 0:
+        return []
+    return out
+
+
+class CharTfidf:
+    """A TF-IDF model over character n-grams fitted on a small set of texts (one document's units)."""
+
+    def __init__(self, texts: Iterable[str], ngram_range: tuple[int, int] = NGRAMS) -> None:
+        self.ngram_range = ngram_range
+        counts = [Counter(char_ngrams(t, ngram_range)) for t in texts]
+        df: Counter[str] = Counter()
+        for c in counts:
+            df.update(c.keys())
+        n = len(counts)
+        self.idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items()}
+        self.vectors = [self._weigh(c) for c in counts]
+
+    def _weigh(self, counts: Counter[str]) -> dict[str, float]:
+        vec = {g: (1.0 + math.log(c)) * self.idf[g] for g, c in counts.items() if g in self.idf}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {g: v / norm for g, v in vec.items()} if norm else {}
+
+    def transform(self, text: str) -> dict[str, float]:
+        """The L2-normalised vector of a (possibly new) text; unseen n-grams are dropped."""
+        return self._weigh(Counter(char_ngrams(text, self.ngram_range)))
+
+    @staticmethod
+    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+        """Cosine similarity of two normalised vectors."""
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(v * b.get(g, 0.0) for g, v in a.items())
+
+
+def _wording_text(pattern: str) -> str:
+    """The literal characters of a wording pattern (its alternatives, separated by spaces)."""
+    s = re.sub(r"\\[dswDSW]|\{\d*,?\d*\}|\[[^\]]*\]|\(\?[=!<][^)]*\)", " ", pattern)
+    s = re.sub(r"[\\^$.*+?()|{}]", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def part_profile(part: OutlinePart) -> str:
+    """Text standing for a part in the similarity model: its wordings' literals and its examples."""
+    bits = [_wording_text(p) for p in (*part.heading, *part.lead, *part.inline)]
+    return " ".join([*bits, *part.examples])
+
+
+def heading_profile(part: OutlinePart) -> str:
+    """Text standing for a part's headings: the literals of its heading wordings."""
+    return " ".join(_wording_text(p) for p in part.heading) or part.label
+
+
+# --------------------------------------------------------------------------------------------------
+# Kind detection
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_TITLE_SKIP = re.compile(r"^(本文系|下载|打印|全屏|收藏|来源|时间|发布|【|】|字号|加大|还原|减小|新华社|——|--)")
+
+
+def _squash(s: str) -> str:
+    return _SPACES.sub("", s)
+
+
+def document_title(document: Document) -> tuple[str | None, int | None, int | None]:
+    """The document's title and its span: ``document.title`` if set, else the first short line naming a kind."""
+    paras = document.paragraphs[:15]
+    if document.title:
+        want = _squash(document.title)
+        for p in paras:
+            if _squash(p.text) == want or (want and want in _squash(p.text) and len(p.text) <= 80):
+                return document.title, p.start, p.end
+        return document.title, None, None
+    for p in paras:
+        t = p.text
+        if _TITLE_SKIP.match(t) or len(t) > 60 or t.endswith(("。", "：", ":")):
+            continue
+        if re.search(r"(总结|报告|述职|汇报)", t):
+            return t, p.start, p.end
+    return None, None, None
+
+
+def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] | None = None) -> KindGuess:
+    """Guess the kind of document from its title, opening formula and body vocabulary.
+
+    Each outline's ``[detect]`` wordings score: title match 3 (4 for a kind more specific than
+    工作总结), opening formula 2, body vocabulary up to 2 (term density). Confidence grows with the
+    margin over the runner-up and with a title or opening match.
+    """
+    doc = as_document(document)
+    outlines = list(outlines) if outlines is not None else list(builtin_outlines().values())
+    if not outlines:
+        raise UsageError("no outlines to choose a kind from")
+    title, _, _ = document_title(doc)
+    title_s = _squash(title or "")
+    head = [p.text for p in doc.paragraphs[:12]]
+    body = doc.view.text
+    kchars = max(len(body), 1) / 1000
+    scored: list[tuple[float, ReferenceOutline, list[str], bool]] = []
+    for o in outlines:
+        s, why, strong = 0.0, [], False
+        if title_s and any(_rx(p).search(title_s) for p in o.detect_title):
+            bonus = 3.0 if o.id == "work-summary" else 4.0
+            s += bonus
+            why.append(f"title “{title}” names a {o.label}")
+            strong = True
+        op = next((h for h in head for p in o.detect_opening if _rx(p).search(_squash(h)[:80])), None)
+        if op is not None:
+            s += 2.0
+            why.append(f"opening formula “{op[:20]}”")
+            strong = True
+        hits = sum(len(_rx(re.escape(t) if not _is_regex(t) else t).findall(body)) for t in o.detect_body)
+        density = hits / kchars
+        b = min(2.0, density / 4.0)
+        if b > 0.05:
+            s += b
+            why.append(f"{hits} body terms of a {o.label} ({density:.1f} per 1000 characters)")
+        scored.append((s, o, why, strong))
+    scored.sort(key=lambda t: -t[0])
+    best, o, why, strong = scored[0]
+    second = scored[1][0] if len(scored) > 1 else 0.0
+    table = tuple((x[1].id, round(x[0], 2)) for x in scored)
+    if best < 1.0:
+        fallback = next((x for x in scored if x[1].id == "work-summary"), scored[0])
+        return KindGuess(
+            kind=fallback[1].id, label=fallback[1].label, confidence=0.2,
+            reasons=("no title, opening formula or body vocabulary recognised; assuming " + fallback[1].label,),
+            scores=table,
+        )
+    margin = (best - second) / best
+    conf = min(0.99, (0.45 if strong else 0.15) + 0.55 * margin)
+    return KindGuess(kind=o.id, label=o.label, confidence=round(conf, 2), reasons=tuple(why), scores=table)
+
+
+def _is_regex(t: str) -> bool:
+    return any(c in t for c in "\\^$.*+?()[]{}|")
+
+
+# --------------------------------------------------------------------------------------------------
+# Units of a document: headings (from sections or a light fallback), paragraphs and sentences
+
+_SENT_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+_MARKER = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十]{1,3}(?:、|是|要|，)|[（(][一二三四五六七八九十]{1,3}[)）]、?|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
+)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    index: int | None  # section index when it comes from extract_sections
+    level: int
+    title: str  # squashed, folded
+    start: int
+    title_end: int
+    body_end: int
+    inline: bool
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    para: int  # paragraph number
+    first: bool  # first sentence of its paragraph
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    part: str
+    role: str
+    start: int
+    anchor_end: int
+    region_end: int
+    section_index: int | None
+    strength: float
+    sim: float | None = None
+    anchor_key: tuple = ()
+
+
+class _Units:
+    """The pieces a matcher looks at, built once per document."""
+
+    def __init__(self, doc: Document, sections: Outline | None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.view = doc.view.text
+        self.n = max(len(self.text), 1)
+        self.paragraphs = doc.paragraphs
+        self.sentences: list[_Sentence] = []
+        for i, p in enumerate(self.paragraphs):
+            pos = p.start
+            first = True
+            for m in _SENT_END.finditer(self.text, p.start, p.end):
+                if m.end() > pos:
+                    self.sentences.append(_Sentence(pos, m.end(), i, first))
+                    first = False
+                pos = m.end()
+                while pos < p.end and self.text[pos] in " \t\u3000":
+                    pos += 1
+            if pos < p.end:
+                self.sentences.append(_Sentence(pos, p.end, i, first))
+        self.headings = self._headings(sections)
+
+    def _headings(self, sections: Outline | None) -> list[_Heading]:
+        if sections is not None and sections.sections:
+            out = []
+            for s in sections.sections:
+                title = _squash(self.view[s.start_char : s.end_char])
+                out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline))
+            return out
+        return self._fallback_headings()
+
+    def _fallback_headings(self) -> list[_Heading]:
+        """Numbered headings found by marker alone (used only when no section outline is available)."""
+        found: list[tuple[int, int, str, bool]] = []
+        family_level: dict[str, int] = {}
+        for s in self.sentences:
+            seg = self.view[s.start : s.end]
+            m = _MARKER.match(seg)
+            if not m or re.match(r"^\s*[一二三四五六七八九十]、[一二三四五六七八九十]", seg):
+                continue
+            fam = _family(m.group(0))
+            level = family_level.setdefault(fam, len(family_level) + 1)
+            end = s.end
+            if s.first and self.paragraphs[s.para].end - s.start <= 60 and not seg.rstrip().endswith("。"):
+                end = self.paragraphs[s.para].end
+            found.append((s.start, level, _squash(self.text[s.start:end]), not s.first))
+        out: list[_Heading] = []
+        for i, (start, level, title, inline) in enumerate(found):
+            body_end = self.n
+            for start2, level2, _, _ in found[i + 1 :]:
+                if level2 <= level:
+                    body_end = start2
+                    break
+            out.append(_Heading(None, level, _fold_title(title), start, start + len(title), body_end, inline))
+        return out
+
+    def rel(self, offset: int) -> float:
+        return offset / self.n
+
+    def innermost_end(self, offset: int) -> int:
+        """End of the innermost heading's body containing ``offset`` (the document end if none)."""
+        best = None
+        for h in self.headings:
+            if h.start <= offset < h.body_end and (best is None or h.start >= best.start):
+                best = h
+        if best is not None:
+            return best.body_end
+        after = [h.start for h in self.headings if h.start > offset]  # outside every section: up to the next
+        return min(after) if after else len(self.text)
+
+
+def _family(marker: str) -> str:
+    m = marker.strip()
+    if m.endswith("是") or m.endswith("要"):
+        return "shi"
+    if m.startswith(("（", "(")):
+        return "paren-digit" if re.search(r"\d", m) else "paren-cn"
+    if m[0].isdigit():
+        return "digit"
+    if m[0] in "①②③④⑤⑥⑦⑧⑨⑩":
+        return "circled"
+    if m.startswith("第"):
+        return "di"
+    return "cn"
+
+
+def _fold_title(t: str) -> str:
+    from .text import fold
+
+    return fold(t)
+
+
+_LEAD_STRIP = re.compile(r"^\s*(?:第?[一二三四五六七八九十]{1,3}(?:、|是|，)|[（(][一二三四五六七八九十\d]{1,3}[)）]、?|\d{1,2}[.、．](?!\d))")
+
+
+def _heading_title_only(title: str) -> str:
+    """A heading title without its marker, cut at its first full stop (run-in headings)."""
+    t = _LEAD_STRIP.sub("", title)
+    return re.split(r"[。；;！!？?]", t, maxsplit=1)[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Matching
+
+
+def score_completeness(
+    document: Document | str,
+    outline: ReferenceOutline | str | Path | None = None,
+    *,
+    kind: str | None = None,
+    sections: Outline | None = None,
+) -> Completeness:
+    """Compare ``document`` with a reference outline and score it.
+
+    ``outline`` is a ``ReferenceOutline``, a built-in kind id or a path to an outline file; else
+    ``kind`` (a built-in id) is used; else the kind is detected. ``sections`` is the document's
+    section outline (``govtext.sections.extract_sections``); computed when not given.
+    """
+    doc = as_document(document)
+    guess: KindGuess
+    if outline is not None and kind is not None:
+        ref = _resolve_outline(outline)
+        if ref.id != kind and kind in builtin_outlines():
+            raise UsageError(f"--kind {kind} and --outline {ref.id} disagree; give one of them")
+    if outline is not None:
+        ref = _resolve_outline(outline)
+        guess = KindGuess(ref.id, ref.label, 1.0, (f"outline given: {ref.source or ref.id}",), explicit=True)
+    elif kind is not None:
+        ref = get_outline(kind)
+        guess = KindGuess(ref.id, ref.label, 1.0, (f"kind given: {kind}",), explicit=True)
+    else:
+        guess = detect_kind(doc)
+        ref = get_outline(guess.kind)
+    if sections is None:
+        sections = _sections(doc)
+    units = _Units(doc, sections)
+    chosen, others = _match(units, ref)
+    parts, breakdown, score, findings = _score(units, ref, chosen, others, doc)
+    return Completeness(
+        path=doc.path, kind=guess, outline=ref, score=score, parts=tuple(parts),
+        breakdown=tuple(breakdown), findings=tuple(findings),
+    )
+
+
+def _resolve_outline(outline: ReferenceOutline | str | Path) -> ReferenceOutline:
+    if isinstance(outline, ReferenceOutline):
+        return outline
+    s = str(outline)
+    if isinstance(outline, str) and s in builtin_outlines():
+        return builtin_outlines()[s]
+    p = Path(s)
+    if not p.exists():
+        raise UsageError(f"outline {s!r} is neither a file nor a known kind ({', '.join(sorted(builtin_outlines()))})")
+    return load_outline(p)
+
+
+def _sections(doc: Document) -> Outline | None:
+    try:
+        from .sections import extract_sections
+    except ImportError:  # the sections stage is not installed in this tree: fall back to markers
+        return None
+    return extract_sections(doc)
+
+
+def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate | None], dict[str, list[_Candidate]]]:
+    """Candidates for every part by role, then the best per part (see ``_assign``)."""
+    view = units.view
+    parts = list(ref.parts)
+    cands: list[_Candidate] = []
+
+    # TF-IDF model over this document's headings and paragraphs plus every part's profile
+    heading_titles = [_heading_title_only(h.title) for h in units.headings]
+    para_texts = [_squash(p.text) for p in units.paragraphs]
+    hprofiles = [heading_profile(p) for p in parts]
+    profiles = [part_profile(p) for p in parts]
+    tfidf = CharTfidf([*heading_titles, *para_texts, *hprofiles, *profiles])
+    nh, np_ = len(heading_titles), len(para_texts)
+    hvec = tfidf.vectors[:nh]
+    pvec = tfidf.vectors[nh : nh + np_]
+    hprof = tfidf.vectors[nh + np_ : nh + np_ + len(parts)]
+    prof = tfidf.vectors[nh + np_ + len(parts) :]
+
+    # 1. headings: wording match, else a near-miss by similarity
+    for hi, h in enumerate(units.headings):
+        title = _heading_title_only(h.title)
+        if not title:
+            continue
+        matched = False
+        for j, p in enumerate(parts):
+            if "heading" not in p.roles:
+                continue
+            m = _first_match(p.heading, title)
+            if m is not None:
+                matched = True
+                sim = CharTfidf.cosine(hvec[hi], hprof[j])
+                strength = ROLE_RANK["heading"] + min(len(m), 8) / 10 - h.level * 0.05 + sim / 2
+                cands.append(_Candidate(p.id, "heading", h.start, h.title_end, h.body_end, h.index, strength,
+                                        round(sim, 2), anchor_key=("h", h.start)))
+        if not matched and h.level <= 2 and not h.inline:
+            sims = [(CharTfidf.cosine(hvec[hi], hprof[j]), j) for j, p in enumerate(parts) if "heading" in p.roles]
+            if sims:
+                sim, j = max(sims)
+                if sim >= HEADING_SIMILARITY:
+                    cands.append(_Candidate(parts[j].id, "heading", h.start, h.title_end, h.body_end, h.index,
+                                            ROLE_RANK["heading"] - 0.5 + sim / 10, round(sim, 2), ("h", h.start)))
+
+    # 2. leads (paragraph starts) and 3. inline statements (any sentence)
+    heading_starts = {h.start for h in units.headings if not h.inline}
+    for s in units.sentences:
+        seg = _squash(view[s.start : s.end])
+        stripped = _LEAD_STRIP.sub("", seg)
+        for j, p in enumerate(parts):
+            if s.first and "lead" in p.roles and s.start not in heading_starts:
+                para = units.paragraphs[s.para]
+                head = _squash(view[para.start : para.end])
+                head = _LEAD_STRIP.sub("", head)[: p.window]
+                m = _first_match(p.lead, head)
+                if m is not None:
+                    region = units.innermost_end(s.start) if p.extent == "section" else para.end
+                    sim = CharTfidf.cosine(pvec[s.para], prof[j])
+                    cands.append(_Candidate(p.id, "lead", s.start, s.end, region, None,
+                                            ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
+                                            anchor_key=("s", s.start)))
+                    continue
+            if "inline" in p.roles:
+                m = _first_match(p.inline, stripped)
+                if m is not None:
+                    para = units.paragraphs[s.para]
+                    sim = CharTfidf.cosine(pvec[s.para], prof[j])
+                    cands.append(_Candidate(p.id, "inline", s.start, s.end, para.end, None,
+                                            ROLE_RANK["inline"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
+                                            anchor_key=("s", s.start)))
+
+    # 4. title
+    title, tstart, tend = document_title(units.doc)
+    for p in parts:
+        if "title" in p.roles and title and tstart is not None:
+            if _first_match(p.title, _squash(title)) is not None:
+                cands.append(_Candidate(p.id, "title", tstart, tend, tend, None, ROLE_RANK["title"], anchor_key=("t", 0)))
+
+    chosen, others = _assign(cands, units, ref)
+
+    # 5. body: the numbered top-level sections no other part claims
+    for p in parts:
+        if "body" in p.roles:
+            body = _body_candidate(p, units, chosen, ref)
+            if chosen.get(p.id) is None:
+                chosen[p.id] = body
+            elif body is not None:  # found by heading or lead, and its sections follow: they belong to it too
+                others[p.id].append(body)
+
+    # 6. implied: a paragraph that reads like a missing part (similarity only)
+    for j, p in enumerate(parts):
+        if chosen.get(p.id) is not None:
+            continue
+        best: tuple[float, int] | None = None
+        taken = [(c.start, c.region_end) for c in chosen.values() if c is not None]
+        for k, para in enumerate(units.paragraphs):
+            if len(para.text) < 20 or any(a <= para.start < b for a, b in taken):
+                continue
+            if not _position_ok(p, ref, units, para.start):
+                continue
+            sims = [CharTfidf.cosine(pvec[k], prof[i]) for i in range(len(parts))]
+            sim = sims[j]
+            if sim >= IMPLIED_SIMILARITY and sim >= max(sims) and (best is None or sim > best[0]):
+                best = (sim, k)
+        if best is not None:
+            para = units.paragraphs[best[1]]
+            chosen[p.id] = _Candidate(p.id, "implied", para.start, para.end, para.end, None, 0.0, round(best[0], 2))
+    return chosen, others
+
+
+def _first_match(patterns: Iterable[str], s: str) -> str | None:
+    best = None
+    for pat in patterns:
+        m = _rx(pat).search(s)
+        if m and (best is None or len(m.group(0)) > len(best)):
+            best = m.group(0) or " "
+    return best
+
+
+def _position_ok(part: OutlinePart, ref: ReferenceOutline, units: _Units, start: int) -> bool:
+    r = units.rel(start)
+    if part.position == "start":
+        return r <= 0.5
+    if part.position == "end" or part.id in ref.near_end:
+        return r >= 1 - ref.end_fraction - 0.1
+    return True
+
+
+def _assign(
+    cands: list[_Candidate], units: _Units, ref: ReferenceOutline
+) -> tuple[dict[str, _Candidate | None], dict[str, list[_Candidate]]]:
+    """Give each part its best candidate; one heading or sentence realises at most one part.
+
+    Also returns, per part, the other candidates no part chose (further places stating it).
+    """
+    by_id = {p.id: p for p in ref.parts}
+
+    def key(c: _Candidate) -> tuple:
+        p = by_id[c.part]
+        fit = 1 if _position_ok(p, ref, units, c.start) else 0
+        # among equals, prefer: closing parts the latest, the others the earliest
+        late = p.position == "end" or p.id in ref.near_end
+        order = c.start if late else -c.start
+        return (fit, c.strength, order)
+
+    chosen: dict[str, _Candidate | None] = {p.id: None for p in ref.parts}
+    taken: set[tuple] = set()
+    order = {p.id: i for i, p in enumerate(ref.parts)}
+
+    def nested_wrongly(c: _Candidate) -> bool:
+        """A part cannot sit inside a subsection of a part the outline puts after it.
+
+        (The preamble of such a section is allowed: ``二、2015年工作安排`` states the 总体要求 before
+        its ``（一）…（十）`` tasks.)
+        """
+        if c.role == "heading":
+            return False
+        for o in chosen.values():
+            if o is None or o.role != "heading" or order[o.part] <= order[c.part]:
+                continue
+            if o.start <= c.start < o.region_end and any(
+                o.start < h.start <= c.start < h.body_end for h in units.headings if not h.inline
+            ):
+                return True
+        return False
+
+    ranked = sorted(cands, key=key, reverse=True)
+    for c in ranked:
+        if chosen[c.part] is None and c.anchor_key not in taken and not nested_wrongly(c):
+            chosen[c.part] = c
+            taken.add(c.anchor_key)
+    # the other places that realise a part (a report may state its targets twice)
+    others: dict[str, list[_Candidate]] = {p.id: [] for p in ref.parts}
+    for c in ranked:
+        if c.anchor_key not in taken and _position_ok(by_id[c.part], ref, units, c.start) and not nested_wrongly(c):
+            others[c.part].append(c)
+            taken.add(c.anchor_key)
+    return chosen, others
+
+
+def _body_candidate(
+    p: OutlinePart, units: _Units, chosen: dict[str, _Candidate | None], ref: ReferenceOutline
+) -> _Candidate | None:
+    """The numbered top-level sections no part claims, between the parts before and after ``p``.
+
+    When the part before ``p`` opens a section's preamble (``三、…`` starting with the 预期目标), the
+    subsections that follow it in that section are taken instead.
+    """
+    claimed = [(c.start, c.region_end) for c in chosen.values() if c is not None and c.role in ("heading", "body")]
+    ids = [q.id for q in ref.parts]
+    k = ids.index(p.id)
+    lo = max((c.start for q, c in chosen.items() if c is not None and ids.index(q) < k and c.role != "title"), default=0)
+    hi = min((c.start for q, c in chosen.items() if c is not None and ids.index(q) > k and c.start > lo),
+             default=len(units.text))
+    tops = [h for h in units.headings if not h.inline and not re.match(r"^附(件|注|录|表)", _LEAD_STRIP.sub("", h.title))]
+    if not tops:
+        return None
+    top_level = min(h.level for h in tops)
+    free = [h for h in tops if h.level == top_level and lo <= h.start < hi
+            and not any(a <= h.start < b for a, b in claimed)]
+    if not free and lo > 0:
+        inside = [h for h in tops if h.start <= lo < h.body_end]
+        if inside:
+            box = max(inside, key=lambda h: h.start)
+            kids = [h for h in tops if lo < h.start < min(hi, box.body_end) and h.level > box.level]
+            if kids:
+                lvl = min(h.level for h in kids)
+                free = [h for h in kids if h.level == lvl and not any(a <= h.start < b for a, b in claimed)]
+    if not free:
+        return None
+    first, last = free[0], free[-1]
+    end = min(last.body_end, hi)
+    for a, _ in claimed:  # stop where another part begins
+        if first.start < a < end:
+            end = a
+    return _Candidate(p.id, "body", first.start, first.title_end, end, first.index, ROLE_RANK["body"],
+                      anchor_key=("h", first.start))
+
+
+# --------------------------------------------------------------------------------------------------
+# Statuses, score, findings
+
+#: What each weakness costs, as a share of the part's weight (a weak part keeps at least a quarter).
+WEAKNESS_COST = {"unnumbered": 0.25, "thin": 0.25, "out-of-place": 0.25, "implied": 0.5}
+
+
+def _credit(status: str, because: Sequence[str]) -> float:
+    if status != "weak":
+        return CREDIT[status]
+    return max(0.25, 1.0 - sum(WEAKNESS_COST.get(b, 0.25) for b in because))
+
+
+def _span_end(c: _Candidate, starts: Sequence[int], text: str) -> int:
+    """A candidate's text ends at its region's end or where the next found part begins."""
+    end = c.region_end
+    for s in starts:
+        if c.start < s < end:
+            end = s
+    return _rstrip(text, c.start, end)
+
+
+def _score(
+    units: _Units,
+    ref: ReferenceOutline,
+    chosen: dict[str, _Candidate | None],
+    others: dict[str, list[_Candidate]],
+    doc: Document,
+):
+    text = units.text
+    starts = sorted(c.start for c in chosen.values() if c is not None)
+    all_starts = sorted({*starts, *(c.start for cs in others.values() for c in cs)})
+    results: list[PartResult] = []
+    for p in ref.parts:
+        c = chosen.get(p.id)
+        if c is None:
+            results.append(PartResult(p.id, p.label, p.required, p.weight, "missing", _missing_reason(p)))
+            continue
+        end = _span_end(c, starts, text)
+        content = text[c.anchor_end : end] if c.role == "heading" or c.role == "body" else text[c.start : end]
+        nchars = len(_squash(content))
+        nsent = len([m for m in _SENT_END.finditer(content)]) + (1 if content.strip() and not _SENT_END.search(content[-3:]) else 0)
+        because: list[str] = []
+        reasons: list[str] = []
+        anchor = text[c.start : c.anchor_end].strip()
+        if c.role == "implied":
+            because.append("implied")
+            reasons.append(f"only implied: no wording of its own, but a paragraph reads like it (similarity {c.sim:.2f})")
+        elif c.role not in p.full_roles:
+            because.append("unnumbered")
+            reasons.append("stated inside a paragraph, without a heading or lead sentence of its own")
+        if p.min_chars and nchars < p.min_chars or p.min_sentences and nsent < p.min_sentences:
+            because.append("thin")
+            reasons.append(f"thin: {nsent} sentence(s), {nchars} characters")
+        if p.position != "any" and not _position_ok(p, ref, units, c.start) and c.role != "title":
+            because.append("out-of-place")
+            where = "beginning" if p.position == "start" else "end"
+            reasons.append(f"out of place: starts at {units.rel(c.start):.0%} of the text, expected near the {where}")
+        status = "weak" if because else "present"
+        found = _found_reason(c, anchor, units)
+        reason = found + ("; " + "; ".join(reasons) if reasons else "")
+        subs = _subparts(p, units) if p.subparts else ()
+        results.append(PartResult(
+            p.id, p.label, p.required, p.weight, status, reason, role=c.role, start_char=c.start, end_char=end,
+            section_index=c.section_index, anchor=_short(anchor), weak_because=tuple(because), similarity=c.sim,
+            subparts=subs, also=tuple((o.start, _span_end(o, all_starts, text)) for o in others.get(p.id, [])),
+        ))
+
+    # score: weighted share of the parts found; optional parts count only when the document has them
+    active = [r for r in results if r.required or r.status != "missing"]
+    total = sum(r.weight for r in active) or 1.0
+    breakdown: list[ScoreItem] = []
+    scored: list[PartResult] = []
+    lost = 0.0
+    for r in results:
+        if r.required or r.status != "missing":
+            cost = round(100 * r.weight / total * (1 - _credit(r.status, r.weak_because)), 1)
+        else:
+            cost = 0.0
+        if cost:
+            why = "missing" if r.status == "missing" else "weak (" + ", ".join(r.weak_because) + ")"
+            breakdown.append(ScoreItem(r.id, -cost, f"{r.label} {why}: weight {r.weight:g} of {total:g}"))
+        lost += cost
+        scored.append(replace(r, cost=cost))
+    findings: list[Finding] = []
+    by_id = {r.id: r for r in scored}
+    for a, b in ref.order_before:
+        ra, rb = by_id[a], by_id[b]
+        if ra.start_char is not None and rb.start_char is not None and ra.start_char > rb.start_char:
+            lost += ref.order_penalty
+            breakdown.append(ScoreItem(f"order:{a}<{b}", -ref.order_penalty, f"{ra.label} comes after {rb.label}"))
+            findings.append(_finding(doc, "GT403", ra.start_char, _anchor_end(ra, text), first=ra.label, second=rb.label))
+    for pid in ref.near_end:
+        r = by_id[pid]
+        if r.start_char is not None and units.rel(r.start_char) < 1 - ref.end_fraction:
+            lost += ref.order_penalty
+            breakdown.append(ScoreItem(f"near-end:{pid}", -ref.order_penalty,
+                                       f"{r.label} starts at {units.rel(r.start_char):.0%} of the text"))
+            findings.append(_finding(doc, "GT404", r.start_char, _anchor_end(r, text), label=r.label))
+    score = max(0, min(100, round(100 - lost)))
+    prev_end = 0
+    for r in scored:
+        if r.status == "missing":
+            if r.required:
+                findings.append(_finding(doc, "GT401", prev_end, prev_end, label=r.label))
+        else:
+            if r.status == "weak":
+                findings.append(_finding(doc, "GT402", r.start_char, _anchor_end(r, text), label=r.label,
+                                         because=", ".join(r.weak_because)))
+            prev_end = max(prev_end, r.end_char or 0)
+        for s in r.subparts:
+            if s.status == "missing":
+                at = r.start_char or 0
+                findings.append(_finding(doc, "GT405", at, at, label=s.label))
+    findings.sort(key=lambda f: (f.start_char, f.code))
+    return scored, breakdown, score, findings
+
+
+def _subparts(p: OutlinePart, units: _Units) -> tuple[PartResult, ...]:
+    """Map each sub-part (党建 dimension) to the most specific heading that names it."""
+    out = []
+    titles = [_heading_title_only(h.title) for h in units.headings]
+    # where in each title each dimension is named; the last one named is the title's main subject
+    # (``强化思想引领，加强政治建设`` is about 政治建设)
+    named: list[dict[str, int]] = []
+    for t in titles:
+        pos = {}
+        for s in p.subparts:
+            found = [m.start() for pat in s.heading if (m := _rx(pat).search(t))]
+            if found:
+                pos[s.id] = min(found)
+        named.append(pos)
+    for s in p.subparts:
+        best = None
+        for h, t, pos in zip(units.headings, titles, named, strict=True):
+            if s.id in pos:
+                main = pos[s.id] == max(pos.values())
+                key = (0 if main else 1, h.level, h.start)
+                if best is None or key < best[0]:
+                    best = (key, h, t)
+        if best is None:
+            out.append(PartResult(s.id, s.label, False, s.weight, "missing", f"no heading names {s.label}"))
+            continue
+        _, h, t = best
+        where = f"section {h.index}" if h.index is not None else f"line {units.doc.line_col(h.start)[0]}"
+        out.append(PartResult(
+            s.id, s.label, False, s.weight, "present", f"heading “{_short(t)}” ({where})", role="heading",
+            start_char=h.start, end_char=h.body_end, section_index=h.index, anchor=_short(t),
+        ))
+    return tuple(out)
+
+
+def _anchor_end(r: PartResult, text: str) -> int:
+    """End of the part's anchor (its heading or lead sentence) for a finding's span."""
+    assert r.start_char is not None and r.end_char is not None
+    stop = _SENT_END.search(text, r.start_char, r.end_char)
+    nl = text.find("\n", r.start_char, r.end_char)
+    ends = [x for x in (stop.end() if stop else None, nl if nl >= 0 else None, r.end_char) if x is not None]
+    return max(r.start_char, min(ends))
+
+
+def _finding(doc: Document, code: str, start: int, end: int, **fmt: str) -> Finding:
+    c = codes.get(code)
+    line, col = doc.line_col(start)
+    end_line, end_col = doc.line_col(end)
+    ls = doc.lines.starts[line - 1]
+    le = doc.text.find("\n", ls)
+    le = len(doc.text) if le < 0 else le
+    ctx = doc.text[ls:le].strip()
+    return Finding(
+        code=code, slug=c.slug, severity=c.severity, message=c.message.format(**fmt), start_char=start,
+        end_char=end, match=doc.text[start:end], line=line, col=col, end_line=end_line, end_col=end_col,
+        path=doc.path, context=_short(ctx, 80),
+    )
+
+
+def _found_reason(c: _Candidate, anchor: str, units: _Units) -> str:
+    line = units.doc.line_col(c.start)[0]
+    a = _short(anchor)
+    if c.role == "heading":
+        sim = f", similar wording {c.sim:.2f}" if c.sim is not None else ""
+        return f"heading “{a}” (line {line}{sim})"
+    if c.role == "lead":
+        return f"paragraph opening “{a}” (line {line})"
+    if c.role == "inline":
+        return f"run-in statement “{a}” (line {line})"
+    if c.role == "body":
+        return f"numbered sections from “{a}” (line {line})"
+    if c.role == "title":
+        return f"title “{a}”"
+    return f"paragraph at line {line}"
+
+
+def _missing_reason(p: OutlinePart) -> str:
+    ways = {"heading": "heading", "lead": "lead sentence", "inline": "run-in statement", "body": "numbered sections",
+            "title": "title"}
+    how = ", ".join(ways[r] for r in p.roles)
+    return f"not found: no {how} or similar paragraph realises it"
+
+
+def _short(s: str, n: int = 40) -> str:
+    s = re.sub(r"\s+", " ", s).strip()
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\r\n\u3000\u00a0":
+        end -= 1
+    return end
