@@ -14,7 +14,7 @@ The spaCy component ``govtext_sections`` (:mod:`govtext.sections_component`) onl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 
 from . import codes
@@ -24,7 +24,7 @@ from .text import Paragraph
 
 __all__ = [
     "STYLES",
-    "BodyPart",
+    "DocumentPart",
     "extract_sections",
     "find_parts",
     "parse_cn_number",
@@ -112,7 +112,7 @@ _HEADING_FAMILIES = frozenset(
 _RUN_IN_FAMILIES = frozenset({"cn-shi", "di-ordinal", "sequence-word"})
 _DOT_THEN_DIGIT = re.compile(r"(?P<num>\d{1,2})(?P<punct>\.)(?=\d)")
 _TITLE_END = re.compile(r"[。；;]")
-_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d+\s*$")
+_TOC_LINE = re.compile(r"(?:\.{3,}|．{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d+\s*$")
 _WS = " \t\u3000\u00a0\ufeff\u200b"
 
 
@@ -138,7 +138,7 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
-class BodyPart:
+class DocumentPart:
     """A stretch of the document that is not report body: web residue or an appendix part."""
 
     kind: str  # "boilerplate" | "appendix"
@@ -166,7 +166,6 @@ class _Open:
     family: str
     level: int
     number: int | None
-    children: list[int] = field(default_factory=list)
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -233,17 +232,17 @@ def _paragraphs(doc: Document) -> list[Paragraph]:
 _BODY_ANCHOR = re.compile(r"各位代表|同志们|各位委员")
 
 
-def find_parts(document: Document | str) -> tuple[BodyPart, ...]:
+def find_parts(document: Document | str) -> tuple[DocumentPart, ...]:
     """The stretches that are not report body: web residue before/after it and appendix parts."""
     doc = as_document(document)
     return _find_parts(doc, _paragraphs(doc))[0]
 
 
-def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[BodyPart, ...], list[int]]:
+def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[DocumentPart, ...], list[int]]:
     """Parts, and for every paragraph its part: -1 boilerplate, 0 body, k ≥ 1 the k-th appendix."""
     rules = _rules()
     kinds = [0] * len(paras)
-    parts: list[BodyPart] = []
+    parts: list[DocumentPart] = []
     # head: residue lines before the body starts (first long paragraph, address line or heading)
     in_head = True
     prev_label = False
@@ -254,7 +253,7 @@ def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[BodyPart, 
             continue
         if not in_head:
             continue
-        if _BODY_ANCHOR.match(t) or len(t) > 60 or _match_start(t, doc.view.text, p.start) is not None:
+        if _BODY_ANCHOR.match(t) or len(t) > 60 or _match_start(doc.view.text, p.start) is not None:
             in_head = False
             continue
         if rules.head.fullmatch(t) or (prev_label and len(t) <= 20):
@@ -283,7 +282,7 @@ def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[BodyPart, 
         if part_no and kinds[i] == 0:
             kinds[i] = part_no
         prev_opener = opener
-    # collect runs as BodyPart records
+    # collect runs as DocumentPart records
     i = 0
     while i < len(paras):
         k = kinds[i]
@@ -295,7 +294,7 @@ def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[BodyPart, 
             j += 1
         end = len(doc.text) if (k == -1 and j == len(paras) - 1) else paras[j].end
         parts.append(
-            BodyPart(
+            DocumentPart(
                 kind="boilerplate" if k == -1 else "appendix",
                 start_char=paras[i].start,
                 end_char=end,
@@ -329,9 +328,8 @@ def _form(marker: str) -> str:
     return "".join(out)
 
 
-def _match_start(text: str, folded: str, start: int) -> tuple[str, re.Match[str]] | None:
+def _match_start(folded: str, start: int) -> tuple[str, re.Match[str]] | None:
     """The marker pattern matching at paragraph start ``start`` of ``folded`` (or None)."""
-    del text
     for style, rx in _START_PATTERNS:
         m = rx.match(folded, start)
         if m is not None and _plausible(style, m, folded):
@@ -360,8 +358,6 @@ def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
             return False  # 2、3月份, 1、2号楼
         if nxt == "" or nxt in "\r\n":
             return False
-        if style == "arabic-half-paren" and m.start() > 0 and folded[m.start() - 1] == "(":
-            return False
         return True
     return True
 
@@ -389,7 +385,6 @@ def _title_end(folded: str, start: int, limit: int) -> int:
 
 
 def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[_Candidate]:
-    text = doc.text
     folded = doc.view.text
     out: list[_Candidate] = []
     pending_open: int | None = None  # a paragraph that is only "（": the marker continues below
@@ -432,7 +427,7 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
         if part != last_dot[0]:
             last_dot = (part, 0)
         if not broken:
-            hit = _match_start(text, folded, start)
+            hit = _match_start(folded, start)
             if hit is None and last_dot[1]:
                 # 20.2026年… right after item 19.: the list goes on although a digit follows the dot
                 m = _DOT_THEN_DIGIT.match(folded, start)
