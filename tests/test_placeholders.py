@@ -235,3 +235,17 @@ def test_placeholders_lint_path_imports_neither_spacy_nor_jieba() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.stderr.strip().splitlines()[-1] == "1 []", proc.stderr
+
+
+# --- documentation ------------------------------------------------------------------------------------
+
+
+def test_placeholders_every_code_is_documented() -> None:
+    from govtext import codes
+
+    docs = (ROOT / "docs" / "placeholders.md").read_text(encoding="utf-8")
+    for kind, code in KIND_CODE.items():
+        entry = codes.get(code)
+        assert entry.what and entry.why and entry.example, code
+        assert f"### {code} {entry.slug}" in docs, code
+        assert f"`{kind}`" in docs, kind

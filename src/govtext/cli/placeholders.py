@@ -118,7 +118,8 @@ def placeholders_command(
             emit(lf.to_text(findings))
         emit(_summary(findings, linted), err=True)
     else:
-        emit(render(findings, fmt, rows=lf.to_rows, columns=lf.COLUMNS))
+        records = lf.to_rows(findings)
+        emit(render(records, fmt, rows=lambda r: r, columns=lf.COLUMNS))
 
     if problems:
         return 2
