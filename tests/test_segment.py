@@ -167,6 +167,11 @@ def test_segment_rjieba_agrees_with_jieba(corpus_texts, corpus_jieba):
     assert seg.cut(WHOLE_TERMS["党风廉政建设"]) == segment_words(WHOLE_TERMS["党风廉政建设"])
 
 
+def test_segment_shared_segmenter_is_built_once_per_engine():
+    assert get_segmenter() is get_segmenter("jieba") is get_segmenter(engine="jieba")
+    assert get_segmenter("rjieba") is not get_segmenter("jieba")
+
+
 def test_segment_unknown_engine_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown segmentation engine 'pkuseg'"):
         make_segmenter("pkuseg")
@@ -187,7 +192,7 @@ def test_segment_segmenters_pickle_without_their_engine():
 # --------------------------------------------------------------------------- jieba global state, cache
 
 _GLOBAL_CHECK = """
-import json, os, jieba
+import json, os, sys, jieba
 before = (jieba.dt.initialized, dict(jieba.dt.FREQ), jieba.dt.total)
 from govtext.segment import segment_words
 words = segment_words("深入开展主题教育，推进巡察整改。")
@@ -195,7 +200,8 @@ after = (jieba.dt.initialized, dict(jieba.dt.FREQ), jieba.dt.total)
 jieba.setLogLevel(60)
 plain = jieba.lcut("深入开展主题教育，推进巡察整改。")
 print(json.dumps({"same": before == after, "words": words, "plain": plain,
-                  "in_global": "主题教育" in jieba.dt.FREQ, "cwd": sorted(os.listdir("."))}))
+                  "in_global": "主题教育" in jieba.dt.FREQ, "cwd": sorted(os.listdir(".")),
+                  "spacy": "spacy" in sys.modules}))
 """
 
 
@@ -210,6 +216,7 @@ def test_segment_leaves_jiebas_global_tokenizer_and_cwd_alone(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["same"] and not out["in_global"]
+    assert out["spacy"] is False  # segment_words never imports spaCy
     assert "主题教育" in out["words"] and "主题教育" not in out["plain"]
     assert out["cwd"] == []
     assert [p.name for p in cache.iterdir()][0].startswith("jieba-")

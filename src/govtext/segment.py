@@ -222,9 +222,13 @@ def make_segmenter(engine: str = DEFAULT_ENGINE, dictionaries: Iterable[str | Pa
     return _ENGINE_CLASSES[check_engine(engine)](dictionaries)
 
 
-@cache
 def get_segmenter(engine: str = DEFAULT_ENGINE) -> Segmenter:
     """The process-wide segmenter for ``engine`` with govtext's dictionaries (built once)."""
+    return _shared_segmenter(engine)
+
+
+@cache
+def _shared_segmenter(engine: str) -> Segmenter:
     return make_segmenter(engine)
 
 
