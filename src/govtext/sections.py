@@ -389,10 +389,12 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
     out: list[_Candidate] = []
     pending_open: int | None = None  # a paragraph that is only "（": the marker continues below
     last_dot = (0, 0)  # (part, number) of the last paragraph-start 1. heading
+    skip_next = False  # the paragraph was taken as the title of a bare marker line
     for pi, p in enumerate(paras):
         part = kinds[pi]
-        if part < 0:
+        if part < 0 or skip_next:
             pending_open = None
+            skip_next = False
             continue
         if _TOC_LINE.search(p.text):
             pending_open = None
@@ -445,6 +447,17 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
             and first.style not in ("circled", "cn-comma", "cn-paren", "arabic-paren")
         ):
             first = None
+        elif first is not None and first.end <= first.title_start and pi + 1 < len(paras):
+            # 一、 alone on its line: a short unnumbered next line is its title
+            nxt = paras[pi + 1]
+            if (
+                kinds[pi + 1] == part
+                and len(nxt.text) <= 40
+                and not _TITLE_END.search(nxt.text)
+                and _match_start(folded, nxt.start) is None
+            ):
+                first = replace(first, title_start=nxt.start, end=nxt.end)
+                skip_next = True
         # inline enumerations inside the paragraph: after 。；：！？ any item; after a comma only the
         # first item (主要原因，一是…) or the next one of a chain begun in this paragraph
         para_items: list[_Candidate] = [first] if first is not None else []
