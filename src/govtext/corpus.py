@@ -54,8 +54,9 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "doc_id": STR, "theme": STR, "label": STR, "category": STR, "count": INT, "weight": FLOAT,
     },
     "parts": {
-        "doc_id": STR, "kind": STR, "part": STR, "label": STR, "required": BOOL, "status": STR, "weight": FLOAT,
-        "detail": STR,
+        "doc_id": STR, "kind": STR, "part": STR, "parent": STR, "label": STR, "required": BOOL,
+        "weight": FLOAT, "status": STR, "role": STR, "section_index": INT, "start_char": INT,
+        "end_char": INT, "similarity": FLOAT, "cost": FLOAT, "reason": STR,
     },
     "findings": {
         "doc_id": STR, "stage": STR, "start_char": INT, "end_char": INT, "line": INT, "col": INT, "code": STR,
@@ -272,27 +273,47 @@ def _stage(name: str):
         raise
 
 
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Settings of the per-document analysis (part of every stored result's cache key).
+
+    ``segmenter``: the word segmenter behind the ``terms`` table (``jieba``, the project default, or
+    ``rjieba``, the much faster Rust port; both load govtext's domain dictionary).
+    """
+
+    segmenter: str = "jieba"
+
+    def check(self) -> AnalysisOptions:
+        """Raise UsageError for an unknown setting (no silent fallback)."""
+        segment = _stage("segment")
+        engines = segment.ENGINES if segment is not None else ("jieba",)
+        if self.segmenter not in engines:
+            raise UsageError(f"unknown segmenter {self.segmenter!r}; expected one of {', '.join(engines)}")
+        return self
+
+
 @cache
-def analysis_version() -> str:
-    """A short hash of everything a result depends on besides the text: govtext's version, which
-    stages are installed, and the content of every data file under ``models/`` (lexicon, outlines,
-    rules, jieba dictionaries) — so a changed lexicon or outline invalidates stored results."""
+def analysis_version(options: AnalysisOptions = AnalysisOptions()) -> str:
+    """A short hash of everything a result depends on besides the text and its metadata: govtext's
+    version and code, the analysis options, which stages are installed, and the content of every
+    data file under ``models/`` (lexicon, outlines, rules, jieba dictionaries) — so a changed
+    lexicon or outline invalidates stored results, and Dask workers running other code are refused."""
     from .resources import models_dir
 
-    h = hashlib.sha256(f"govtext {__version__}\n".encode())
+    h = hashlib.sha256(f"govtext {__version__}\n{options!r}\n".encode())
     h.update((",".join(s for s in STAGES if _stage(s) is not None) + "\n").encode())
-    root = models_dir()
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    for root, pattern in ((Path(__file__).resolve().parent, "*.py"), (models_dir(), "*")):
+        for p in sorted(root.rglob(pattern)):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()[:16]
 
 
-def analysis_key(source: Source) -> str | None:
+def analysis_key(source: Source, options: AnalysisOptions = AnalysisOptions()) -> str | None:
     """Cache key of one document's result: content hash + analysis version + metadata."""
     if source.data is None:
         return None
-    payload = json.dumps([source.content_hash, analysis_version(), list(source.meta)], ensure_ascii=False)
+    payload = json.dumps([source.content_hash, analysis_version(options), list(source.meta)], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
@@ -315,12 +336,12 @@ def _stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
-def count_terms(text: str) -> list[tuple[str, int]]:
+def count_terms(text: str, *, segmenter: str = "jieba") -> list[tuple[str, int]]:
     """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
     stop words removed; sorted by count (descending), then term."""
     segment = _stage("segment")
     if segment is not None:
-        words = segment.segment_words(text)
+        words = segment.segment_words(text, engine=segmenter)
     else:  # the segment stage is not installed yet: plain jieba
         import jieba
 
@@ -334,7 +355,9 @@ def count_terms(text: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def analyze_document(document: Document, meta: Mapping[str, Any]) -> dict[str, list[dict]]:
+def analyze_document(
+    document: Document, meta: Mapping[str, Any], *, options: AnalysisOptions = AnalysisOptions()
+) -> dict[str, list[dict]]:
     """Run every stage on one document; return table name → rows (plain dicts, schema columns).
 
     ``meta`` carries ``doc_id`` and ``path`` and any manifest metadata (``title``, ``year``,
@@ -361,25 +384,23 @@ def analyze_document(document: Document, meta: Mapping[str, Any]) -> dict[str, l
     themes_mod = _stage("themes")
     if themes_mod:
         result = themes_mod.tag_themes(document, outline=outline)
-        for t in result.to_dict(document.path)["document"]:
-            rows["themes"].append({"doc_id": doc_id, **t})
+        for t in result.document:
+            rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
 
     score = detected_kind = None
     completeness_mod = _stage("completeness")
     if completeness_mod:
-        comp = completeness_mod.score_completeness(document, outline, kind=_known_kind(completeness_mod, meta))
-        cd = comp.to_dict()
-        score, detected_kind = cd.get("score"), cd.get("kind")
-        for p in cd.get("parts", []):
-            rows["parts"].append({
-                "doc_id": doc_id, "kind": detected_kind, "part": p.get("id"), "label": p.get("label"),
-                "required": p.get("required"), "status": p.get("status"), "weight": p.get("weight"),
-                "detail": p.get("detail") or p.get("message") or p.get("evidence"),
-            })
-        for f in getattr(comp, "findings", ()) or ():
+        comp = completeness_mod.score_completeness(
+            document, kind=_known_kind(completeness_mod, meta), sections=outline)
+        score, detected_kind = comp.score, comp.kind.kind
+        for p in comp.parts:
+            rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
+            for sub in p.subparts:
+                rows["parts"].append(_part_row(doc_id, detected_kind, sub, p.id))
+        for f in comp.findings:
             rows["findings"].append(_finding_row(doc_id, "completeness", f))
 
-    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in count_terms(document.text)]
+    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in count_terms(document.text, segmenter=options.segmenter)]
 
     year = meta.get("year") or document.year
     rows["documents"].append({
@@ -397,14 +418,19 @@ def analyze_document(document: Document, meta: Mapping[str, Any]) -> dict[str, l
 
 
 def _known_kind(completeness_mod, meta: Mapping[str, Any]) -> str | None:
-    """The manifest's ``kind`` if completeness knows it (else None: completeness detects the kind)."""
+    """The manifest's ``kind`` if it names a built-in outline (``work-summary`` …), else None so that
+    completeness detects the kind (a corpus label such as ``gwr`` is kept as metadata only)."""
     kind = meta.get("kind")
-    if not kind:
-        return None
-    known = getattr(completeness_mod, "KINDS", None)
-    if known is None and hasattr(completeness_mod, "known_kinds"):
-        known = completeness_mod.known_kinds()
-    return kind if known is not None and kind in known else None
+    return kind if kind and kind in completeness_mod.builtin_outlines() else None
+
+
+def _part_row(doc_id: str, kind: str, p, parent: str | None) -> dict:
+    return {
+        "doc_id": doc_id, "kind": kind, "part": p.id, "parent": parent, "label": p.label,
+        "required": p.required, "weight": p.weight, "status": p.status, "role": p.role,
+        "section_index": p.section_index, "start_char": p.start_char, "end_char": p.end_char,
+        "similarity": p.similarity, "cost": p.cost, "reason": p.reason,
+    }
 
 
 def _finding_row(doc_id: str, stage: str, f) -> dict:
@@ -412,7 +438,7 @@ def _finding_row(doc_id: str, stage: str, f) -> dict:
     return {"doc_id": doc_id, "stage": stage, **{k: d.get(k) for k in SCHEMAS["findings"] if k not in ("doc_id", "stage")}}
 
 
-def analyze_source(source: Source) -> dict[str, list[dict]]:
+def analyze_source(source: Source, options: AnalysisOptions = AnalysisOptions()) -> dict[str, list[dict]]:
     """Decode and analyse one :class:`Source` (what every engine runs, in whatever process).
 
     Never raises for a bad document: an unreadable or failing document gives a ``documents`` row
@@ -424,7 +450,7 @@ def analyze_source(source: Source) -> dict[str, list[dict]]:
     if error is None:
         try:
             document = document_from_bytes(source.data or b"", source.path)
-            rows = analyze_document(document, meta)
+            rows = analyze_document(document, meta, options=options)
         except GovtextError as exc:
             error = getattr(exc, "problem", None) or str(exc)
         except Exception as exc:  # a stage failed on this document: record it, go on with the rest
@@ -439,8 +465,8 @@ def analyze_source(source: Source) -> dict[str, list[dict]]:
         })
     doc = rows["documents"][0]
     doc["content_hash"] = source.content_hash
-    doc["analysis_version"] = analysis_version()
-    doc["analysis_key"] = analysis_key(source)
+    doc["analysis_version"] = analysis_version(options)
+    doc["analysis_key"] = analysis_key(source, options)
     return rows
 
 
@@ -460,6 +486,7 @@ def analyze_corpus(
     scheduler: str | None = None,
     previous: CorpusTables | None = None,
     path_column: str | None = None,
+    options: AnalysisOptions = AnalysisOptions(),
     on_progress: Progress | None = None,
 ) -> CorpusTables:
     """Analyse a corpus into :class:`CorpusTables`.
@@ -469,7 +496,8 @@ def analyze_corpus(
     to the Dask scheduler at ``scheduler`` (``tcp://host:8786``), or to a new local cluster of
     ``jobs`` workers when no address is given. ``previous`` tables (from an earlier run) supply
     the rows of every document whose content, metadata and analysis version are unchanged.
-    ``on_progress(done, total)`` is called as documents finish.
+    ``options`` set the analysis (:class:`AnalysisOptions`). ``on_progress(done, total)`` is
+    called as documents finish.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
@@ -477,10 +505,11 @@ def analyze_corpus(
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
     if scheduler and engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
+    options.check()
     t0 = time.perf_counter()
     sources = paths if isinstance(paths, list) and all(isinstance(s, Source) for s in paths) and paths else \
         load_corpus(paths, path_column=path_column)  # type: ignore[arg-type]
-    reused, todo = _split_reusable(sources, previous)
+    reused, todo = _split_reusable(sources, previous, options)
     total, done = len(todo), 0
 
     def tick() -> None:
@@ -492,13 +521,13 @@ def analyze_corpus(
     if on_progress:
         on_progress(0, total)
     if engine == "dask":
-        results = _run_dask(todo, scheduler, jobs, tick)
+        results = _run_dask(todo, options, scheduler, jobs, tick)
     elif jobs > 1 and len(todo) > 1:
-        results = _run_pool(todo, jobs, tick)
+        results = _run_pool(todo, options, jobs, tick)
     else:
         results = []
         for s in todo:
-            results.append(analyze_source(s))
+            results.append(analyze_source(s, options))
             tick()
     tables = assemble(results, reused=reused)
     errors = int(tables.documents["error"].notna().sum())
@@ -507,7 +536,7 @@ def analyze_corpus(
     return CorpusTables(**tables.tables(), info=info)
 
 
-def _split_reusable(sources: list[Source], previous: CorpusTables | None):
+def _split_reusable(sources: list[Source], previous: CorpusTables | None, options: AnalysisOptions):
     """(rows of previous results still valid, sources to analyse)."""
     if previous is None or previous.documents.empty or "analysis_key" not in previous.documents:
         return None, list(sources)
@@ -515,7 +544,7 @@ def _split_reusable(sources: list[Source], previous: CorpusTables | None):
     valid = prev[prev["error"].isna()].set_index("doc_id")["analysis_key"].to_dict()
     keep, todo = [], []
     for s in sources:
-        key = analysis_key(s)
+        key = analysis_key(s, options)
         if key is not None and valid.get(s.doc_id) == key:
             keep.append(s.doc_id)
         else:
@@ -523,19 +552,20 @@ def _split_reusable(sources: list[Source], previous: CorpusTables | None):
     return (previous.select(keep) if keep else None), todo
 
 
-def _run_pool(sources: list[Source], jobs: int, tick: Callable[[], None]) -> list[dict]:
+def _run_pool(sources: list[Source], options: AnalysisOptions, jobs: int, tick: Callable[[], None]) -> list[dict]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx) as pool:
-        futures = [pool.submit(analyze_source, s) for s in sources]
+        futures = [pool.submit(analyze_source, s, options) for s in sources]
         for _ in as_completed(futures):
             tick()
         return [f.result() for f in futures]
 
 
-def _run_dask(sources: list[Source], scheduler: str | None, jobs: int, tick: Callable[[], None]) -> list[dict]:
+def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | None, jobs: int,
+              tick: Callable[[], None]) -> list[dict]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
@@ -552,10 +582,10 @@ def _run_dask(sources: list[Source], scheduler: str | None, jobs: int, tick: Cal
                                    dashboard_address=None)
             client = Client(cluster)
         with client:
-            _check_workers(client)
+            _check_workers(client, options)
             if not sources:
                 return []
-            futures = client.map(analyze_source, sources, pure=False)
+            futures = client.map(analyze_source, sources, options=options, pure=False)
             for _ in as_completed(futures):
                 tick()
             return client.gather(futures)
@@ -564,10 +594,10 @@ def _run_dask(sources: list[Source], scheduler: str | None, jobs: int, tick: Cal
             cluster.close()
 
 
-def _check_workers(client) -> None:
+def _check_workers(client, options: AnalysisOptions) -> None:
     """Every worker must run the same govtext (same code and data) as this process."""
-    here = (__version__, analysis_version())
-    seen = client.run(_worker_version)
+    here = (__version__, analysis_version(options))
+    seen = client.run(_worker_version, options)
     bad = {addr: v for addr, v in seen.items() if tuple(v) != here}
     if bad:
         addr, v = next(iter(bad.items()))
@@ -577,8 +607,8 @@ def _check_workers(client) -> None:
         raise UsageError("the Dask cluster has no workers")
 
 
-def _worker_version() -> tuple[str, str]:
-    return (__version__, analysis_version())
+def _worker_version(options: AnalysisOptions) -> tuple[str, str]:
+    return (__version__, analysis_version(options))
 
 
 def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTables | None = None) -> CorpusTables:

@@ -1,0 +1,342 @@
+"""govtext.corpus on real text: loading, per-document rows, tidy tables, storage and reuse, compare."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import DATA, GWR, SEED
+from govtext import corpus as C
+from govtext.errors import DataFileError, InputError, UsageError
+from govtext.model import Document
+
+MINI = DATA / "corpus_mini"
+FAST = C.AnalysisOptions(segmenter="rjieba")
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return C.analyze_corpus(MINI / "manifest.csv")
+
+
+# ---------------------------------------------------------------- loading
+
+
+def test_corpus_load_directory_uses_its_manifest_for_metadata():
+    sources = C.load_corpus(GWR)
+    assert len(sources) == 93
+    ids = [s.doc_id for s in sources]
+    assert ids == sorted(ids) and ids[0] == "gwr_1954_national.txt"
+    meta = dict(sources[ids.index("gwr_2026_anhui.txt")].meta)
+    assert meta["issuer"] == "安徽省" and meta["year"] == "2026" and meta["kind"] == "gwr"
+
+
+def test_corpus_load_manifest_path_relative_to_csv_and_file_column(tmp_path):
+    sources = C.load_corpus(MINI / "manifest.csv")
+    by_id = {s.doc_id: s for s in sources}
+    assert set(by_id) == {"docs/2020_summary.txt", "docs/2021/2021_summary.md", "docs/missing.txt",
+                          "docs/empty.txt", "../../../corpora/seeds/2019_party_building_summary.txt"}
+    assert by_id["docs/missing.txt"].error == "no such file" and by_id["docs/missing.txt"].data is None
+    assert by_id["../../../corpora/seeds/2019_party_building_summary.txt"].data == SEED.read_bytes()
+    # a manifest naming its paths `file` (like corpora/gwr) or any column given with path_column
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    (tmp_path / "m.csv").write_text("file,year\nseed.txt,2019\n", encoding="utf-8")
+    (tmp_path / "n.csv").write_text("doc,year\nseed.txt,2019\n", encoding="utf-8")
+    assert [s.doc_id for s in C.load_corpus(tmp_path / "m.csv")] == ["seed.txt"]
+    assert [s.doc_id for s in C.load_corpus(tmp_path / "n.csv", path_column="doc")] == ["seed.txt"]
+    with pytest.raises(DataFileError, match="no 'path' column .*--path-column"):
+        C.load_corpus(tmp_path / "n.csv")
+
+
+def test_corpus_load_bad_manifest_names_file_and_line(tmp_path):
+    (tmp_path / "m.csv").write_text("path,year\na.txt,2019\nb.txt,last year\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        C.load_corpus(tmp_path / "m.csv")
+    assert str(err.value).startswith(f"{tmp_path / 'm.csv'}:3: year 'last year'")
+
+
+def test_corpus_load_directory_recursive_formats_and_missing_path(tmp_path):
+    import docx
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "a" / "seed.txt")
+    (tmp_path / "a" / "b" / "note.md").write_text("# 2021年工作总结\n\n一、主要工作\n做了工作。\n", encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph("2022年工作总结")
+    d.add_paragraph("一、主要工作")
+    d.save(tmp_path / "a" / "b" / "w.docx")
+    (tmp_path / "a" / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / ".hidden.txt").write_text("x", encoding="utf-8")
+    ids = [s.doc_id for s in C.load_corpus(tmp_path / "a")]
+    assert ids == ["b/note.md", "b/w.docx", "seed.txt"]
+    tables = C.analyze_corpus(tmp_path / "a", options=FAST)
+    docs = tables.documents.set_index("doc_id")
+    assert docs.loc["b/w.docx", "source_format"] == "docx" and docs.loc["b/w.docx", "year"] == 2022
+    assert docs.loc["b/note.md", "source_format"] == "md"
+    with pytest.raises(InputError, match="no such file or directory"):
+        C.load_corpus(tmp_path / "nope")
+
+
+def test_corpus_in_memory_texts_and_duplicate_ids(seed_doc):
+    tables = C.analyze_corpus({"s": seed_doc, "t": "2020年工作总结\n一、主要工作\n完成X项任务。\n"}, options=FAST)
+    assert tables.documents["doc_id"].tolist() == ["s", "t"]
+    assert tables.documents.loc[1, "year"] == 2020
+    with pytest.raises(UsageError, match="share the id"):
+        C.load_corpus([MINI / "docs", MINI / "docs"])
+
+
+# ---------------------------------------------------------------- per-document rows and tables
+
+
+def test_corpus_tables_fixed_columns_doc_id_first(mini):
+    for name, df in mini.tables().items():
+        assert list(df.columns[: len(C.SCHEMAS[name])]) == list(C.SCHEMAS[name]), name
+        assert df.columns[0] == "doc_id"
+        for col, dtype in C.SCHEMAS[name].items():
+            assert str(df[col].dtype) == dtype, (name, col)
+    # the manifest's own extra column is kept after the fixed ones
+    assert list(mini.documents.columns[len(C.SCHEMAS["documents"]):]) == ["region"]
+
+
+def test_corpus_unreadable_documents_recorded_and_run_goes_on(mini):
+    docs = mini.documents.set_index("doc_id")
+    assert docs.loc["docs/missing.txt", "error"] == "no such file"
+    assert docs.loc["docs/empty.txt", "error"] == "file is empty"
+    assert docs.loc["docs/empty.txt", "year"] == 2019 and docs.loc["docs/empty.txt", "region"] == "east"
+    ok = docs[docs["error"].isna()]
+    assert len(ok) == 3 and (ok["chars"] > 0).all()
+    assert mini.info["errors"] == 2 and mini.info["analyzed"] == 5
+
+
+def test_corpus_metadata_from_manifest_else_from_document(mini):
+    docs = mini.documents.set_index("doc_id")
+    d2020 = docs.loc["docs/2020_summary.txt"]
+    assert d2020["year"] == 2020  # not in the manifest: from the title
+    assert d2020["title"] == "某县水利局2020年工作总结"
+    assert d2020["issuer"] == "某县水利局" and d2020["kind"] == "work-summary"
+    seed = docs.loc["../../../corpora/seeds/2019_party_building_summary.txt"]
+    assert seed["title"] == "2019年党建工作总结" and pd.isna(seed["issuer"])
+    assert seed["kind"] == "party-building-summary"
+
+
+def test_corpus_document_rows_match_the_stages(seed_doc):
+    from govtext.completeness import score_completeness
+    from govtext.placeholders import find_placeholders
+    from govtext.sections import extract_sections
+    from govtext.themes import tag_themes
+
+    rows = C.analyze_document(seed_doc, {"doc_id": "seed", "path": str(SEED)}, options=FAST)
+    outline = extract_sections(seed_doc)
+    assert [r["title"] for r in rows["sections"]] == [s.title for s in outline.sections]
+    found = find_placeholders(seed_doc)
+    assert len(rows["placeholders"]) == len(found) >= 20
+    text = seed_doc.text
+    for r in rows["placeholders"] + rows["sections"]:
+        assert r["doc_id"] == "seed"
+    for r in rows["placeholders"]:
+        assert text[r["start_char"]:r["end_char"]] == r["match"]
+    themes = {t.theme: t.count for t in tag_themes(seed_doc, outline=outline).document}
+    assert {r["theme"]: r["count"] for r in rows["themes"]} == themes
+    assert themes["theme_education"] > 0
+    comp = score_completeness(seed_doc, sections=outline)
+    (doc,) = rows["documents"]
+    assert doc["score"] == comp.score and doc["detected_kind"] == comp.kind.kind
+    assert {r["part"] for r in rows["parts"] if r["parent"] is None} == {p.id for p in comp.parts}
+    assert doc["n_sections"] == len(outline.sections) and doc["chars"] == len(text)
+    terms = dict((r["term"], r["count"]) for r in rows["terms"])
+    assert terms["主题教育"] >= 3 and "我们" not in terms
+    assert all(len(t) >= 2 for t in terms)
+
+
+def test_corpus_empty_tables_keep_columns(tmp_path):
+    (tmp_path / "m.csv").write_text("path\nnothere.txt\n", encoding="utf-8")
+    tables = C.analyze_corpus(tmp_path / "m.csv")
+    assert len(tables.documents) == 1
+    for name, df in tables.tables().items():
+        assert list(df.columns[: len(C.SCHEMAS[name])]) == list(C.SCHEMAS[name])
+    assert tables.sections.empty and tables.terms.empty
+
+
+def test_corpus_stage_failure_is_recorded_not_raised(monkeypatch):
+    def boom(document, meta, *, options):
+        raise ValueError("stage broke")
+
+    monkeypatch.setattr(C, "analyze_document", boom)
+    rows = C.analyze_source(C.Source("x", "x.txt", "2020年工作总结".encode()))
+    assert rows["documents"][0]["error"] == "internal error: ValueError: stage broke"
+
+
+def test_corpus_unknown_options_are_errors():
+    with pytest.raises(UsageError, match="unknown segmenter"):
+        C.analyze_corpus({"a": "文本"}, options=C.AnalysisOptions(segmenter="nltk"))
+    with pytest.raises(UsageError, match="unknown engine"):
+        C.analyze_corpus({"a": "文本"}, engine="spark")
+    with pytest.raises(UsageError, match="needs --engine dask"):
+        C.analyze_corpus({"a": "文本"}, scheduler="tcp://127.0.0.1:8786")
+
+
+# ---------------------------------------------------------------- storage and reuse
+
+
+def test_corpus_duckdb_and_parquet_round_trip(mini, tmp_path):
+    C.write_duckdb(mini, tmp_path / "c.duckdb")
+    C.write_parquet(mini, tmp_path / "pq")
+    for back in (C.read_duckdb(tmp_path / "c.duckdb"), C.read_parquet(tmp_path / "pq")):
+        for name in C.TABLES:
+            pd.testing.assert_frame_equal(getattr(back, name), getattr(mini, name), check_like=False)
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
+    n = con.execute("SELECT count(*) FROM placeholders p JOIN documents d USING (doc_id) "
+                    "WHERE d.region = 'east'").fetchone()[0]
+    con.close()
+    assert n == len(mini.placeholders[mini.placeholders["doc_id"].str.contains("seeds")]) > 0
+
+
+def test_corpus_read_store_errors(tmp_path):
+    with pytest.raises(InputError, match="no such database"):
+        C.read_duckdb(tmp_path / "none.duckdb")
+    (tmp_path / "x.duckdb").write_text("not a database", encoding="utf-8")
+    with pytest.raises(InputError, match="not a DuckDB database"):
+        C.read_duckdb(tmp_path / "x.duckdb")
+    with pytest.raises(InputError, match="no documents.parquet"):
+        C.read_parquet(tmp_path)
+
+
+def test_corpus_rerun_reuses_unchanged_documents(tmp_path):
+    work = tmp_path / "c"
+    (work / "docs").mkdir(parents=True)
+    for name in ("2020_summary.txt", "empty.txt"):
+        shutil.copy(MINI / "docs" / name, work / "docs" / name)
+    shutil.copy(SEED, work / "docs" / "seed.txt")
+    first = C.analyze_corpus(work, options=FAST)
+    assert first.info["analyzed"] == 3
+    again = C.analyze_corpus(work, options=FAST, previous=first)
+    # the two readable documents are reused; the unreadable one is tried again
+    assert again.info["reused"] == 2 and again.info["analyzed"] == 1
+    for name in C.TABLES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name))
+    # a changed document is analysed again, the other one still reused
+    p = work / "docs" / "2020_summary.txt"
+    p.write_text(p.read_text(encoding="utf-8") + "四、附件\n", encoding="utf-8")
+    third = C.analyze_corpus(work, options=FAST, previous=again)
+    assert third.info["reused"] == 1 and third.info["analyzed"] == 2
+    assert "附件" in third.sections[third.sections["doc_id"] == "docs/2020_summary.txt"]["title"].tolist()
+    # other analysis options are another cache key
+    assert C.analyze_corpus(work, previous=third).info["reused"] == 0
+
+
+def test_corpus_changed_lexicon_or_outline_invalidates(tmp_path, monkeypatch):
+    import govtext.resources as R
+    from govtext.resources import models_dir
+
+    copy = tmp_path / "models"
+    shutil.copytree(models_dir(), copy)
+    source = C.Source("a", "a.txt", "2020年工作总结".encode())
+    before = C.analysis_key(source)
+    monkeypatch.setattr(R, "models_dir", lambda: copy)
+    C.analysis_version.cache_clear()
+    try:
+        assert C.analysis_key(source) == before  # same data, same key
+        for rel in ("themes/lexicon.toml", "outlines/work-summary.toml"):
+            f = copy / rel
+            original = f.read_bytes()
+            f.write_bytes(original + b"\n# changed\n")
+            C.analysis_version.cache_clear()
+            assert C.analysis_key(source) != before, rel
+            f.write_bytes(original)
+            C.analysis_version.cache_clear()
+    finally:
+        C.analysis_version.cache_clear()
+
+
+# ---------------------------------------------------------------- compare
+
+
+@pytest.fixture(scope="module")
+def national():
+    return {y: C.analyze_corpus([GWR / f"gwr_{y}_national.txt"], options=FAST) for y in (2021, 2022)}
+
+
+def test_corpus_compare_2021_2022_lists_changed_sections(national):
+    r = C.compare(national[2021], national[2022])
+    removed = {s["title"] for s in r["sections_removed"]}
+    added = {s["title"] for s in r["sections_added"]}
+    renamed = {(x["from"], x["to"]) for x in r["sections_renamed"]}
+    changed_from = removed | {a for a, _ in renamed}
+    changed_to = added | {b for _, b in renamed}
+    assert "“十三五”时期发展成就和“十四五”时期主要目标任务" in changed_from
+    assert "2022年经济社会发展总体要求和政策取向" in changed_to
+    assert "（九）" in {s["marker"] for s in r["sections_added"]} or any(
+        "加强和创新社会治理" in b for b in changed_to)
+    # "2020年工作回顾" → "2021年工作回顾" is the same section a year on: not listed
+    assert not any("工作回顾" in t for t in changed_from | changed_to)
+    for x in r["sections_renamed"]:
+        assert 0.5 <= x["similarity"] <= 1 and C.title_similarity(x["from"], x["to"]) == pytest.approx(x["similarity"], abs=1e-3)
+    assert r["distinctive_terms"]["a"] and r["distinctive_terms"]["b"]
+    # the 14th five-year plan period began in 2021; 2022 brought large VAT credit refunds (留抵退税)
+    assert "十三五" in [t["term"] for t in r["distinctive_terms"]["a"]]
+    assert "退税" in [t["term"] for t in r["distinctive_terms"]["b"]]
+    for t in r["distinctive_terms"]["a"]:
+        assert t["score"] > 0
+    assert set(r) >= {"sections_added", "sections_removed", "sections_renamed", "themes_gained",
+                      "themes_lost", "distinctive_terms"}
+
+
+def test_corpus_compare_identical_documents_lists_nothing(national):
+    r = C.compare(national[2022], national[2022])
+    for key in ("sections_added", "sections_removed", "sections_renamed", "themes_gained", "themes_lost",
+                "themes_changed"):
+        assert r[key] == [], key
+    assert r["distinctive_terms"] == {"a": [], "b": []}
+
+
+def test_corpus_compare_themes_gained_and_lost_with_weights(mini):
+    a = mini.select(["docs/2020_summary.txt"])
+    b = mini.select(["docs/2021/2021_summary.md"])
+    r = C.compare(a, b)
+    gained = {t["theme"]: t for t in r["themes_gained"]}
+    lost = {t["theme"]: t for t in r["themes_lost"]}
+    assert "party_history_education" in gained and "rural_revitalization" in gained
+    assert "theme_education" in lost
+    g = gained["party_history_education"]
+    assert g["weight_a"] == 0 and g["weight_b"] > 0 and g["count_b"] >= 2
+    assert {s["title"] for s in r["sections_added"]} >= {"经验体会"}
+    assert ("下一步工作打算", "下一步工作计划") in {(x["from"], x["to"]) for x in r["sections_renamed"]}
+    assert "乡村振兴" in [t["term"] for t in r["distinctive_terms"]["b"]]
+
+
+def test_corpus_select_documents_selectors(mini):
+    assert C.select_documents(mini, "year=2021").documents["doc_id"].tolist() == ["docs/2021/2021_summary.md"]
+    assert len(C.select_documents(mini, "year=2019..2020").documents) == 2  # the empty 2019 file is skipped
+    assert len(C.select_documents(mini, "region=west,year=2020").documents) == 1
+    for bad, msg in (("year", "expected column=value"), ("colour=red", "unknown column 'colour'"),
+                     ("year=abc", "must be a number"), ("year=1900", "no analysed document"),
+                     ("region=a..b", "needs a numeric column")):
+        with pytest.raises(UsageError, match=msg):
+            C.select_documents(mini, bad)
+
+
+# ---------------------------------------------------------------- trends
+
+
+def test_corpus_theme_trends_table(mini):
+    t = C.theme_trends(mini)
+    assert list(t.columns) == C.TREND_COLUMNS
+    assert sorted(set(t["year"])) == [2019, 2020, 2021]
+    row = t[(t["year"] == 2021) & (t["theme"] == "party_history_education")].iloc[0]
+    docs = mini.documents.set_index("doc_id")
+    count = int(mini.themes.set_index(["doc_id", "theme"]).loc[("docs/2021/2021_summary.md", "party_history_education"), "count"])
+    assert row["count"] == count and row["documents"] == 1 and row["documents_with_theme"] == 1
+    assert row["per_10k_chars"] == pytest.approx(count / docs.loc["docs/2021/2021_summary.md", "chars"] * 1e4, abs=1e-3)
+    # every year × theme is there, zeros included
+    assert len(t) == t["year"].nunique() * t["theme"].nunique()
+
+
+def test_corpus_document_type_is_frozen():
+    t = C.empty_tables()
+    with pytest.raises(AttributeError):
+        t.documents = None  # type: ignore[misc]
+    assert isinstance(Document.from_text("x"), Document)
