@@ -155,6 +155,10 @@ def test_sections_web_residue_is_boilerplate(outlines):
     parts = find_parts(doc)
     assert parts[0].kind == "boilerplate" and parts[0].start_char == 0
     assert parts[-1].kind == "boilerplate" and doc.text[parts[-1].start_char :].startswith("相关报道")
+    caption = find_parts(outlines["gwr_2026_guizhou.txt"][0])[0]
+    assert caption.kind == "boilerplate" and "记者" in caption.label
+    ending = find_parts(outlines["gwr_2022_national.txt"][0])[-1]
+    assert ending.kind == "boilerplate" and ending.label.startswith("（新华社")
     seed_parts = find_parts(outlines[SEED.name][0])
     assert doc.text is not None and seed_parts[0].label.startswith("本文系作者原创投稿")
 
