@@ -58,6 +58,7 @@ class Form:
     regex: re.Pattern[str]
     single: str = "warning"  # run handler: severity of a lone character without a strong context
     latin_guard: bool = False
+    guard_operators: bool = True
     lookalikes: bool = False
     skip_rule_lines: bool = False
     not_after: str = ""
@@ -157,6 +158,8 @@ def _load_rules(path: str) -> Rules:
         handler = entry.get("handler")
         if handler not in HANDLERS:
             raise fail(f"form {name}: handler must be one of {', '.join(HANDLERS)}", name)
+        if entry.get("latin_guard", False) not in (True, False, "words"):
+            raise fail(f'form {name}: latin_guard must be true, false or "words"', name)
         single = entry.get("single", "warning")
         if single not in (*SEVERITIES, "none"):
             raise fail(f"form {name}: single must be warning, info or none", name)
@@ -168,6 +171,7 @@ def _load_rules(path: str) -> Rules:
                 regex=compile_pattern(entry.get("pattern"), name),
                 single=single,
                 latin_guard=bool(entry.get("latin_guard", False)),
+                guard_operators=entry.get("latin_guard") != "words",
                 lookalikes=bool(entry.get("lookalikes", False)),
                 skip_rule_lines=bool(entry.get("skip_rule_lines", False)),
                 not_after=str(entry.get("not_after", "")),
@@ -300,8 +304,9 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
     taken = _Spans()
     for rx in rules.excludes:
         for m in rx.finditer(text):
-            g = 1 if rx.groups and m.group(1) is not None else 0
-            taken.add(m.start(g), m.end(g))
+            for g in range(1, rx.groups + 1) if rx.groups else (0,):
+                if m.group(g) is not None:
+                    taken.add(m.start(g), m.end(g))
     hits: list[_Hit] = []
     for form in rules.forms:
         handle = _HANDLERS[form.handler]
@@ -313,7 +318,7 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
                 continue
             if form.not_before and end < len(text) and text[end] in form.not_before:
                 continue
-            if form.latin_guard and _in_latin(text, start, end, rules):
+            if form.latin_guard and _in_latin(text, start, end, rules, form.guard_operators):
                 continue
             if form.skip_rule_lines and _is_rule_line(text, start, end):
                 continue
@@ -442,22 +447,22 @@ def _neighbour(text: str, i: int, step: int) -> int:
     return j
 
 
-def _in_latin(text: str, start: int, end: int, rules: Rules) -> bool:
+def _in_latin(text: str, start: int, end: int, rules: Rules, operators: bool = True) -> bool:
     """Is ``text[start:end]`` part of a Latin word, number or formula (SpaceX, 3×4, 1+N+X)?
 
     A side where the match ends in a Chinese character (``20XX年``) is not checked.
     """
-    left = not _HAN.match(text[start]) and _latin(text, start, -1, rules)
-    return left or (not _HAN.match(text[end - 1]) and _latin(text, end - 1, +1, rules))
+    left = not _HAN.match(text[start]) and _latin(text, start, -1, rules, operators)
+    return left or (not _HAN.match(text[end - 1]) and _latin(text, end - 1, +1, rules, operators))
 
 
-def _latin(text: str, i: int, step: int, rules: Rules) -> bool:
+def _latin(text: str, i: int, step: int, rules: Rules, operators: bool = True) -> bool:
     """Does the run ending at ``i`` touch a Latin word, number or formula in direction ``step``?"""
     j = _neighbour(text, i, step)
     if not 0 <= j < len(text):
         return False
     ch = text[j]
-    if _WORD.match(ch) or ch in rules.operators:
+    if _WORD.match(ch) or (operators and ch in rules.operators):
         return True
     if ch in ".:":  # x.com, a:X
         k = _neighbour(text, j, step)
