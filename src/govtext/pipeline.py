@@ -7,6 +7,7 @@ engine and process.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from . import segment
@@ -14,9 +15,10 @@ from .segment import DEFAULT_ENGINE, TOKENIZER_NAME, check_engine
 
 # Component factory names in pipeline order. To add a stage: append its factory name here and import
 # the module that registers it in _import_component_modules() below (one line each).
-COMPONENTS: list[str] = ["govtext_placeholders", "govtext_sections"]
+COMPONENTS: list[str] = ["govtext_placeholders", "govtext_sections", "govtext_themes"]
 
 _PIPELINES: dict[str, Any] = {}
+_LOCK = threading.Lock()
 
 
 def _import_component_modules() -> None:
@@ -24,6 +26,7 @@ def _import_component_modules() -> None:
     # (component modules are imported below as they are added)
     from . import placeholders_component  # noqa: F401
     from . import sections_component  # noqa: F401
+    from . import themes_component  # noqa: F401
 
 
 def nlp_config(engine: str = DEFAULT_ENGINE) -> dict[str, Any]:
@@ -49,5 +52,8 @@ def load(engine: str = DEFAULT_ENGINE) -> Any:
     check_engine(engine)
     nlp = _PIPELINES.get(engine)
     if nlp is None:
-        nlp = _PIPELINES[engine] = build(engine)
+        with _LOCK:  # a web server may ask from several threads at once
+            nlp = _PIPELINES.get(engine)
+            if nlp is None:
+                nlp = _PIPELINES[engine] = build(engine)
     return nlp

@@ -106,7 +106,7 @@ def default_lexicon_path() -> Path:
 def parse_lexicon(path: str | Path, *, require_version: bool = True) -> Lexicon:
     """Read and validate a lexicon TOML file; any problem raises ``DataFileError`` naming file and line."""
     path = Path(path)
-    data = load_toml(path)
+    data = _load_toml_with_line(path)
     raw = path.read_text(encoding="utf-8-sig")
     headers = [i + 1 for i, line in enumerate(raw.splitlines()) if _THEME_HEADER.match(line)]
     entries = data.get("theme")
@@ -129,6 +129,22 @@ def parse_lexicon(path: str | Path, *, require_version: bool = True) -> Lexicon:
         seen.add(theme.id)
         themes.append(theme)
     return Lexicon(str(version or "user"), tuple(themes), (str(path),))
+
+
+def _load_toml_with_line(path: Path) -> dict:
+    """``load_toml``, but a syntax error always names a line (Python < 3.14 only puts it in the message)."""
+    try:
+        return load_toml(path)
+    except DataFileError as exc:
+        if exc.line is not None or not exc.problem.startswith("invalid TOML"):
+            raise
+        m = re.search(r"\(at line (\d+), column \d+\)", exc.problem)
+        if m:
+            line = int(m.group(1))
+        else:  # "(at end of document)"
+            line = max(1, len(path.read_text(encoding="utf-8-sig", errors="replace").splitlines()))
+        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", exc.problem)
+        raise DataFileError(str(path), problem, line) from None
 
 
 def _parse_theme(entry: object, path: str, line: int | None) -> Theme:
