@@ -243,3 +243,14 @@ def test_sections_no_spacy_or_jieba_needed():
 
 def test_sections_read_document_roundtrip():
     assert extract_sections(read_document(SEED)).sections[0].title == "强化思想引领，加强政治建设"
+
+
+def test_sections_cli_several_files_jsonl_and_csv():
+    files = [str(SEED), str(GWR / "gwr_2026_beijing.txt")]
+    lines = _run(*files, "--format", "jsonl", "--fail-on", "never").stdout.splitlines()
+    assert [json.loads(line)["path"] for line in lines] == files
+    as_list = json.loads(_run(*files, "--format", "json", "--fail-on", "never").stdout)
+    assert len(as_list[0]["sections"]) == 36
+    assert [s["number"] for s in as_list[1]["sections"] if s["level"] == 1] == [1, 2, 3]
+    csv_out = _run(str(SEED), "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("path,index,parent,level,style,marker,number,title") and len(csv_out) == 37
