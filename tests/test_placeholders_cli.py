@@ -205,9 +205,9 @@ def test_placeholders_cli_directories_and_globs(run, nocfg, tmp_path) -> None:
     d.save(str(tmp_path / "sub" / "d.docx"))
     _, out, _ = run("placeholders", "--format", "json", ".")
     assert sorted((r["path"], r["kind"]) for r in json.loads(out)) == [
-        ("./a.txt", "organisation"),
-        ("./sub/b.md", "count"),
-        ("./sub/d.docx", "money"),
+        ("a.txt", "organisation"),
+        ("sub/b.md", "count"),
+        ("sub/d.docx", "money"),
     ]
     _, out, _ = run("placeholders", "--format", "json", "**/*.md")
     assert [r["path"] for r in json.loads(out)] == ["sub/b.md"]
@@ -229,8 +229,8 @@ def test_placeholders_cli_config_file(run, nocfg) -> None:
     rc, out, _ = run("placeholders", "--format", "json", ".")
     found = json.loads(out)
     assert [(r["path"], r["kind"], r["severity"]) for r in found] == [
-        ("./drafts/d.txt", "count", "error"),
-        ("./drafts/d.txt", "text", "warning"),
+        ("drafts/d.txt", "count", "error"),
+        ("drafts/d.txt", "text", "warning"),
     ]
     assert rc == 1
     rc, out, _ = run("placeholders", "--format", "json", "--no-config", ".")
@@ -283,3 +283,22 @@ def test_placeholders_cli_bad_rules_file(run, nocfg, tmp_path) -> None:
 def test_placeholders_cli_help_documents_exit_codes(run) -> None:
     rc, out, _ = run("placeholders", "--help")
     assert rc == 0 and "--fail-on" in out and "Exit codes" in out and str(ROOT) not in out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("templates/**", "templates/a/b.txt", True),
+        ("templates/**", "templates", True),
+        ("*.md", "deep/dir/x.md", True),
+        ("drafts/*.txt", "drafts/sub/x.txt", False),
+        ("**/*.md", "x.md", True),
+        ("**/*.md", "a/b/x.md", True),
+        ("a?.txt", "ab.txt", True),
+        ("a?.txt", "a/.txt", False),
+    ],
+)
+def test_placeholders_glob_match(pattern, path, expected) -> None:
+    from govtext.lint_config import glob_match
+
+    assert glob_match(pattern, path) is expected

@@ -28,11 +28,12 @@ __all__ = [
     "load",
     "segment_words",
     "extract_sections",
+    "find_placeholders",
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
 _LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment",
-         "extract_sections": "sections"}
+         "extract_sections": "sections", "find_placeholders": "placeholders"}
 
 
 def __getattr__(name: str):

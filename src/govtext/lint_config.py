@@ -167,7 +167,7 @@ def _merge(current: list[str] | None, sel: list[str]) -> list[str]:
 def glob_match(pattern: str, path: str) -> bool:
     """Match a posix ``path`` against a glob with ``**``; a pattern without ``/`` also matches a name."""
     rx = _glob_regex(pattern)
-    if rx.fullmatch(path):
+    if rx.fullmatch(path) or (pattern.endswith("/**") and _glob_regex(pattern[:-3]).fullmatch(path)):
         return True
     return "/" not in pattern.strip("/") and bool(rx.fullmatch(path.rsplit("/", 1)[-1]))
 

@@ -159,7 +159,7 @@ def expand_paths(paths: tuple[str, ...], config) -> tuple[list[str], list[tuple[
                 and not config.is_excluded(os.path.join(dirpath, d))
             )
             for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
+                full = os.path.normpath(os.path.join(dirpath, name))
                 if Path(name).suffix.lower() in SUFFIXES and not name.startswith((".", "~$")):
                     if not config.is_excluded(full):
                         files.append(full)
