@@ -44,11 +44,15 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
     ]
     seed = ROOT / "corpora" / "seeds" / "2019_party_building_summary.txt"
     best = min(_timed([sys.executable, "-m", "govtext", "outline", str(seed)]) for _ in range(3))
-    rows.append({"metric": "govtext outline cold start", "value": best, "unit": "s", "note": "seed, best of 3"})
+    rows.append(
+        {"metric": "govtext outline cold start", "value": best, "unit": "s", "note": "seed, best of 3"}
+    )
     return rows
 
 
 def _timed(cmd: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, capture_output=True)  # exits 1: the seed has findings
+    r = subprocess.run(cmd, capture_output=True, cwd=ROOT)  # exits 1: the seed has findings
+    if r.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.decode()[:200]}")
     return time.perf_counter() - t0
