@@ -965,7 +965,8 @@ def _score(
         results.append(PartResult(
             p.id, p.label, p.required, p.weight, status, reason, role=c.role, start_char=c.start, end_char=end,
             section_index=c.section_index, anchor=_short(anchor), weak_because=tuple(because), similarity=c.sim,
-            subparts=subs, also=tuple((o.start, _span_end(o, all_starts, text)) for o in others.get(p.id, [])),
+            subparts=subs,
+            also=tuple((o.start, _span_end(o, all_starts, text)) for o in others.get(p.id, []) if not c.start <= o.start < end),
         ))
 
     # score: weighted share of the parts found; optional parts count only when the document has them

@@ -40,6 +40,7 @@ def cli() -> None:
 
 # Each command module registers itself on ``cli`` when imported; keep imports cheap (no spaCy here).
 # (command modules are imported below as they are added)
+from . import check  # noqa: E402,F401
 from . import outline  # noqa: E402,F401
 from . import placeholders  # noqa: E402,F401
 from . import themes  # noqa: E402,F401

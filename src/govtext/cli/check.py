@@ -1,0 +1,81 @@
+"""``govtext check FILE…``: the reviewer's command — one review per file (outline, faults, placeholders,
+completeness against the reference outline, main themes) as text, JSON or a self-contained HTML page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import click
+
+from . import cli, format_option
+
+FAIL_ON = ("error", "warning", "info")
+
+
+@cli.command("check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--kind", help="Kind of document (outline id), e.g. work-summary, party-building-summary, "
+              "government-work-report, debrief-report. Default: detected.")
+@click.option("--outline", "outline_file", type=click.Path(dir_okay=False),
+              help="Your own reference outline (TOML, same format as models/outlines/*.toml).")
+@format_option(("text", "json", "html"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the output to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+              help="Exit 1 when a finding of this severity or higher is reported.")
+@click.pass_context
+def check_command(
+    ctx: click.Context, files: tuple[str, ...], kind: str | None, outline_file: str | None, fmt: str,
+    output: str | None, fail_on: str,
+) -> None:
+    """Review each FILE (.txt, .md, .docx; "-" for stdin) the way a reviewer does.
+
+    Detects the kind of document (or takes --kind/--outline), finds the expected parts by role and
+    scores completeness 0-100, and lists structural faults, unfilled placeholders and the main themes.
+    json: for one file one object {"path", "kind", "kind_label", "kind_confidence", "outline", "score",
+    "parts", "sections", "findings", "placeholders", "themes"}; for several, a list. html: one
+    self-contained page. Exit codes: 0 ok; 1 a required part is missing or a finding reaches
+    --fail-on; 2 bad input, unknown kind or bad outline file.
+    """
+    from ..completeness import get_outline, load_outline
+    from ..readers import read_document
+    from ..render import emit, to_json
+    from ..report import render_html, render_text
+    from ..review import check_document
+
+    if output and any(f != "-" and os.path.abspath(f) == os.path.abspath(output) for f in files):
+        from ..errors import UsageError
+
+        raise UsageError(f"-o {output} is one of the input files; govtext never overwrites its input")
+    ref = load_outline(outline_file) if outline_file else None
+    if kind is not None:
+        known = get_outline(kind) if ref is None or kind != ref.id else ref
+        if ref is not None and known.id != ref.id:
+            from ..errors import UsageError
+
+            raise UsageError(f"--kind {kind} and --outline {outline_file} (id {ref.id}) disagree; give one of them")
+    reviews = [check_document(read_document(f), kind=kind if ref is None else None, outline=ref, fail_on=fail_on)
+               for f in files]
+    if fmt == "json":
+        data = [r.to_dict() for r in reviews]
+        out = to_json(data[0] if len(data) == 1 else data) + "\n"
+    elif fmt == "html":
+        out = render_html(reviews)
+    else:
+        tty = output is None and sys.stdout.isatty()
+        color = tty and "NO_COLOR" not in os.environ
+        width = shutil.get_terminal_size().columns if tty else 100
+        out = render_text(reviews, color=color, width=max(60, min(width, 160)))
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(out)
+        except OSError as exc:
+            from ..errors import InputError
+
+            raise InputError(output, f"cannot write: {exc.strerror or exc}") from None
+    else:
+        emit(out)
+    ctx.exit(max(r.exit_code for r in reviews))
