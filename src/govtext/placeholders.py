@@ -63,6 +63,7 @@ class Form:
     skip_rule_lines: bool = False
     not_after: str = ""
     not_before: str = ""
+    requires: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def _load_rules(path: str) -> Rules:
                 skip_rule_lines=bool(entry.get("skip_rule_lines", False)),
                 not_after=str(entry.get("not_after", "")),
                 not_before=str(entry.get("not_before", "")),
+                requires=str(entry.get("requires", "")),
             )
         )
     if not forms:
@@ -309,6 +311,8 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
                     taken.add(m.start(g), m.end(g))
     hits: list[_Hit] = []
     for form in rules.forms:
+        if form.requires and not any(c in text for c in form.requires):
+            continue
         handle = _HANDLERS[form.handler]
         for m in form.regex.finditer(text):
             start, end = m.span()
