@@ -123,6 +123,9 @@ def test_placeholders_cli_github_annotations(run, nocfg) -> None:
         f"::error file={SEED},line=4,col=6,endLine=4,endColumn=7,title=GT206 (unfilled-organisation)::"
     )
     assert sum(line.startswith("::warning") for line in lines) == 2
+    rc, out, err = run("placeholders", "--format", "github", "gone.txt")
+    assert (rc, out) == (2, "::error file=gone.txt,title=govtext::no such file\n")
+    assert err == "govtext: gone.txt: no such file\n"
 
 
 @pytest.mark.parametrize(

@@ -91,9 +91,14 @@ def _gh_prop(s: str) -> str:
     return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def to_github(findings: list[Finding]) -> str:
-    """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=GT201::…`` per finding."""
-    out = []
+def to_github(findings: list[Finding], problems: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
+    """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=GT201::…`` per finding.
+
+    Unreadable inputs become ``::error file=…,title=govtext::problem`` so CI shows them too.
+    """
+    out = [
+        f"::error file={_gh_prop(path)},title=govtext::{_gh_data(problem)}\n" for path, problem in problems
+    ]
     for f in findings:
         props = ",".join(
             [

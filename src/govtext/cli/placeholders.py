@@ -96,7 +96,7 @@ def placeholders_command(
             problems.append((path, exc.problem))
             continue
         except GovtextError as exc:
-            problems.append((path, str(exc)))
+            problems.append((path, getattr(exc, "problem", exc.message)))
             continue
         linted += 1
         findings.extend(find_placeholders(doc, config=config))
@@ -111,8 +111,8 @@ def placeholders_command(
         rule_codes = sorted(set(KIND_CODE.values()))
         emit(to_json(lf.to_sarif(findings, rule_codes=rule_codes, problems=problems)) + "\n")
     elif fmt == "github":
-        if findings:
-            emit(lf.to_github(findings))
+        if findings or problems:
+            emit(lf.to_github(findings, problems=problems))
     elif fmt == "text":
         if findings:
             emit(lf.to_text(findings))
