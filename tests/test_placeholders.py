@@ -249,3 +249,23 @@ def test_placeholders_every_code_is_documented() -> None:
         assert entry.what and entry.why and entry.example, code
         assert f"### {code} {entry.slug}" in docs, code
         assert f"`{kind}`" in docs, kind
+
+
+def test_placeholders_spans_merge_overlapping_intervals() -> None:
+    import random
+
+    from govtext.placeholders import _Spans
+
+    rng = random.Random(7)
+    for _ in range(300):
+        spans, covered = _Spans(), set()
+        for _ in range(rng.randint(0, 8)):
+            a = rng.randint(0, 40)
+            b = a + rng.randint(1, 6)
+            spans.add(a, b)
+            covered |= set(range(a, b))
+        assert all(e <= s for e, s in zip(spans.ends, spans.starts[1:], strict=False))
+        for _ in range(20):
+            a = rng.randint(0, 45)
+            b = a + rng.randint(1, 5)
+            assert spans.overlaps(a, b) == bool(covered & set(range(a, b)))

@@ -335,7 +335,7 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
 
 
 class _Spans:
-    """Non-overlapping [start, end) intervals already reported or excluded."""
+    """Disjoint, sorted [start, end) intervals already reported or excluded (overlaps are merged)."""
 
     def __init__(self) -> None:
         self.starts: list[int] = []
@@ -346,9 +346,12 @@ class _Spans:
         return i > 0 and self.ends[i - 1] > start
 
     def add(self, start: int, end: int) -> None:
-        i = bisect.bisect_left(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
+        lo = bisect.bisect_left(self.ends, start)  # first interval ending at or after start
+        hi = bisect.bisect_right(self.starts, end)  # intervals starting at or before end
+        if lo < hi:
+            start, end = min(start, self.starts[lo]), max(end, self.ends[hi - 1])
+        self.starts[lo:hi] = [start]
+        self.ends[lo:hi] = [end]
 
 
 def _fixed(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit:
