@@ -269,3 +269,11 @@ def test_placeholders_spans_merge_overlapping_intervals() -> None:
             a = rng.randint(0, 45)
             b = a + rng.randint(1, 5)
             assert spans.overlaps(a, b) == bool(covered & set(range(a, b)))
+
+
+def test_placeholders_lint_config_rejects_bad_values() -> None:
+    with pytest.raises(UsageError, match="fail-on must be"):
+        LintConfig(fail_on="never")
+    with pytest.raises(UsageError, match="unknown code or kind 'counts'"):
+        LintConfig(select=("counts",))
+    assert LintConfig().replace(select="count, money").select == ("count", "money")

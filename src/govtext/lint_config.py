@@ -46,6 +46,16 @@ class LintConfig:
     root: str | None = None
     source: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.fail_on not in SEVERITY_RANK:
+            raise UsageError(f"fail-on must be error, warning or info, not {self.fail_on!r}")
+        for key in ("select", "ignore"):
+            values = getattr(self, key)
+            if isinstance(values, str) or check_selectors(list(values), key) != list(values):
+                raise UsageError(
+                    f"{key}: give a tuple of single codes or kinds (use replace() for comma lists)"
+                )
+
     def replace(self, **changes: object) -> LintConfig:
         """A copy with ``changes`` (selectors are checked)."""
         for key in ("select", "ignore"):
