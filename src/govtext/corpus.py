@@ -574,7 +574,7 @@ def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | 
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout="20s")
+                client = Client(scheduler)  # waits distributed.comm.timeouts.connect (dask config)
             except (OSError, TimeoutError) as exc:
                 raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         else:
@@ -1028,9 +1028,10 @@ def _covers(path: Path, text: str) -> bool:
     return all(ord(c) in cmap for c in text if not c.isspace())
 
 
-def plot_trends(trends: pd.DataFrame, path: str | Path, *, font: Path, top: int = 8):
-    """Line chart of the ``top`` themes (by total count) per year, per 10,000 characters, with all
-    text set in the CJK ``font``; saved as PNG at ``path``. Returns the matplotlib Figure."""
+def plot_trends(trends: pd.DataFrame, path: str | Path, *, font: Path, top: int = 8,
+                themes: Iterable[str] | None = None):
+    """Line chart of ``themes`` (default: the ``top`` themes by total count) per year, per 10,000
+    characters, all text set in the CJK ``font``; saved as PNG at ``path``. Returns the Figure."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -1043,7 +1044,7 @@ def plot_trends(trends: pd.DataFrame, path: str | Path, *, font: Path, top: int 
     ax = fig.subplots()
     if not trends.empty:
         totals = trends.groupby("theme")["count"].sum().sort_values(ascending=False, kind="stable")
-        chosen = [t for t in totals.index if totals[t] > 0][:top]
+        chosen = list(themes) if themes else [t for t in totals.index if totals[t] > 0][:top]
         for theme in chosen:
             sub = trends[trends["theme"] == theme].sort_values("year")
             ax.plot(sub["year"], sub["per_10k_chars"], marker="o", markersize=3, linewidth=1.4,

@@ -213,8 +213,10 @@ def _compare_text(r: dict) -> str:
               help="Only documents matching a selector, e.g. issuer=国务院 or year=2000..2022.")
 @click.option("--top", type=click.IntRange(min=1), default=8, show_default=True,
               help="Themes drawn in the chart (the most frequent).")
+@click.option("--theme", "themes", multiple=True, metavar="ID",
+              help="Chart these themes (repeatable, e.g. --theme poverty_alleviation) instead of the top ones.")
 @format_option(("text", "csv", "json"), "text")
-def trends(db, parquet, out_dir, where, top, fmt) -> None:
+def trends(db, parquet, out_dir, where, top, themes, fmt) -> None:
     """Theme-by-year table (trends.csv) and chart (trends.png, Chinese labels in a CJK font)."""
     from ..corpus import TREND_COLUMNS, find_cjk_font, plot_trends, select_documents, theme_trends
 
@@ -229,12 +231,15 @@ def trends(db, parquet, out_dir, where, top, fmt) -> None:
     table = theme_trends(stored)
     if table.empty:
         raise UsageError("no theme counts for documents with a year; nothing to chart")
+    unknown = sorted(set(themes) - set(table["theme"]))
+    if unknown:
+        raise UsageError(f"unknown theme {unknown[0]!r}; the table has e.g. {', '.join(sorted(set(table['theme']))[:6])}")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "exists and is not a directory")
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "trends.csv", index=False)
-    plot_trends(table, out / "trends.png", font=font, top=top)
+    plot_trends(table, out / "trends.png", font=font, top=top, themes=themes or None)
     records = table.to_dict("records")
     summary = {"csv": str(out / "trends.csv"), "png": str(out / "trends.png"), "font": str(font),
                "years": sorted({int(y) for y in table["year"]}), "rows": len(table)}
@@ -243,12 +248,15 @@ def trends(db, parquet, out_dir, where, top, fmt) -> None:
     elif fmt == "json":
         emit(render({**summary, "trends": records}, "json"))
     else:
-        emit(_trends_text(table, summary, top))
+        emit(_trends_text(table, summary, top, themes))
 
 
-def _trends_text(table, summary: dict, top: int) -> str:
-    totals = table.groupby("label")["count"].sum().sort_values(ascending=False, kind="stable")
-    labels = [t for t in totals.index if totals[t] > 0][:top]
+def _trends_text(table, summary: dict, top: int, themes: tuple[str, ...]) -> str:
+    if themes:
+        labels = [table.loc[table["theme"] == t, "label"].iloc[0] for t in themes]
+    else:
+        totals = table.groupby("label")["count"].sum().sort_values(ascending=False, kind="stable")
+        labels = [t for t in totals.index if totals[t] > 0][:top]
     pivot = table[table["label"].isin(labels)].pivot_table(index="year", columns="label", values="per_10k_chars")
     lines = [f"wrote {summary['csv']} ({summary['rows']} rows) and {summary['png']} (font {summary['font']})",
              "per 10,000 characters:", pivot.reindex(columns=labels).round(2).to_string()]
