@@ -36,16 +36,18 @@ def outline_data(document: Document) -> dict:
     return data
 
 
-def placeholders_data(document: Document) -> list:
-    """The ``govtext placeholders --format json`` list: the findings (``render`` calls ``to_dict``).
+def placeholders_data(document: Document) -> list[dict]:
+    """The ``govtext placeholders --format json`` list: the findings as the linter's records
+    (``lint_formats.to_rows``, as ``cli/placeholders.py`` renders them).
 
     No ``govtext.toml`` is applied (like ``govtext placeholders --no-config``): every placeholder
     is reported except those silenced inline in the document itself.
     """
+    from ..lint_formats import to_rows
     from ..placeholders import find_placeholders
 
     with _LOCK:
-        return find_placeholders(document)
+        return to_rows(find_placeholders(document))
 
 
 def run_check(document: Document, *, kind: str | None = None, outline: Any = None):
@@ -70,12 +72,7 @@ def report_html(review) -> str:
 
 
 def available_kinds() -> list[dict[str, str]]:
-    """The built-in reference outlines (``id``, ``label``) for the page's kind menu, from ``models/outlines``."""
-    from ..resources import load_toml, model_path
+    """The built-in reference outlines (``id``, ``label``) for the page's kind menu."""
+    from ..completeness import builtin_outlines
 
-    kinds = []
-    for path in sorted(model_path("outlines").glob("*.toml")):
-        data = load_toml(path)
-        if isinstance(data.get("id"), str):
-            kinds.append({"id": data["id"], "label": str(data.get("label") or data["id"])})
-    return kinds
+    return [{"id": o.id, "label": o.label} for o in builtin_outlines().values()]

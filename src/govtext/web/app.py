@@ -235,17 +235,22 @@ def review_context(review: Mapping[str, Any], text: str, document: Any, report: 
     """Everything review.html shows, from the check JSON object and the original text."""
     sections = list(review.get("sections") or [])
     by_index = {s["index"]: s for s in sections}
-    parts = []
-    for p in review.get("parts") or []:
+
+    def part_row(p: Mapping[str, Any], sub: bool) -> dict[str, Any]:
         ev = p.get("evidence") or {}
         href = where = None
-        if ev.get("section_index") is not None and ev["section_index"] in by_index:
+        if ev.get("section_index") in by_index:
             s = by_index[ev["section_index"]]
             href, where = f"#{view.section_anchor(s['index'])}", f"第{s.get('line', '?')}行"
         elif "start_char" in ev:
-            line, _ = document.line_col(min(int(ev["start_char"]), len(text)))
+            line, _ = document.line_col(max(0, min(int(ev["start_char"]), len(text))))
             href, where = f"#{view.evidence_anchor(str(p.get('id')))}", f"第{line}行"
-        parts.append({**p, "href": href, "where": where})
+        return {**p, "href": href, "where": where, "sub": sub}
+
+    parts = []
+    for p in review.get("parts") or []:
+        parts.append(part_row(p, False))
+        parts.extend(part_row(sp, True) for sp in p.get("subparts") or [])
     placeholders = list(review.get("placeholders") or [])
     kinds_present = list(Counter(p.get("kind") or "other" for p in placeholders).items())
     json_text = analysis.to_json_text(review)
@@ -254,6 +259,7 @@ def review_context(review: Mapping[str, Any], text: str, document: Any, report: 
         "name": document.path if document.path not in (None, STDIN_PATH) else (document.title or "粘贴的文本"),
         "score_text": _score_text(review.get("score")),
         "confidence": _confidence(review.get("kind_confidence")),
+        "breakdown": list(review.get("score_breakdown") or []),
         "parts": parts,
         "status_labels": STATUS_LABELS,
         "sections": sections,
@@ -262,7 +268,7 @@ def review_context(review: Mapping[str, Any], text: str, document: Any, report: 
         "kinds_present": kinds_present,
         "kind_labels": KIND_LABELS,
         "findings": list(review.get("findings") or []),
-        "themes": _theme_labels(review.get("themes") or []),
+        "themes": _themes(review.get("themes") or []),
         "segments": view.segment_text(text, view.build_annotations(review, text)),
         "stem": view.download_stem(document.path),
         "json_url": view.data_url(json_text, "application/json"),
@@ -284,13 +290,12 @@ def _confidence(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def _theme_labels(themes: list[Any]) -> list[str]:
+def _themes(themes: list[Any]) -> list[tuple[str, Any]]:
+    """(label, count) of each main theme the review lists."""
     out = []
-    for t in themes[:12]:
+    for t in themes:
         if isinstance(t, Mapping):
-            label = t.get("label") or t.get("name") or t.get("theme") or t.get("id")
+            label = t.get("label") or t.get("theme")
             if label:
-                out.append(str(label))
-        elif isinstance(t, str):
-            out.append(t)
+                out.append((str(label), t.get("count")))
     return out

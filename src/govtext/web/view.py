@@ -85,10 +85,9 @@ def build_annotations(review: Mapping[str, Any], text: str) -> list[Annotation]:
                               f"{f.get('code', '')} {f.get('message', '')}", finding_anchor(i)))
     for part in review.get("parts") or []:
         ev = part.get("evidence") or {}
-        if "start_char" in ev and "end_char" in ev and part.get("id") is not None:
+        if ev.get("section_index") is None and "start_char" in ev and part.get("id") is not None:
             start, end = _span(ev, n)
-            out.append(Annotation(start, end, ("evidence",), f"{part.get('label', '')}: {part.get('reason', '')}",
-                                  evidence_anchor(str(part["id"]))))
+            out.append(Annotation(start, end, ("evidence",), "", evidence_anchor(str(part["id"]))))
     return out
 
 
