@@ -586,7 +586,7 @@ class _Units:
                 best = h
         if best is not None:
             return best.body_end
-        after = [h.start for h in self.headings if h.start > offset]  # outside every section: up to the next
+        after = [h.start for h in self.headings if h.start > offset and not h.inline]  # outside every section: up to the next
         return min(after) if after else len(self.text)
 
 
@@ -743,7 +743,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                             ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
                     continue
-            if "inline" in p.roles:
+            if "inline" in p.roles and s.start not in heading_starts:
                 m = _first_match(p.inline, stripped)
                 if m is not None:
                     para = units.paragraphs[s.para]
@@ -939,9 +939,13 @@ def _score(
             results.append(PartResult(p.id, p.label, p.required, p.weight, "missing", _missing_reason(p)))
             continue
         end = _span_end(c, starts, text)
-        content = text[c.anchor_end : end] if c.role == "heading" or c.role == "body" else text[c.start : end]
-        nchars = len(_squash(content))
-        nsent = len([m for m in _SENT_END.finditer(content)]) + (1 if content.strip() and not _SENT_END.search(content[-3:]) else 0)
+        also = [(o.start, _span_end(o, all_starts, text), o) for o in others.get(p.id, []) if not c.start <= o.start < end]
+        # a part realised in several places (履职 under 一、二、三) is as thick as all of them together
+        nchars = nsent = 0
+        for cand, cend in ((c, end), *((o, oend) for _, oend, o in also)):
+            content = text[cand.anchor_end : cend] if cand.role in ("heading", "body") else text[cand.start : cend]
+            nchars += len(_squash(content))
+            nsent += len(_SENT_END.findall(content)) + (1 if content.strip() and not _SENT_END.search(content[-3:]) else 0)
         because: list[str] = []
         reasons: list[str] = []
         anchor = text[c.start : c.anchor_end].strip()
@@ -966,7 +970,7 @@ def _score(
             p.id, p.label, p.required, p.weight, status, reason, role=c.role, start_char=c.start, end_char=end,
             section_index=c.section_index, anchor=_short(anchor), weak_because=tuple(because), similarity=c.sim,
             subparts=subs,
-            also=tuple((o.start, _span_end(o, all_starts, text)) for o in others.get(p.id, []) if not c.start <= o.start < end),
+            also=tuple((a, b) for a, b, _ in also),
         ))
 
     # score: weighted share of the parts found; optional parts count only when the document has them
