@@ -175,6 +175,10 @@ def test_placeholders_cli_stats(run, nocfg) -> None:
     assert stats["total"] == 50 and {k["kind"]: k["count"] for k in stats["kinds"]}["organisation"] == 23
     rc, _, err = run("placeholders", "--stats", "--format", "sarif", str(SEED))
     assert rc == 2 and "--stats cannot be combined" in err
+    _, out, _ = run("placeholders", "--stats", "--format", "csv", str(SEED))
+    assert out.splitlines()[:2] == ["kind,code,slug,count", "organisation,GT206,unfilled-organisation,23"]
+    _, out, _ = run("placeholders", "--stats", "--format", "jsonl", str(SEED))
+    assert sum(json.loads(line)["count"] for line in out.splitlines()) == 50
 
 
 def test_placeholders_cli_stdin(run, nocfg) -> None:
@@ -260,6 +264,11 @@ def test_placeholders_cli_bad_config_names_file_and_line(run, nocfg, content, wh
     assert rc == 2 and out == ""
     assert err.startswith(f"govtext: {nocfg / 'govtext.toml'}{where}") and problem in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_placeholders_cli_missing_config_file(run, nocfg) -> None:
+    rc, out, err = run("placeholders", "--config", "nowhere.toml", str(SEED))
+    assert rc == 2 and out == "" and err.startswith("govtext: nowhere.toml: cannot read")
 
 
 def test_placeholders_cli_inline_markers_in_markdown(run, nocfg, tmp_path) -> None:
