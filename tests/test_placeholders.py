@@ -277,3 +277,26 @@ def test_placeholders_lint_config_rejects_bad_values() -> None:
     with pytest.raises(UsageError, match="unknown code or kind 'counts'"):
         LintConfig(select=("counts",))
     assert LintConfig().replace(select="count, money").select == ("count", "money")
+
+
+def test_placeholders_random_text_gives_exact_disjoint_findings() -> None:
+    import random
+
+    pool = list("XxＸｘ×某○〇□*＊_＿（）()【】[]{}$“”《》第名元月同志市局等年日 \t\n\r，。+-.0123张王ABC") + [
+        "{{",
+        "}}",
+        "待补充",
+        "TBD",
+        "YYYY",
+        "govtext: ignore",
+    ]
+    rng = random.Random(2019)
+    for _ in range(400):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+        findings = find_placeholders(text)
+        previous_end = 0
+        for f in findings:
+            assert text[f.start_char : f.end_char] == f.match and f.match
+            assert f.start_char >= previous_end
+            previous_end = f.end_char
+            assert f.severity in ("error", "warning", "info") and f.code == KIND_CODE[f.kind]
