@@ -208,6 +208,7 @@ def _bad_requests():
         "json text not a string": dict(json={"text": 5}),
         "json unknown field": dict(json={"txt": "一、总结"}),
         "json kind not a string": dict(json={"text": "一、总结", "kind": 3}),
+        "json lone surrogate": dict(content=b'{"text": "\\ud800abc"}', headers={"content-type": "application/json"}),
         "text and file both": dict(data={"text": "一、总结"}, files={"file": ("a.txt", b"abc", "text/plain")}),
         "multipart without boundary": dict(content=b"--x\r\n", headers={"content-type": "multipart/form-data"}),
         "bad content-length": dict(content=b"{}", headers={"content-type": "application/json", "content-length": "x"}),
@@ -379,3 +380,27 @@ def test_web_api_script_payload_comes_back_as_data(client):
     assert r.status_code == 200
     titles = [s["title"] for s in r.json()["sections"]]
     assert any("<script>" in t for t in titles)
+
+
+# --------------------------------------------------------------------------- govtext serve
+
+
+def test_web_serve_port_in_use_is_one_line_and_exit_2():
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "govtext", "serve", "--port", str(port)],
+                           capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert lines == [f"govtext: cannot listen on 127.0.0.1:{port}: Address already in use"], r.stderr
+
+
+def test_web_create_app_refuses_a_nonpositive_limit():
+    with pytest.raises(ValueError):
+        create_app(max_upload_bytes=0)

@@ -94,7 +94,10 @@ def parse_json_submission(body: bytes, max_upload_bytes: int) -> Submission:
 
 def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAME) -> Document:
     """A pasted/posted text → Document, exactly as the CLI reads the same UTF-8 bytes from stdin (``-``)."""
-    data = text.encode("utf-8", errors="surrogatepass")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestProblem(400, f"{name}: text contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at {exc.start}") from None
     if len(data) > max_upload_bytes:
         raise RequestProblem(413, _too_large(max_upload_bytes, len(data)))
     if not text.strip():
