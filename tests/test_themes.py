@@ -355,3 +355,33 @@ def test_themes_component_is_in_the_default_pipeline():
     from govtext import pipeline
 
     assert "govtext_themes" in pipeline.COMPONENTS
+
+
+# --------------------------------------------------------------------------------------- findings
+
+
+def test_themes_stale_congress_reference_in_seed(seed_doc, capsys):
+    from govtext import codes
+    from govtext.themes import find_stale_references
+
+    found = find_stale_references(seed_doc)
+    assert [(f.code, f.match) for f in found] == [("GT301", "学习贯彻党的十八大精神")]
+    f = found[0]
+    assert seed_doc.text[f.start_char : f.end_char] == f.match
+    assert (f.line, f.col) == seed_doc.line_col(f.start_char)
+    assert "十九大" in f.message and "2019" in f.message
+    assert codes.get("GT301").what and codes.get("GT301").example
+    assert tag_themes(seed_doc).to_dict()["findings"][0]["code"] == "GT301"
+    code, out, _ = run_cli(capsys, "themes", str(SEED), "--no-distinctive")
+    assert code == 0 and "GT301 (stale-congress-reference)" in out
+
+
+def test_themes_no_stale_reference_in_the_reports(gwr_docs):
+    from govtext.themes import find_stale_references
+
+    assert [f for d in gwr_docs.values() for f in find_stale_references(d)] == []
+    # a report from the year after a congress may still look back on the previous one
+    doc = Document.from_text("2018年工作总结\n过去一年，我们深入学习贯彻党的十八大精神。", year=2018)
+    assert find_stale_references(doc) == []
+    doc = Document.from_text("2020年工作总结\n深入学习贯彻党的十八大精神。", year=2020)
+    assert len(find_stale_references(doc)) == 1

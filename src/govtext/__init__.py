@@ -29,11 +29,14 @@ __all__ = [
     "segment_words",
     "extract_sections",
     "find_placeholders",
+    "tag_themes",
+    "load_lexicon",
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
 _LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment",
-         "extract_sections": "sections", "find_placeholders": "placeholders"}
+         "extract_sections": "sections", "find_placeholders": "placeholders",
+         "tag_themes": "themes", "load_lexicon": "themes"}
 
 
 def __getattr__(name: str):

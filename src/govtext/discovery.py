@@ -134,6 +134,14 @@ class DiscoveryModel:
             json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
+    @property
+    def feature_names(self):  # type: ignore[no-untyped-def]
+        """The vocabulary as an array indexed like the TF-IDF columns (computed once)."""
+        names = self.__dict__.get("_feature_names")
+        if names is None:
+            names = self.__dict__["_feature_names"] = self.vectorizer.get_feature_names_out()
+        return names
+
     def topics(self, top: int = 12) -> list[Topic]:
         """The NMF topics' top words."""
         return topics_of(self.nmf, self.vectorizer, top=top)
@@ -254,7 +262,7 @@ def distinctive_terms_for_spans(
     m = model or load_discovery()
     docs = _span_docs(content_words(text), spans)
     matrix = m.vectorizer.transform(docs).tocsr()
-    names = m.vectorizer.get_feature_names_out()
+    names = m.feature_names
     out = []
     for i in range(matrix.shape[0]):
         row = matrix.getrow(i)

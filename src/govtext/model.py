@@ -204,6 +204,7 @@ class ThemeResult:
     paragraphs: tuple[SpanThemes, ...]
     evidence: tuple[ThemeHit, ...]
     distinctive_terms: tuple[DistinctiveTerm, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
     def to_dict(self, path: str | None = None) -> dict:
         """The ``govtext themes --format json`` object."""
@@ -230,6 +231,7 @@ class ThemeResult:
             ],
             "evidence": [h.to_dict() for h in self.evidence],
             "distinctive_terms": [d.to_dict() for d in self.distinctive_terms],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from .errors import DataFileError
 from .model import (
     Document,
+    Finding,
     Outline,
     SpanThemes,
     ThemeCount,
@@ -395,4 +396,77 @@ def tag_themes(
         paragraphs=tuple(paragraphs),
         evidence=tuple(hits),
         distinctive_terms=doc_terms,
+        findings=tuple(find_stale_references(doc)),
     )
+
+
+# ------------------------------------------------------------------------------------------ findings
+
+_STUDY = re.compile(
+    r"(?:学习|贯彻|落实|领会|宣传|宣讲)[^，,。；;！!？?\s]{0,8}?(?:党的)?"
+    r"(十[五六七八九]大|二十一?大)(?:会议)?(?:精神|报告)"
+)
+
+
+@cache
+def _congresses() -> tuple[tuple[str, int], ...]:
+    path = model_path("themes", "congresses.toml")
+    rows = load_toml(path).get("congress", [])
+    try:
+        out = tuple(sorted(((str(r["name"]), int(r["held"])) for r in rows), key=lambda r: r[1]))
+    except (KeyError, TypeError, ValueError):
+        raise DataFileError(str(path), "each [[congress]] needs a name and a year 'held'") from None
+    return out
+
+
+def find_stale_references(document: Document | str) -> list[Finding]:
+    """GT301: "study the spirit of congress N" in a document dated ≥ 2 years after congress N+1."""
+    from . import codes
+
+    doc = as_document(document)
+    if doc.year is None:
+        return []
+    order = _congresses()
+    successor = {order[i][0]: order[i + 1] for i in range(len(order) - 1)}
+    entry = codes.get("GT301")
+    out = []
+    for m in _STUDY.finditer(doc.text):
+        congress = m.group(1)
+        nxt = successor.get(congress)
+        if nxt is None or doc.year < nxt[1] + 2:
+            continue
+        start, end = m.span()
+        line, col = doc.line_col(start)
+        end_line, end_col = doc.line_col(end)
+        line_start = doc.lines.starts[line - 1]
+        context = (
+            doc.text[max(line_start, start - 15) : start]
+            + "【"
+            + m.group(0)
+            + "】"
+            + doc.text[end : end + 15]
+        )
+        out.append(
+            Finding(
+                code="GT301",
+                slug=entry.slug,
+                severity=entry.severity,
+                message=entry.message.format(
+                    match=m.group(0),
+                    year=doc.year,
+                    successor=nxt[0],
+                    successor_year=nxt[1],
+                    congress=congress,
+                ),
+                start_char=start,
+                end_char=end,
+                match=m.group(0),
+                line=line,
+                col=col,
+                end_line=end_line,
+                end_col=end_col,
+                path=doc.path,
+                context=" ".join(context.split()),
+            )
+        )
+    return out

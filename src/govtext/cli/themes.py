@@ -61,6 +61,8 @@ def _text(results: list[dict], outlines: list) -> str:
             indent = "  " * sec.level
             labels = "，".join(f"{t['label']} {t['count']}" for t in s["themes"][:8])
             out.append(f"{indent}[{s['section_index']}] {head} (line {sec.line}): {labels}")
+        for f in res.get("findings", []):
+            out.append(f"{res['path']}:{f['line']}:{f['col']}: {f['code']} ({f['slug']}) {f['message']}")
         if res["distinctive_terms"]:
             out.append("  distinctive terms: " + " ".join(d["term"] for d in res["distinctive_terms"]))
     return "\n".join(out) + "\n"
