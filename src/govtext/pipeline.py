@@ -24,7 +24,7 @@ _LOCK = threading.Lock()
 def _import_component_modules() -> None:
     """Import the modules whose ``@Language.factory`` registrations :data:`COMPONENTS` names."""
     # (component modules are imported below as they are added)
-    from . import placeholders_component  # noqa: F401
+    from . import placeholders_component  # noqa: F401, I001 (one line per stage)
     from . import sections_component  # noqa: F401
     from . import themes_component  # noqa: F401
 
