@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,11 @@ def load_toml(path: str | Path) -> dict:
     except UnicodeDecodeError:
         raise DataFileError(str(path), "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        msg = getattr(exc, "msg", str(exc))
+        line = getattr(exc, "lineno", None)  # Python ≥ 3.14
+        msg = getattr(exc, "msg", None) or str(exc)
+        if line is None:  # Python 3.11–3.13 put it in the message: "… (at line 3, column 7)"
+            m = re.search(r"\(at line (\d+), column \d+\)", msg)
+            if m:
+                line = int(m.group(1))
+                msg = msg[: m.start()].rstrip()
         raise DataFileError(str(path), f"invalid TOML: {msg}", line) from None
