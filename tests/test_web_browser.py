@@ -59,22 +59,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     """``govtext serve`` in a subprocess on a free loopback port; stopped after the module."""
     _require_system_deps()
     port = _free_port()
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    log = open(log_path, "w", encoding="utf-8")  # closed in the finally below
     proc = subprocess.Popen(
         [sys.executable, "-m", "govtext", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"govtext serve exited with {proc.returncode}: {proc.stdout.read()}", pytrace=False)
+                log.flush()
+                pytest.fail(f"govtext serve exited with {proc.returncode}: {log_path.read_text()}", pytrace=False)
             try:
                 if httpx.get(base + "/", timeout=2).status_code == 200:
                     break
@@ -91,6 +93,7 @@ def server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 @pytest.fixture(scope="module")
