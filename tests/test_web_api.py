@@ -404,3 +404,13 @@ def test_web_serve_port_in_use_is_one_line_and_exit_2():
 def test_web_create_app_refuses_a_nonpositive_limit():
     with pytest.raises(ValueError):
         create_app(max_upload_bytes=0)
+
+
+def test_web_page_document_view_is_the_original_text(client):
+    """Tags stripped and entities decoded, the document view gives back the text character for character."""
+    import html
+
+    for name, data in ((SEED.name, SEED.read_bytes()), ("payload.txt", SCRIPT_TEXT.encode())):
+        page = client.post("/review", files={"file": (name, data, "text/plain")}).text
+        inner = page.split('<div class="doc" id="document" lang="zh-CN">', 1)[1].split("</div>", 1)[0]
+        assert html.unescape(re.sub(r"<[^>]*>", "", inner)) == data.decode("utf-8")
