@@ -223,3 +223,22 @@ def test_corpus_cli_help_lists_commands(run):
     code, out, _ = run("corpus", "--help")
     assert code == 0 and all(c in out for c in ("analyze", "compare", "trends"))
     assert GWR.is_dir()
+
+
+def test_corpus_docs_describe_every_table_column_and_option():
+    from conftest import ROOT
+    from govtext.cli.corpus import corpus as group
+
+    doc = (ROOT / "docs" / "corpus.md").read_text(encoding="utf-8")
+    for name, schema in C.SCHEMAS.items():
+        row = next((ln for ln in doc.splitlines() if ln.startswith(f"| `{name}` |")), None)
+        assert row is not None, f"table {name} not documented"
+        assert all(col in row for col in schema), (name, [c for c in schema if c not in row])
+    for cmd_name, cmd in group.commands.items():
+        assert f"govtext corpus {cmd_name}" in doc
+        for param in cmd.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in doc, f"{cmd_name} {opt} not documented"
+    for col in C.TREND_COLUMNS:
+        assert col in doc
