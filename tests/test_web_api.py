@@ -251,6 +251,7 @@ def test_web_api_bad_input_status_and_message(client, case, status, words):
 def test_web_api_get_on_api_is_405_and_unknown_path_404(client):
     assert client.get("/api/check").status_code == 405
     assert client.get("/no/such/page").status_code == 404
+    assert client.get("/docs").status_code == 404  # Swagger UI would fetch scripts from a CDN
 
 
 def test_web_api_uploads_stay_in_memory(monkeypatch):

@@ -145,6 +145,8 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
     if max_upload_bytes <= 0:
         raise ValueError("max_upload_bytes must be positive")
     app = FastAPI(
+        docs_url=None,  # Swagger UI / ReDoc would make the browser fetch scripts from a CDN
+        redoc_url=None,
         title="govtext",
         version=__version__,
         description="Review Chinese official work summaries: the same answers as `govtext check|placeholders|"
