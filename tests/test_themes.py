@@ -385,3 +385,16 @@ def test_themes_no_stale_reference_in_the_reports(gwr_docs):
     assert find_stale_references(doc) == []
     doc = Document.from_text("2020年工作总结\n深入学习贯彻党的十八大精神。", year=2020)
     assert len(find_stale_references(doc)) == 1
+
+
+def test_themes_cli_several_files_give_a_json_list(capsys):
+    two = str(GWR / "gwr_2020_national.txt")
+    code, out, _ = run_cli(capsys, "themes", str(SEED), two, "--format", "json", "--no-distinctive")
+    data = json.loads(out)
+    assert code == 0 and [d["path"] for d in data] == [str(SEED), two]
+    assert any(t["theme"] == "epidemic_control" for t in data[1]["document"])
+
+
+def test_themes_cli_only_lexicon_needs_a_lexicon(capsys):
+    code, out, err = run_cli(capsys, "themes", str(SEED), "--only-lexicon")
+    assert code == 2 and out == "" and "--lexicon" in err
