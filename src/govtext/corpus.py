@@ -65,8 +65,6 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "terms": {"doc_id": STR, "term": STR, "count": INT},
 }
 TABLES = tuple(SCHEMAS)
-DOCUMENT_META = ("title", "year", "issuer", "kind")  # metadata a manifest may give; else from the text
-STAGES = ("sections", "placeholders", "themes", "completeness", "segment")
 
 
 @dataclass(frozen=True)
@@ -261,18 +259,6 @@ def document_from_bytes(data: bytes, name: str) -> Document:
 # --------------------------------------------------------------------------------------------------
 
 
-def _stage(name: str):
-    """The stage module ``govtext.<name>``, or None while it is not part of this installation."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"govtext.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"govtext.{name}":
-            return None
-        raise
-
-
 @dataclass(frozen=True)
 class AnalysisOptions:
     """Settings of the per-document analysis (part of every stored result's cache key).
@@ -285,23 +271,21 @@ class AnalysisOptions:
 
     def check(self) -> AnalysisOptions:
         """Raise UsageError for an unknown setting (no silent fallback)."""
-        segment = _stage("segment")
-        engines = segment.ENGINES if segment is not None else ("jieba",)
-        if self.segmenter not in engines:
-            raise UsageError(f"unknown segmenter {self.segmenter!r}; expected one of {', '.join(engines)}")
+        from .segment import ENGINES
+
+        if self.segmenter not in ENGINES:
+            raise UsageError(f"unknown segmenter {self.segmenter!r}; expected one of {', '.join(ENGINES)}")
         return self
 
 
 @cache
 def analysis_version(options: AnalysisOptions = AnalysisOptions()) -> str:
     """A short hash of everything a result depends on besides the text and its metadata: govtext's
-    version and code, the analysis options, which stages are installed, and the content of every
-    data file under ``models/`` (lexicon, outlines, rules, jieba dictionaries) — so a changed
+    version and code, the analysis options, and the content of every data file under ``models/`` (lexicon, outlines, rules, jieba dictionaries) — so a changed
     lexicon or outline invalidates stored results, and Dask workers running other code are refused."""
     from .resources import models_dir
 
     h = hashlib.sha256(f"govtext {__version__}\n{options!r}\n".encode())
-    h.update((",".join(s for s in STAGES if _stage(s) is not None) + "\n").encode())
     for root, pattern in ((Path(__file__).resolve().parent, "*.py"), (models_dir(), "*")):
         for p in sorted(root.rglob(pattern)):
             if p.is_file() and "__pycache__" not in p.parts:
@@ -339,14 +323,9 @@ def _stopwords() -> frozenset[str]:
 def count_terms(text: str, *, segmenter: str = "jieba") -> list[tuple[str, int]]:
     """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
     stop words removed; sorted by count (descending), then term."""
-    segment = _stage("segment")
-    if segment is not None:
-        words = segment.segment_words(text, engine=segmenter)
-    else:  # the segment stage is not installed yet: plain jieba
-        import jieba
+    from .segment import segment_words
 
-        jieba.setLogLevel(60)
-        words = jieba.lcut(text)
+    words = segment_words(text, engine=segmenter)
     stop = _stopwords()
     counts: dict[str, int] = {}
     for w in words:
@@ -366,41 +345,38 @@ def analyze_document(
     doc_id = meta["doc_id"]
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
 
-    sections_mod = _stage("sections")
-    outline = sections_mod.extract_sections(document) if sections_mod else None
-    if outline is not None:
-        for s in outline.sections:
-            d = s.to_dict()
-            d.pop("children", None)
-            rows["sections"].append({"doc_id": doc_id, **d})
-        for f in outline.findings:
-            rows["findings"].append(_finding_row(doc_id, "sections", f))
+    from .completeness import builtin_outlines, score_completeness
+    from .placeholders import find_placeholders
+    from .sections import extract_sections
+    from .themes import tag_themes
 
-    placeholders_mod = _stage("placeholders")
-    if placeholders_mod:
-        for f in placeholders_mod.find_placeholders(document):
-            rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
+    outline = extract_sections(document)
+    for sec in outline.sections:
+        d = sec.to_dict()
+        d.pop("children", None)
+        rows["sections"].append({"doc_id": doc_id, **d})
+    for f in outline.findings:
+        rows["findings"].append(_finding_row(doc_id, "sections", f))
 
-    themes_mod = _stage("themes")
-    if themes_mod:
-        result = themes_mod.tag_themes(document, outline=outline)
-        for t in result.document:
-            rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
+    for f in find_placeholders(document):
+        rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
 
-    score = detected_kind = None
-    completeness_mod = _stage("completeness")
-    if completeness_mod:
-        comp = completeness_mod.score_completeness(
-            document, kind=_known_kind(completeness_mod, meta), sections=outline)
-        score, detected_kind = comp.score, comp.kind.kind
-        for p in comp.parts:
-            rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
-            for sub in p.subparts:
-                rows["parts"].append(_part_row(doc_id, detected_kind, sub, p.id))
-        for f in comp.findings:
-            rows["findings"].append(_finding_row(doc_id, "completeness", f))
+    for t in tag_themes(document, outline=outline).document:
+        rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
 
-    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in count_terms(document.text, segmenter=options.segmenter)]
+    # a manifest kind naming a built-in outline is used; any other label (e.g. ``gwr``) is metadata only
+    kind = meta.get("kind") if meta.get("kind") in builtin_outlines() else None
+    comp = score_completeness(document, kind=kind, sections=outline)
+    score, detected_kind = comp.score, comp.kind.kind
+    for p in comp.parts:
+        rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
+        for sub in p.subparts:
+            rows["parts"].append(_part_row(doc_id, detected_kind, sub, p.id))
+    for f in comp.findings:
+        rows["findings"].append(_finding_row(doc_id, "completeness", f))
+
+    terms = count_terms(document.text, segmenter=options.segmenter)
+    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in terms]
 
     year = meta.get("year") or document.year
     rows["documents"].append({
@@ -415,13 +391,6 @@ def analyze_document(
         **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
     })
     return rows
-
-
-def _known_kind(completeness_mod, meta: Mapping[str, Any]) -> str | None:
-    """The manifest's ``kind`` if it names a built-in outline (``work-summary`` …), else None so that
-    completeness detects the kind (a corpus label such as ``gwr`` is kept as metadata only)."""
-    kind = meta.get("kind")
-    return kind if kind and kind in completeness_mod.builtin_outlines() else None
 
 
 def _part_row(doc_id: str, kind: str, p, parent: str | None) -> dict:
