@@ -12,8 +12,8 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import DATA, GWR_FILES, SEED
 
+from conftest import DATA, GWR_FILES, SEED
 from govtext import Document, read_document
 from govtext.completeness import score_completeness
 

@@ -373,22 +373,67 @@ class CharTfidf:
         return sum(v * b.get(g, 0.0) for g, v in a.items())
 
 
-def _wording_text(pattern: str) -> str:
-    """The literal characters of a wording pattern (its alternatives, separated by spaces)."""
-    s = re.sub(r"\\[dswDSW]|\{\d*,?\d*\}|\[[^\]]*\]|\(\?[=!<][^)]*\)", " ", pattern)
-    s = re.sub(r"[\\^$.*+?()|{}]", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+def wording_variants(pattern: str, limit: int = 60) -> list[str]:
+    """The literal phrasings a wording pattern stands for: ``(存在|面临)(的)?问题`` → 存在问题, 存在的问题, ….
+
+    Alternatives and optional groups are expanded; other regex syntax (``.{0,30}``, classes,
+    look-arounds, anchors) separates phrases. Used as the documents a heading or paragraph is compared
+    with in the TF-IDF model.
+    """
+    p = re.sub(r"\(\?[=!<]+[^()]*(\([^()]*\)[^()]*)*\)", "", pattern)  # look-arounds
+    p = re.sub(r"\\[dswDSW]|\.(\{\d*,?\d*\}|[*+?])?|\[[^\]]*\](\{\d*,?\d*\}|[*+?])?|[\^$]", " ", p)
+
+    def expand(seq: str) -> list[str]:
+        out = [""]
+        i = 0
+        while i < len(seq):
+            ch = seq[i]
+            if ch == "(":
+                depth, j = 1, i + 1
+                while j < len(seq) and depth:
+                    depth += {"(": 1, ")": -1}.get(seq[j], 0)
+                    j += 1
+                inner = seq[i + 1 : j - 1]
+                alts = [v for a in _split_top(inner) for v in expand(a)]
+                if j < len(seq) and seq[j] == "?":
+                    alts.append("")
+                    j += 1
+                out = [o + a for o in out for a in alts][:limit]
+                i = j
+            elif i + 1 < len(seq) and seq[i + 1] == "?":  # one optional character: 取得的?成效
+                out = [o + a for o in out for a in (ch, "")][:limit]
+                i += 2
+            else:
+                out = [o + ch for o in out]
+                i += 1
+        return out
+
+    variants = [v for alt in _split_top(p) for v in expand(alt)]
+    phrases = {x for v in variants for x in re.split(r"\s+", v) if len(x) >= 3 and re.search(r"[\u4e00-\u9fff]", x)}
+    return sorted(phrases)[:limit]
 
 
-def part_profile(part: OutlinePart) -> str:
-    """Text standing for a part in the similarity model: its wordings' literals and its examples."""
-    bits = [_wording_text(p) for p in (*part.heading, *part.lead, *part.inline)]
-    return " ".join([*bits, *part.examples])
+def _split_top(s: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in s:
+        if ch == "|" and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        cur += ch
+    parts.append(cur)
+    return parts
 
 
-def heading_profile(part: OutlinePart) -> str:
-    """Text standing for a part's headings: the literals of its heading wordings."""
-    return " ".join(_wording_text(p) for p in part.heading) or part.label
+def heading_phrases(part: OutlinePart) -> list[str]:
+    """What a part's heading may say: the phrasings of its heading wordings (or its label)."""
+    return sorted({part.label, *(v for w in part.heading for v in wording_variants(w))})
+
+
+def paragraph_phrases(part: OutlinePart) -> list[str]:
+    """What a paragraph realising the part says: its examples and its lead/run-in phrasings."""
+    return [*part.examples, *sorted({v for w in (*part.lead, *part.inline) for v in wording_variants(w) if len(v) >= 4})]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -692,14 +737,28 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # TF-IDF model over this document's headings and paragraphs plus every part's profile
     heading_titles = [_heading_title_only(h.title) for h in units.headings]
     para_texts = [_squash(p.text) for p in units.paragraphs]
-    hprofiles = [heading_profile(p) for p in parts]
-    profiles = [part_profile(p) for p in parts]
-    tfidf = CharTfidf([*heading_titles, *para_texts, *hprofiles, *profiles])
+    hphr = [heading_phrases(p) for p in parts]
+    pphr = [paragraph_phrases(p) for p in parts]
+    flat = [x for group in (*hphr, *pphr) for x in group]
+    tfidf = CharTfidf([*heading_titles, *para_texts, *flat])
     nh, np_ = len(heading_titles), len(para_texts)
     hvec = tfidf.vectors[:nh]
     pvec = tfidf.vectors[nh : nh + np_]
-    hprof = tfidf.vectors[nh + np_ : nh + np_ + len(parts)]
-    prof = tfidf.vectors[nh + np_ + len(parts) :]
+    k = nh + np_
+    hprof: list[list[dict[str, float]]] = []
+    for group in hphr:
+        hprof.append(tfidf.vectors[k : k + len(group)])
+        k += len(group)
+    prof: list[list[dict[str, float]]] = []
+    for group in pphr:
+        prof.append(tfidf.vectors[k : k + len(group)])
+        k += len(group)
+
+    def hsim(hi: int, j: int) -> float:
+        return max((CharTfidf.cosine(hvec[hi], v) for v in hprof[j]), default=0.0)
+
+    def psim(pi: int, j: int) -> float:
+        return max((CharTfidf.cosine(pvec[pi], v) for v in prof[j]), default=0.0)
 
     # 1. headings: wording match, else a near-miss by similarity
     for hi, h in enumerate(units.headings):
@@ -710,15 +769,16 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
         for j, p in enumerate(parts):
             if "heading" not in p.roles:
                 continue
-            m = _first_match(p.heading, title)
+            # a run-in heading (一是…，…) is a whole sentence: its wording must come first
+            m = _first_match(p.heading, title[:12] if h.inline else title)
             if m is not None:
                 matched = True
-                sim = CharTfidf.cosine(hvec[hi], hprof[j])
+                sim = hsim(hi, j)
                 strength = ROLE_RANK["heading"] + min(len(m), 8) / 10 - h.level * 0.05 + sim / 2
                 cands.append(_Candidate(p.id, "heading", h.start, h.title_end, h.body_end, h.index, strength,
                                         round(sim, 2), anchor_key=("h", h.start)))
         if not matched and h.level <= 2 and not h.inline:
-            sims = [(CharTfidf.cosine(hvec[hi], hprof[j]), j) for j, p in enumerate(parts) if "heading" in p.roles]
+            sims = [(hsim(hi, j), j) for j, p in enumerate(parts) if "heading" in p.roles]
             if sims:
                 sim, j = max(sims)
                 if sim >= HEADING_SIMILARITY:
@@ -738,7 +798,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 m = _first_match(p.lead, head)
                 if m is not None:
                     region = units.innermost_end(s.start) if p.extent == "section" else para.end
-                    sim = CharTfidf.cosine(pvec[s.para], prof[j])
+                    sim = psim(s.para, j)
                     cands.append(_Candidate(p.id, "lead", s.start, s.end, region, None,
                                             ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
@@ -747,7 +807,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 m = _first_match(p.inline, stripped)
                 if m is not None:
                     para = units.paragraphs[s.para]
-                    sim = CharTfidf.cosine(pvec[s.para], prof[j])
+                    sim = psim(s.para, j)
                     cands.append(_Candidate(p.id, "inline", s.start, s.end, para.end, None,
                                             ROLE_RANK["inline"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
@@ -781,7 +841,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 continue
             if not _position_ok(p, ref, units, para.start):
                 continue
-            sims = [CharTfidf.cosine(pvec[k], prof[i]) for i in range(len(parts))]
+            sims = [psim(k, i) for i in range(len(parts))]
             sim = sims[j]
             if sim >= IMPLIED_SIMILARITY and sim >= max(sims) and (best is None or sim > best[0]):
                 best = (sim, k)

@@ -1,0 +1,372 @@
+"""Completeness: outlines as data, kind detection, matching by role, the score and its explanation."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+
+from conftest import DATA, GWR
+from govtext import DataFileError, Document, UsageError, read_document
+from govtext.completeness import (
+    BUILTIN_KINDS,
+    CharTfidf,
+    builtin_outlines,
+    detect_kind,
+    get_outline,
+    load_outline,
+    outline_path,
+    score_completeness,
+)
+
+CASES = tomllib.loads((DATA / "completeness_cases.toml").read_text(encoding="utf-8"))["case"]
+DIMENSIONS = ("political", "ideological", "organizational", "conduct", "discipline")
+
+
+# ---------------------------------------------------------------------------------------------- outlines
+
+
+def test_completeness_builtin_outlines_cover_the_four_kinds():
+    outlines = builtin_outlines()
+    assert set(BUILTIN_KINDS) <= set(outlines)
+    labels = {o.id: o.label for o in outlines.values()}
+    assert labels["work-summary"] == "工作总结"
+    assert labels["party-building-summary"] == "党建工作总结"
+    assert labels["government-work-report"] == "政府工作报告"
+    assert labels["debrief-report"] == "述职报告"
+    for o in outlines.values():
+        assert o.version and any(p.required for p in o.parts)
+        for p in o.parts:
+            assert p.label and p.weight >= 0 and p.roles
+    party = outlines["party-building-summary"].part("main-work")
+    assert tuple(s.id for s in party.subparts) == DIMENSIONS
+
+
+def test_completeness_problems_come_before_next_steps_in_every_summary_outline():
+    for kind in ("work-summary", "party-building-summary", "debrief-report"):
+        o = get_outline(kind)
+        assert ("problems", "next-steps") in o.order_before
+        assert "next-steps" in o.near_end
+
+
+def test_completeness_unknown_kind_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown kind"):
+        get_outline("annual-poem")
+    with pytest.raises(UsageError):
+        score_completeness("一、工作\n内容。", kind="annual-poem")
+
+
+def _write(tmp_path, text: str):
+    p = tmp_path / "my-outline.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = """\
+schema = 1
+id = "inspection-report"
+label = "督查报告"
+
+[[parts]]
+id = "findings"
+label = "督查发现"
+required = true
+weight = 60
+heading = ['督查(发现|情况)']
+
+[[parts]]
+id = "advice"
+label = "整改建议"
+required = true
+weight = 40
+heading = ['(整改)?建议']
+lead = ['^.{0,10}建议']
+"""
+
+
+def test_completeness_user_outline_loads_and_scores(tmp_path):
+    o = load_outline(_write(tmp_path, GOOD))
+    assert o.id == "inspection-report" and [p.id for p in o.parts] == ["findings", "advice"]
+    doc = Document.from_text("关于某项工作的督查报告\n一、督查情况\n检查了十个单位，发现问题三个。\n二、整改建议\n建议尽快整改。\n")
+    c = score_completeness(doc, o)
+    assert c.kind.kind == "inspection-report" and c.kind.explicit
+    assert [p.status for p in c.parts] == ["present", "present"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (GOOD.replace('weight = 60', 'weight = "lots"'), 9, "weight must be a non-negative number"),
+        (GOOD.replace("heading = ['督查(发现|情况)']", "heading = ['督查(发现|情况']"), 10, "bad regular expression"),
+        (GOOD.replace('id = "advice"', 'id = "findings"'), 13, "duplicate part id"),
+        (GOOD.replace('required = true\nweight = 40', 'required = true\nweight = 40\ncolour = "red"'), 17, "unknown key 'colour'"),
+        (GOOD.replace('label = "整改建议"\n', ''), 12, "needs a label"),
+        (GOOD + '\n[order]\nbefore = [["advice", "summary"]]\n', 21, "unknown part 'summary'"),
+        (GOOD.replace("lead = ['^.{0,10}建议']", "roles = ['heading', 'inline']"), 18, "role 'inline' needs"),
+        (GOOD.replace('id = "inspection-report"', 'id = "Inspection Report"'), 2, "kebab-case"),
+        (GOOD.replace("weight = 60", "weight = 60\nrequired = maybe"), 10, "invalid TOML"),
+    ],
+)
+def test_completeness_bad_outline_names_file_and_line(tmp_path, text, line, message):
+    path = _write(tmp_path, text)
+    with pytest.raises(DataFileError) as err:
+        load_outline(path)
+    assert str(path) in str(err.value)
+    assert err.value.line == line, str(err.value)
+    assert message in str(err.value)
+
+
+def test_completeness_outline_files_are_in_models():
+    for kind in BUILTIN_KINDS:
+        assert outline_path(kind).is_file()
+
+
+# ---------------------------------------------------------------------------------------------- kind
+
+
+def test_completeness_seed_is_a_party_building_summary(seed_doc):
+    g = detect_kind(seed_doc)
+    assert (g.kind, g.label) == ("party-building-summary", "党建工作总结")
+    assert g.confidence >= 0.6 and any("title" in r for r in g.reasons)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_completeness_own_summaries_kind_detected(case):
+    g = detect_kind(read_document(DATA / case["file"]))
+    assert g.kind == case["kind"], g
+
+
+def test_completeness_reports_detected_by_title_and_opening(gwr_docs):
+    kinds = {name: detect_kind(d) for name, d in gwr_docs.items() if int(name.split("_")[1]) >= 1990}
+    wrong = {n: g.kind for n, g in kinds.items() if g.kind != "government-work-report"}
+    assert not wrong
+    assert all(g.confidence >= 0.5 for g in kinds.values())
+
+
+def test_completeness_kind_from_opening_formula_alone():
+    text = "各位领导、同志们：\n本人任办公室主任以来，主要负责综合协调工作。一年来，认真履职，完成了各项任务。\n"
+    assert detect_kind(text).kind == "debrief-report"
+    text = "各位代表：\n现在，我代表市人民政府，向大会报告政府工作，请予审议。\n"
+    assert detect_kind(text).kind == "government-work-report"
+
+
+def test_completeness_explicit_kind_wins(seed_doc):
+    c = score_completeness(seed_doc, kind="work-summary")
+    assert c.kind.kind == "work-summary" and c.kind.explicit and c.kind.confidence == 1.0
+
+
+def test_completeness_no_signal_falls_back_with_low_confidence():
+    g = detect_kind("天气很好。我们去公园散步，看见很多花。")
+    assert g.kind == "work-summary" and g.confidence < 0.5
+
+
+# ---------------------------------------------------------------------------------------------- seed
+
+
+def test_completeness_seed_closing_paragraph_holds_problems_and_next_steps(seed_doc):
+    c = score_completeness(seed_doc)
+    closing = seed_doc.paragraphs[-1]
+    for pid in ("problems", "next-steps"):
+        p = c.part(pid)
+        assert p.status in ("present", "weak"), p
+        assert closing.start <= p.start_char < p.end_char <= closing.end
+        if p.status == "weak":
+            assert "unnumbered" in p.weak_because
+    assert seed_doc.text[c.part("problems").start_char :].startswith("我局党建工作和示范点创建工作虽取得一定成效")
+    assert seed_doc.text[c.part("next-steps").start_char :].startswith("下一步，我局将")
+    assert c.part("main-work").status == "present"
+    assert not c.missing_required
+
+
+def test_completeness_seed_dimensions_mapped_to_their_sections(seed_doc):
+    from govtext.sections import extract_sections
+
+    sections = {s.index: s for s in extract_sections(seed_doc).sections}
+    c = score_completeness(seed_doc)
+    dims = {s.id: s for s in c.part("main-work").subparts}
+    expected = {"political": "政治建设", "ideological": "思想武装", "organizational": "基层党组织建设",
+                "conduct": "作风建设", "discipline": "从严治党"}
+    for dim, words in expected.items():
+        d = dims[dim]
+        assert d.status == "present" and d.section_index is not None, d
+        assert words in sections[d.section_index].title, (dim, sections[d.section_index].title)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "dimensions" in c], ids=lambda c: c["file"])
+def test_completeness_own_party_summary_dimensions(case):
+    doc = read_document(DATA / case["file"])
+    dims = {s.id: s for s in score_completeness(doc).part("main-work").subparts}
+    for dim, heading in case["dimensions"].items():
+        assert doc.text[dims[dim].start_char :].startswith(heading), dim
+
+
+# ---------------------------------------------------------------------------------------------- matching
+
+PROBLEMS = "一是理论学习不够深入，学用结合还有差距。二是工作创新不够，办法不多。三是队伍建设有待加强，年轻干部经验不足，业务培训的系统性不强。"
+NEXT = "下一步，我们将重点抓好以下工作：一是加强理论学习，做到学以致用。二是推动工作创新，总结推广好的做法。三是加强队伍建设，开展业务培训。"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_completeness_own_summaries_parts_found_where_annotated(case):
+    doc = read_document(DATA / case["file"])
+    c = score_completeness(doc)
+    assert not c.missing_required
+    for pid, (start, end) in case["parts"].items():
+        a = doc.text.index(start)
+        b = doc.text.index(end, a + len(start)) if end else len(doc.text)
+        p = c.part(pid)
+        spans = [(p.start_char, p.end_char), *p.also]
+        assert any(s < b and e > a for s, e in spans), (pid, spans, (a, b))
+        assert a <= p.start_char < b, (pid, p.start_char, (a, b))
+
+
+def test_completeness_single_keyword_in_body_does_not_count():
+    text = (
+        "2023年工作总结\n"
+        "一、主要工作\n"
+        "今年我们认真解决存在的问题，按照下一步工作的要求，召开会议研究明年工作计划，"
+        "并总结如下经验。全年完成项目十二个，举办培训六期，服务群众三千人次。\n"
+        "二、工作成效\n各项指标全面完成，群众满意度达到百分之九十五。\n"
+    )
+    c = score_completeness(text, kind="work-summary")
+    assert c.part("problems").status == "missing"
+    assert c.part("next-steps").status == "missing"
+    assert {p.id for p in c.missing_required} == {"problems", "next-steps"}
+
+
+def test_completeness_gwr_problems_inside_review(gwr_docs):
+    doc = gwr_docs["gwr_2026_beijing.txt"]
+    c = score_completeness(doc)
+    review, problems = c.part("review"), c.part("problems")
+    assert review.role == "heading" and problems.role == "lead" and problems.status == "present"
+    assert doc.text[problems.start_char :].startswith("同时，我们也清醒认识到")
+    assert review.start_char < problems.start_char < c.part("targets").start_char
+
+
+def test_completeness_near_miss_heading_by_similarity():
+    text = (
+        "2023年度工作总结\n一、主要工作\n" + "全年完成各项任务，成效明显。" * 20 + "\n"
+        "二、主要困难\n" + PROBLEMS + "\n"
+        "三、下一步打算\n" + NEXT + "\n"
+    )
+    p = score_completeness(text, kind="work-summary").part("problems")
+    assert p.status == "present" and p.role == "heading" and p.similarity >= 0.34, p
+
+
+def test_completeness_order_check_costs_points():
+    ok = (
+        "2023年工作总结\n一、主要工作\n" + "全年完成各项任务，成效明显。" * 20 + "\n"
+        "二、存在的问题\n" + PROBLEMS + "\n"
+        "三、下一步工作打算\n" + NEXT + "\n"
+    )
+    swapped = (
+        "2023年工作总结\n一、主要工作\n" + "全年完成各项任务，成效明显。" * 20 + "\n"
+        "二、下一步工作打算\n" + NEXT + "\n"
+        "三、存在的问题\n" + PROBLEMS + "\n"
+    )
+    a, b = score_completeness(ok, kind="work-summary"), score_completeness(swapped, kind="work-summary")
+    assert a.score == 100 and not a.findings
+    assert b.score < a.score
+    assert "GT403" in {f.code for f in b.findings}
+    assert any(i.item.startswith("order:") for i in b.breakdown)
+
+
+def test_completeness_thin_part_is_weak_and_says_so():
+    text = (
+        "2023年工作总结\n一、主要工作\n" + "全年完成各项任务，成效明显。" * 20 + "\n"
+        "二、存在的问题\n学习不够。\n"
+        "三、下一步工作打算\n" + NEXT + "\n"
+    )
+    p = score_completeness(text, kind="work-summary").part("problems")
+    assert p.status == "weak" and p.weak_because == ("thin",) and "thin" in p.reason
+
+
+# ---------------------------------------------------------------------------------------------- score
+
+
+@pytest.mark.parametrize(
+    "path", [GWR / "gwr_2019_national.txt", GWR / "gwr_1985_national.txt", DATA / "completeness_debrief.txt"],
+    ids=lambda p: p.name,
+)
+def test_completeness_score_explains_itself(path, seed_doc):
+    for doc in (read_document(path), seed_doc):
+        c = score_completeness(doc)
+        lost = sum(-i.points for i in c.breakdown)
+        assert abs((100 - lost) - c.score) <= 1 or c.score == 0
+        assert sum(p.cost for p in c.parts) == pytest.approx(
+            sum(-i.points for i in c.breakdown if not i.item.startswith(("order:", "near-end:"))), abs=0.01
+        )
+        for p in c.parts:
+            if p.status == "missing" and not p.required:
+                assert p.cost == 0
+
+
+def test_completeness_missing_required_part_is_an_error_finding():
+    text = "2023年工作总结\n一、主要工作\n" + "全年完成各项任务，成效明显。" * 20 + "\n"
+    c = score_completeness(text, kind="work-summary")
+    gt401 = [f for f in c.findings if f.code == "GT401"]
+    assert {f.severity for f in gt401} == {"error"} and len(gt401) == 2
+    assert c.score <= 50
+
+
+# ---------------------------------------------------------------------------------------------- offsets
+
+
+def test_completeness_offsets_on_every_corpus_file(gwr_docs, seed_doc):
+    for doc in [seed_doc, *gwr_docs.values()]:
+        c = score_completeness(doc)
+        n = len(doc.text)
+        for p in c.parts:
+            for q in (p, *p.subparts):
+                if q.start_char is not None:
+                    assert 0 <= q.start_char <= q.end_char <= n
+                    if q.anchor:
+                        head = re.sub(r"\s+", "", doc.text[q.start_char : q.end_char])
+                        assert re.sub(r"\s+", "", q.anchor.rstrip("…")) in head, (q.id, q.anchor)
+            for a, b in p.also:
+                assert 0 <= a <= b <= n
+        for f in c.findings:
+            assert doc.text[f.start_char : f.end_char] == f.match
+            assert doc.line_col(f.start_char) == (f.line, f.col)
+
+
+# ---------------------------------------------------------------------------------------------- tf-idf
+
+
+def test_completeness_char_tfidf_matches_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    texts = ["存在的问题和不足", "下一步工作打算", "问题 与 不足", "主要工作及成效", "今年以来，我们认真落实。", "X"]
+    ours = CharTfidf(texts)
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, lowercase=False)
+    ref = cosine_similarity(vec.fit_transform(texts))
+    for i in range(len(texts)):
+        for j in range(len(texts)):
+            assert CharTfidf.cosine(ours.vectors[i], ours.vectors[j]) == pytest.approx(ref[i, j], abs=1e-9)
+    assert set(vec.vocabulary_) == set(ours.idf)
+    for g, k in vec.vocabulary_.items():
+        assert ours.idf[g] == pytest.approx(vec.idf_[k])
+
+
+def test_completeness_no_heavy_imports():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from govtext.review import check_document; from govtext import read_document;"
+        f"check_document(read_document({str(DATA / 'completeness_debrief.txt')!r}));"
+        "print(sorted(m for m in ('spacy', 'sklearn', 'pandas', 'jieba') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_completeness_wordings_are_not_single_characters():
+    """No wording is a bare keyword of one or two characters (they would match anywhere)."""
+    for o in builtin_outlines().values():
+        for p in o.parts:
+            for w in (*p.lead, *p.inline):
+                literal = re.sub(r"[\\^$.*+?()\[\]{}|,0-9:]", "", w)
+                assert len(literal) >= 3, (o.id, p.id, w)
