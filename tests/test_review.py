@@ -1,0 +1,139 @@
+"""``check_document`` and ``govtext check``: one review per document, the JSON contract, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, GWR, SEED
+from govtext import UsageError, read_document
+from govtext.cli import cli
+from govtext.review import check_document
+
+CONTRACT = {"path", "kind", "kind_label", "kind_confidence", "outline", "score", "parts", "sections", "findings",
+            "placeholders", "themes"}
+PART_KEYS = {"id", "label", "required", "status", "weight", "evidence", "reason"}
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_review_seed_combines_every_stage(seed_doc):
+    r = check_document(seed_doc)
+    d = r.to_dict()
+    assert CONTRACT <= set(d)
+    assert d["kind"] == "party-building-summary" and d["kind_label"] == "党建工作总结"
+    assert 0 <= d["score"] <= 100 and isinstance(d["score"], int)
+    for p in d["parts"]:
+        assert PART_KEYS <= set(p)
+        assert p["status"] in ("present", "weak", "missing")
+        if p["status"] != "missing":
+            assert "section_index" in p["evidence"] or {"start_char", "end_char"} <= set(p["evidence"])
+    # the other commands' records, reused
+    assert d["sections"] and {"index", "level", "marker", "title", "start_char", "body_end"} <= set(d["sections"][0])
+    assert any(f["code"] == "GT103" for f in d["findings"])  # 三是是
+    assert any(f["code"].startswith("GT4") for f in d["findings"])
+    assert len(d["placeholders"]) >= 20 and all(f["code"].startswith("GT2") for f in d["placeholders"])
+    assert d["themes"] and {"theme", "label", "count"} <= set(d["themes"][0])
+    text = seed_doc.text
+    for f in d["findings"] + d["placeholders"]:
+        assert text[f["start_char"] : f["end_char"]] == f["match"]
+    json.dumps(d, ensure_ascii=False)
+
+
+def test_review_exit_code_follows_missing_parts_and_fail_on():
+    doc = read_document(DATA / "completeness_work_summary_annual.txt")
+    assert check_document(doc).exit_code == 0
+    # a GT405-free, GT4-free document: only info/warning findings decide with --fail-on
+    strict = check_document(doc, fail_on="info")
+    assert strict.exit_code == (1 if strict.all_findings else 0)
+    cut = doc.text[: doc.text.index("二、存在的问题")]
+    r = check_document(cut, kind="work-summary")
+    assert {p.id for p in r.completeness.missing_required} == {"problems", "next-steps"}
+    assert r.exit_code == 1
+
+
+def test_review_unknown_kind_and_bad_fail_on_are_usage_errors(seed_doc):
+    with pytest.raises(UsageError):
+        check_document(seed_doc, kind="novel")
+    with pytest.raises(UsageError):
+        check_document(seed_doc, fail_on="fatal")
+
+
+def test_check_cli_json_contract():
+    res = _run("check", str(SEED), "--format", "json")
+    assert res.exit_code == 1  # the seed has error-level faults (三是是, 市委市委)
+    d = json.loads(res.output)
+    assert CONTRACT <= set(d) and d["path"] == str(SEED)
+    assert d["kind"] == "party-building-summary"
+
+
+def test_check_cli_several_files_give_a_list():
+    res = _run("check", str(DATA / "completeness_debrief.txt"), str(GWR / "gwr_2019_national.txt"), "--format", "json")
+    data = json.loads(res.output)
+    assert [d["kind"] for d in data] == ["debrief-report", "government-work-report"]
+
+
+def test_check_cli_text_is_plain_when_not_a_tty():
+    res = _run("check", str(SEED))
+    out = res.output
+    assert "\x1b[" not in out
+    assert "党建工作总结" in out and "存在问题" in out and "score" in out
+    assert f"{SEED}:12:5: GT103" in out  # findings with their lines
+
+
+def test_check_cli_kind_wins_and_unknown_kind_exits_2():
+    res = _run("check", str(DATA / "completeness_debrief.txt"), "--kind", "work-summary", "--format", "json")
+    assert json.loads(res.output)["kind"] == "work-summary"
+    res = CliRunner().invoke(cli, ["check", str(SEED), "--kind", "novel"])
+    assert res.exit_code != 0
+
+
+def test_check_main_exit_codes(tmp_path, capsys):
+    from govtext.cli import main
+
+    def code(*argv: str) -> int:
+        with pytest.raises(SystemExit) as e:
+            main(list(argv))
+        return e.value.code
+
+    assert code("check", str(DATA / "completeness_work_summary_annual.txt")) == 0
+    assert code("check", str(SEED)) == 1
+    assert code("check", str(SEED), "--kind", "novel") == 2
+    assert "unknown kind" in capsys.readouterr().err
+    assert code("check", str(tmp_path / "nope.txt")) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\nlabel = "X"\n\n[[parts]]\nid = "a"\nlabel = "A"\nrequired = true\nweight = -1\n', encoding="utf-8")
+    assert code("check", str(SEED), "--outline", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:8:" in err and err.count("\n") == 1
+    # -o must never overwrite an input file
+    src = tmp_path / "in.txt"
+    src.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    before = src.read_bytes()
+    assert code("check", str(src), "-o", str(src)) == 2
+    assert src.read_bytes() == before
+
+
+def test_check_cli_user_outline(tmp_path):
+    outline = tmp_path / "mine.toml"
+    outline.write_text(
+        'id = "closing-check"\nlabel = "结尾检查"\n\n[[parts]]\nid = "next"\nlabel = "下一步"\nrequired = true\n'
+        "weight = 1\nlead = ['^下一步']\ninline = ['^下一步']\n",
+        encoding="utf-8",
+    )
+    res = _run("check", str(SEED), "--outline", str(outline), "--format", "json")
+    d = json.loads(res.output)
+    assert d["kind"] == "closing-check" and d["parts"][0]["status"] in ("present", "weak")
+
+
+def test_check_cli_html_to_file(tmp_path):
+    out = tmp_path / "report.html"
+    res = _run("check", str(SEED), "--format", "html", "-o", str(out))
+    assert res.output == ""
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "党建工作总结" in page
