@@ -30,7 +30,17 @@ from .resources import model_path
 FORMAT_VERSION = 1
 REFIT_HINT = "refit with `govtext themes fit` (or `python scripts/fit_discovery.py`)"
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}\Z|[A-Za-z][A-Za-z0-9+]+\Z")
-DEFAULTS = {"min_df": 2, "max_df": 0.8, "max_features": 12000, "n_topics": 24, "min_paragraph": 60}
+# ``engine``: the govtext segmenter (same domain dictionary); rjieba, the Rust port of jieba, is ~3×
+# faster than jieba here and cuts the same words. The fitted model records it and is always applied
+# with the engine it was fitted with.
+DEFAULTS = {
+    "min_df": 2,
+    "max_df": 0.8,
+    "max_features": 12000,
+    "n_topics": 24,
+    "min_paragraph": 60,
+    "engine": "rjieba",
+}
 
 
 @cache
@@ -44,7 +54,7 @@ def stop_words() -> frozenset[str]:
     return frozenset(w for line in lines if (w := line.split("#", 1)[0].strip()))
 
 
-def content_words(text: str) -> list[tuple[str, int, int]]:
+def content_words(text: str, *, engine: str = DEFAULTS["engine"]) -> list[tuple[str, int, int]]:
     """Domain-dictionary jieba words of ``text`` worth scoring, with offsets: Chinese words of two or
     more characters or Latin words, not stop words."""
     from .segment import segment_spans
@@ -52,7 +62,7 @@ def content_words(text: str) -> list[tuple[str, int, int]]:
     stops = stop_words()
     return [
         (w.text, w.start_char, w.end_char)
-        for w in segment_spans(text)
+        for w in segment_spans(text, engine=engine)
         if _WORD.match(w.text) and w.text not in stops
     ]
 
@@ -135,6 +145,11 @@ class DiscoveryModel:
         )
 
     @property
+    def engine(self) -> str:
+        """The segmenter engine the model was fitted with (words must be cut the same way)."""
+        return str(self.metadata.get("params", {}).get("engine", "jieba"))
+
+    @property
     def feature_names(self):  # type: ignore[no-untyped-def]
         """The vocabulary as an array indexed like the TF-IDF columns (computed once)."""
         names = self.__dict__.get("_feature_names")
@@ -171,7 +186,7 @@ def fit_discovery(texts: dict[str, str], *, corpus: str = "", **params: int | fl
     names = sorted(texts)
     if len(names) < 2:
         raise UsageError("discovery needs a corpus of at least two documents")
-    words = {n: content_words(texts[n]) for n in names}
+    words = {n: content_words(texts[n], engine=p["engine"]) for n in names}
     vec = make_vectorizer(p)
     vec.fit([_joined(w for w, _, _ in words[n]) for n in names])
     vec.stop_words_ = None  # sklearn keeps every cut word here; not needed to transform
@@ -260,7 +275,7 @@ def distinctive_terms_for_spans(
     import numpy as np
 
     m = model or load_discovery()
-    docs = _span_docs(content_words(text), spans)
+    docs = _span_docs(content_words(text, engine=m.engine), spans)
     matrix = m.vectorizer.transform(docs).tocsr()
     names = m.feature_names
     out = []
@@ -320,7 +335,7 @@ def propose_topics(
     for name in sorted(texts):
         text = texts[name]
         spans = [(q.start, q.end) for q in split_paragraphs(text)]
-        chunks.extend(c for c in _span_docs(content_words(text), spans) if c)
+        chunks.extend(c for c in _span_docs(content_words(text, engine=m.engine), spans) if c)
     if not chunks:
         raise UsageError("no words to model: the texts are empty")
     matrix = m.vectorizer.transform(chunks)
