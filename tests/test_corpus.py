@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import pandas as pd
@@ -39,7 +40,10 @@ def test_corpus_load_manifest_path_relative_to_csv_and_file_column(tmp_path):
     assert set(by_id) == {"docs/2020_summary.txt", "docs/2021/2021_summary.md", "docs/missing.txt",
                           "docs/empty.txt", "../../../corpora/seeds/2019_party_building_summary.txt"}
     assert by_id["docs/missing.txt"].error == "no such file" and by_id["docs/missing.txt"].data is None
-    assert by_id["../../../corpora/seeds/2019_party_building_summary.txt"].data == SEED.read_bytes()
+    seed = by_id["../../../corpora/seeds/2019_party_building_summary.txt"]
+    assert seed.data is None  # bytes are read when analysed, not kept while listing
+    assert seed.content_hash == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert seed.loaded().data == SEED.read_bytes()
     # a manifest naming its paths `file` (like corpora/gwr) or any column given with path_column
     shutil.copy(SEED, tmp_path / "seed.txt")
     (tmp_path / "m.csv").write_text("file,year\nseed.txt,2019\n", encoding="utf-8")
@@ -164,7 +168,7 @@ def test_corpus_stage_failure_is_recorded_not_raised(monkeypatch):
         raise ValueError("stage broke")
 
     monkeypatch.setattr(C, "analyze_document", boom)
-    rows = C.analyze_source(C.Source("x", "x.txt", "2020年工作总结".encode()))
+    rows = C.analyze_source(C.Source.from_bytes("x", "x.txt", "2020年工作总结".encode()))
     assert rows["documents"][0]["error"] == "internal error: ValueError: stage broke"
 
 
@@ -234,7 +238,7 @@ def test_corpus_changed_lexicon_or_outline_invalidates(tmp_path, monkeypatch):
 
     copy = tmp_path / "models"
     shutil.copytree(models_dir(), copy)
-    source = C.Source("a", "a.txt", "2020年工作总结".encode())
+    source = C.Source.from_bytes("a", "a.txt", "2020年工作总结".encode())
     before = C.analysis_key(source)
     monkeypatch.setattr(R, "models_dir", lambda: copy)
     C.analysis_version.cache_clear()
@@ -340,3 +344,18 @@ def test_corpus_document_type_is_frozen():
     with pytest.raises(AttributeError):
         t.documents = None  # type: ignore[misc]
     assert isinstance(Document.from_text("x"), Document)
+
+
+def test_corpus_file_changed_or_removed_after_listing(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("2020年工作总结\n一、主要工作\n", encoding="utf-8")
+    (q := tmp_path / "b.txt").write_text("2021年工作总结\n", encoding="utf-8")
+    sources = {s.doc_id: s for s in C.load_corpus(tmp_path)}
+    p.write_text("2022年工作总结\n一、主要工作\n", encoding="utf-8")
+    q.unlink()
+    tables = C.analyze_corpus(list(sources.values()), options=FAST)
+    docs = tables.documents.set_index("doc_id")
+    # what was analysed is what is hashed: the key matches the bytes read, not the listing
+    assert docs.loc["a.txt", "year"] == 2022
+    assert docs.loc["a.txt", "content_hash"] == hashlib.sha256(p.read_bytes()).hexdigest()
+    assert docs.loc["b.txt", "error"] == "no such file"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -105,23 +106,37 @@ class CorpusTables:
 
 @dataclass(frozen=True)
 class Source:
-    """One document to analyse: its id, where it came from, its raw content and its metadata.
+    """One document to analyse: its id, where it came from, its content hash and its metadata.
 
-    ``data`` holds the file's bytes (decoded in the worker, so a remote engine needs no shared disk);
-    ``error`` is set when the file could not even be read; ``meta`` holds metadata columns given by a
-    manifest (strings; missing ones are taken from the document).
+    A file's bytes are not kept while the corpus is listed (a million files would not fit in
+    memory): ``data`` is None until :meth:`loaded` reads them — in the worker for local engines,
+    in the client just before submitting for Dask, so remote workers need no shared disk.
+    ``content_hash`` (sha256 of the raw bytes) is known from the start; ``error`` is set when the
+    file cannot be read; ``meta`` holds manifest metadata (strings; the rest comes from the document).
     """
 
     doc_id: str
     path: str
-    data: bytes | None
+    data: bytes | None = None
     meta: tuple[tuple[str, str], ...] = ()
     error: str | None = None
+    content_hash: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
 
-    @cached_property
-    def content_hash(self) -> str | None:
-        """sha256 of the raw content (None for an unreadable file)."""
-        return None if self.data is None else hashlib.sha256(self.data).hexdigest()
+    @classmethod
+    def from_bytes(cls, doc_id: str, path: str, data: bytes, meta: tuple[tuple[str, str], ...] = ()) -> Source:
+        """An in-memory document."""
+        return cls(doc_id, path, data, meta, None, hashlib.sha256(data).hexdigest())
+
+    def loaded(self) -> Source:
+        """This source with its bytes read (or ``error`` set if the file can no longer be read)."""
+        if self.data is not None or self.error is not None:
+            return self
+        try:
+            data = _read_file(Path(self.path), self.max_bytes)
+        except InputError as exc:
+            return replace(self, error=exc.problem, content_hash=None)
+        return replace(self, data=data, content_hash=hashlib.sha256(data).hexdigest())
 
 
 def load_corpus(
@@ -143,9 +158,9 @@ def load_corpus(
         for doc_id, item in paths.items():
             if isinstance(item, Document):
                 meta = tuple((k, str(v)) for k in ("title", "year") if (v := getattr(item, k)) is not None)
-                out.append(Source(str(doc_id), item.path or str(doc_id), item.text.encode("utf-8"), meta))
+                out.append(Source.from_bytes(str(doc_id), item.path or str(doc_id), item.text.encode("utf-8"), meta))
             else:
-                out.append(Source(str(doc_id), str(doc_id), str(item).encode("utf-8")))
+                out.append(Source.from_bytes(str(doc_id), str(doc_id), str(item).encode("utf-8")))
         return _check_ids(out)
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if not items:
@@ -157,7 +172,8 @@ def load_corpus(
         if not p.exists():
             raise InputError(str(item), "no such file or directory")
         if p.is_dir():
-            out.extend(_load_directory(p, prefix=p.name if prefix else "", max_bytes=max_bytes))
+            out.extend(_load_directory(p, prefix=p.name if prefix else "", path_column=path_column,
+                                       max_bytes=max_bytes))
         elif p.suffix.lower() == ".csv":
             out.extend(_load_manifest(p, path_column, max_bytes=max_bytes))
         else:
@@ -175,11 +191,11 @@ def _check_ids(sources: list[Source]) -> list[Source]:
     return sorted(sources, key=lambda s: s.doc_id)
 
 
-def _load_directory(root: Path, *, prefix: str, max_bytes: int) -> list[Source]:
+def _load_directory(root: Path, *, prefix: str, path_column: str | None, max_bytes: int) -> list[Source]:
     manifest = root / "manifest.csv"
     meta_by_rel: dict[str, tuple[tuple[str, str], ...]] = {}
     if manifest.is_file():
-        for src in _load_manifest(manifest, None, max_bytes=max_bytes, read=False):
+        for src in _load_manifest(manifest, path_column, max_bytes=max_bytes, read=False):
             meta_by_rel[src.doc_id] = src.meta
     out = []
     for p in sorted(root.rglob("*")):
@@ -224,21 +240,27 @@ def _load_manifest(csv_path: Path, path_column: str | None, *, max_bytes: int, r
 
 
 def _read_source(doc_id: str, p: Path, meta: tuple[tuple[str, str], ...], max_bytes: int) -> Source:
+    """A Source for file ``p`` with its content hash (the bytes are read again when analysed)."""
     name = str(p)
     try:
-        if p.suffix.lower() not in SUFFIXES:
-            raise InputError(name, f"unsupported file type {p.suffix or '(none)'!r}; expected .txt, .md or .docx")
-        if not p.is_file():
-            raise InputError(name, "no such file")
-        if p.stat().st_size > max_bytes:
-            raise InputError(name, f"file is over the {max_bytes / 1024 / 1024:.1f} MB limit")
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+        digest = hashlib.sha256(_read_file(p, max_bytes)).hexdigest()
     except InputError as exc:
-        return Source(doc_id, name, None, meta, exc.problem)
-    return Source(doc_id, name, data, meta)
+        return Source(doc_id, name, None, meta, exc.problem, max_bytes=max_bytes)
+    return Source(doc_id, name, None, meta, None, digest, max_bytes)
+
+
+def _read_file(p: Path, max_bytes: int) -> bytes:
+    name = str(p)
+    if p.suffix.lower() not in SUFFIXES:
+        raise InputError(name, f"unsupported file type {p.suffix or '(none)'!r}; expected .txt, .md or .docx")
+    if not p.is_file():
+        raise InputError(name, "no such file")
+    if p.stat().st_size > max_bytes:
+        raise InputError(name, f"file is over the {max_bytes / 1024 / 1024:.1f} MB limit")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
 
 
 def document_from_bytes(data: bytes, name: str) -> Document:
@@ -295,7 +317,7 @@ def analysis_version(options: AnalysisOptions = AnalysisOptions()) -> str:
 
 def analysis_key(source: Source, options: AnalysisOptions = AnalysisOptions()) -> str | None:
     """Cache key of one document's result: content hash + analysis version + metadata."""
-    if source.data is None:
+    if source.content_hash is None:
         return None
     payload = json.dumps([source.content_hash, analysis_version(options), list(source.meta)], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
@@ -413,6 +435,7 @@ def analyze_source(source: Source, options: AnalysisOptions = AnalysisOptions())
     Never raises for a bad document: an unreadable or failing document gives a ``documents`` row
     with ``error`` set, so one bad file never stops a run.
     """
+    source = source.loaded()
     meta: dict[str, Any] = {"doc_id": source.doc_id, "path": source.path, **dict(source.meta)}
     error = source.error
     rows: dict[str, list[dict]] | None = None
@@ -554,10 +577,23 @@ def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | 
             _check_workers(client, options)
             if not sources:
                 return []
-            futures = client.map(analyze_source, sources, options=options, pure=False)
-            for _ in as_completed(futures):
+            # a bounded window of tasks in flight: the client reads each file just before submitting
+            # it, so memory holds the window's bytes, not the whole corpus
+            window = max(64, 8 * len(client.scheduler_info().get("workers", {})))
+            todo = iter(sources)
+            results = []
+
+            def submit(n: int):
+                return [client.submit(analyze_source, s.loaded(), options, pure=False)
+                        for s in itertools.islice(todo, n)]
+
+            pending = as_completed(submit(window), with_results=True)
+            for _future, rows in pending:
+                results.append(rows)
                 tick()
-            return client.gather(futures)
+                for f in submit(1):
+                    pending.add(f)
+            return results
     finally:
         if cluster is not None:
             cluster.close()
