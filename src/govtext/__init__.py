@@ -31,12 +31,18 @@ __all__ = [
     "find_placeholders",
     "tag_themes",
     "load_lexicon",
+    "score_completeness",
+    "detect_kind",
+    "check_document",
+    "render_html",
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
 _LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment",
          "extract_sections": "sections", "find_placeholders": "placeholders",
-         "tag_themes": "themes", "load_lexicon": "themes"}
+         "tag_themes": "themes", "load_lexicon": "themes",
+         "score_completeness": "completeness", "detect_kind": "completeness", "check_document": "review",
+         "render_html": "report"}
 
 
 def __getattr__(name: str):
