@@ -398,3 +398,17 @@ def test_themes_cli_several_files_give_a_json_list(capsys):
 def test_themes_cli_only_lexicon_needs_a_lexicon(capsys):
     code, out, err = run_cli(capsys, "themes", str(SEED), "--only-lexicon")
     assert code == 2 and out == "" and "--lexicon" in err
+
+
+def test_themes_cli_lexicon_lists_and_validates(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "themes", "lexicon", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and len(data["themes"]) == len(load_lexicon().themes)
+    river = next(t for t in data["themes"] if t["theme"] == "river_chief")
+    assert "河长制" in river["terms"] and "黄河长" in river["exclude"] and river["since"] == 2016
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        '[[theme]]\nid = "a"\nlabel = "甲"\ncategory = "party"\nterms = ["甲乙"]\n', encoding="utf-8"
+    )
+    code, out, _ = run_cli(capsys, "themes", "lexicon", "--lexicon", str(mine), "--only-lexicon")
+    assert code == 0 and out.splitlines()[0].endswith("1 themes")

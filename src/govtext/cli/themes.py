@@ -29,6 +29,7 @@ def themes_group() -> None:
     govtext themes FILE…            tag files (same as `govtext themes tag FILE…`)
     govtext themes fit [CORPUS_DIR] refit the discovery models (TF-IDF + NMF)
     govtext themes topics [PATH…]   show candidate themes (NMF topics)
+    govtext themes lexicon          list the themes (and validate --lexicon files)
     """
 
 
@@ -214,3 +215,57 @@ def topics_command(paths: tuple[str, ...], n_topics: int, top: int, fmt: str) ->
         return "\n".join(lines) + "\n"
 
     emit(render(rows, fmt, text=text, rows=lambda _: rows))
+
+
+@themes_group.command("lexicon")
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Extra theme lexicon to merge in (validated); repeatable.",
+)
+@click.option("--only-lexicon", is_flag=True, help="Show only the --lexicon file(s).")
+@format_option(("text", "json", "jsonl", "csv"))
+def lexicon_command(lexicons: tuple[str, ...], only_lexicon: bool, fmt: str) -> None:
+    """List the themes (id, label, category, terms, exclusions, years); validates --lexicon files."""
+    from ..errors import UsageError
+    from ..render import emit, render
+    from ..themes import load_lexicon
+
+    if only_lexicon and not lexicons:
+        raise UsageError("--only-lexicon needs at least one --lexicon FILE")
+    lex = load_lexicon(*lexicons, replace=only_lexicon)
+    rows = [
+        {
+            "theme": t.id,
+            "label": t.label,
+            "category": t.category,
+            "terms": list(t.terms),
+            "exclude": list(t.exclude),
+            "since": t.since,
+            "until": t.until,
+            "source": t.source,
+        }
+        for t in lex.themes
+    ]
+
+    def text(_: object) -> str:
+        lines = [f"lexicon {lex.version}: {len(rows)} themes"]
+        for r in rows:
+            years = f" [{r['since'] or ''}–{r['until'] or ''}]" if r["since"] or r["until"] else ""
+            lines.append(f"{r['theme']:<32} {r['category']:<11} {r['label']}{years}: {'、'.join(r['terms'])}")
+        return "\n".join(lines) + "\n"
+
+    data = {"version": lex.version, "themes": rows}
+    emit(
+        render(
+            data,
+            fmt,
+            text=text,
+            rows=lambda _: [
+                {**r, "terms": " ".join(r["terms"]), "exclude": " ".join(r["exclude"])} for r in rows
+            ],
+            columns=["theme", "label", "category", "terms", "exclude", "since", "until", "source"],
+        )
+    )
