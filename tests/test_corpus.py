@@ -54,6 +54,13 @@ def test_corpus_load_manifest_path_relative_to_csv_and_file_column(tmp_path):
         C.load_corpus(tmp_path / "n.csv")
 
 
+def test_corpus_load_gbk_manifest(tmp_path):
+    shutil.copy(SEED, tmp_path / "党建总结.txt")
+    (tmp_path / "m.csv").write_bytes("path,issuer\n党建总结.txt,某市水利局\n".encode("gb18030"))
+    (source,) = C.load_corpus(tmp_path / "m.csv")
+    assert source.doc_id == "党建总结.txt" and dict(source.meta) == {"issuer": "某市水利局"}
+
+
 def test_corpus_load_bad_manifest_names_file_and_line(tmp_path):
     (tmp_path / "m.csv").write_text("path,year\na.txt,2019\nb.txt,last year\n", encoding="utf-8")
     with pytest.raises(DataFileError) as err:

@@ -210,12 +210,16 @@ def _load_directory(root: Path, *, prefix: str, path_column: str | None, max_byt
 
 def _load_manifest(csv_path: Path, path_column: str | None, *, max_bytes: int, read: bool = True) -> list[Source]:
     """Sources named by a manifest CSV; ``path_column`` (default ``path``, else ``file``) is relative to it."""
+    import io
+
     try:
-        with open(csv_path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            columns = [c.strip() for c in (reader.fieldnames or [])]
-            rows = [(i + 2, row) for i, row in enumerate(reader)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text, _enc = decode_bytes(csv_path.read_bytes(), str(csv_path))  # UTF-8, GB18030, UTF-16 …
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        columns = [c.strip() for c in (reader.fieldnames or [])]
+        rows = [(i + 2, row) for i, row in enumerate(reader)]
+    except InputError as exc:
+        raise DataFileError(str(csv_path), f"cannot read manifest: {exc.problem}") from None
+    except (OSError, csv.Error) as exc:
         raise DataFileError(str(csv_path), f"cannot read manifest: {exc}") from None
     col = path_column or next((c for c in ("path", "file") if c in columns), None)
     if col is None or col not in columns:
@@ -824,7 +828,7 @@ def _side_sections(t: CorpusTables, max_level: int | None) -> list[dict]:
             continue
         item = seen.get(key)
         if item is None:
-            seen[key] = {"title": row.title, "level": int(row.level), "marker": row.marker, "docs": {row.doc_id}}
+            seen[key] = {"title": row.title, "level": int(row.level), "marker": _py(row.marker), "docs": {row.doc_id}}
         else:
             item["docs"].add(row.doc_id)
     out = []
@@ -925,7 +929,7 @@ def compare(a: CorpusTables, b: CorpusTables, *, max_level: int | None = 2, top:
 
     def theme_item(theme: str, src: pd.DataFrame) -> dict:
         r = src.loc[theme]
-        return {"theme": theme, "label": r["label"], "category": r["category"],
+        return {"theme": theme, "label": _py(r["label"]), "category": _py(r["category"]),
                 "weight_a": round(float(ta.loc[theme, "weight"]), 6) if theme in ta.index else 0.0,
                 "weight_b": round(float(tb.loc[theme, "weight"]), 6) if theme in tb.index else 0.0,
                 "count_a": int(ta.loc[theme, "count"]) if theme in ta.index else 0,
@@ -944,6 +948,11 @@ def compare(a: CorpusTables, b: CorpusTables, *, max_level: int | None = 2, top:
         "themes_gained": gained, "themes_lost": lost, "themes_changed": changed,
         "distinctive_terms": distinctive_terms(a, b, top=top),
     }
+
+
+def _py(v: Any) -> Any:
+    """A plain Python value for JSON (pandas' NA → None)."""
+    return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
 
 
 def _side_summary(t: CorpusTables) -> dict:

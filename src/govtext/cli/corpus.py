@@ -157,8 +157,10 @@ def _with_progress_bar(run):
               help="Distinctive terms listed for each side.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Least title similarity for two sections to count as one renamed section.")
+@click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default="jieba", show_default=True,
+              help="Word segmenter for the distinctive terms of documents given as files.")
 @format_option(("text", "json"), "text")
-def compare_cmd(a, b, db, parquet, max_level, top, threshold, fmt) -> None:
+def compare_cmd(a, b, db, parquet, max_level, top, threshold, segmenter, fmt) -> None:
     """Compare A with B: sections added/removed/renamed, themes gained/lost, distinctive terms.
 
     A and B are documents (or folders/manifests, compared as groups); with --db/--parquet they are
@@ -171,15 +173,15 @@ def compare_cmd(a, b, db, parquet, max_level, top, threshold, fmt) -> None:
         stored = _load_store(db, parquet)
         side_a, side_b = select_documents(stored, a), select_documents(stored, b)
     else:
-        side_a, side_b = (_analyze_side(p) for p in (a, b))
+        side_a, side_b = (_analyze_side(p, segmenter) for p in (a, b))
     result = compare(side_a, side_b, max_level=max_level, top=top, threshold=threshold)
     emit(render(result, fmt, text=_compare_text))
 
 
-def _analyze_side(path: str):
-    from ..corpus import analyze_corpus
+def _analyze_side(path: str, segmenter: str):
+    from ..corpus import AnalysisOptions, analyze_corpus
 
-    tables = analyze_corpus(path)
+    tables = analyze_corpus(path, options=AnalysisOptions(segmenter=segmenter))
     bad = tables.documents[tables.documents["error"].notna()]
     if len(bad) == len(tables.documents):
         row = bad.iloc[0]
