@@ -63,7 +63,7 @@ def builtin_outlines() -> dict[str, ReferenceOutline]:
     """Every outline shipped in ``models/outlines/``, keyed by id."""
     out: dict[str, ReferenceOutline] = {}
     for path in sorted((models_dir() / "outlines").glob("*.toml")):
-        o = load_outline(path)
+        o = replace(load_outline(path), source=f"models/outlines/{path.name}")
         out[o.id] = o
     return out
 
