@@ -113,6 +113,16 @@ def test_corpus_cli_refuses_a_foreign_file_as_db(run, tmp_path):
     code, _, err = run("corpus", "analyze", SEED, "--db", notes, "-j", "1")
     assert code == 2 and "not a DuckDB database" in err
     assert notes.read_text(encoding="utf-8") == "my notes"
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE prices (item VARCHAR, price DOUBLE)")
+    con.close()
+    for extra in ([], ["--fresh"]):
+        code, _, err = run("corpus", "analyze", SEED, "--db", other, "-j", "1", *extra)
+        assert code == 2 and "other.duckdb" in err and "documents" in err
+    con = duckdb.connect(str(other), read_only=True)
+    assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == ["prices"]
+    con.close()
 
 
 def test_corpus_cli_compare_files_json_contract(run):

@@ -503,8 +503,10 @@ def analyze_corpus(
         raise UsageError("--scheduler needs --engine dask")
     options.check()
     t0 = time.perf_counter()
-    sources = paths if isinstance(paths, list) and all(isinstance(s, Source) for s in paths) and paths else \
-        load_corpus(paths, path_column=path_column)  # type: ignore[arg-type]
+    if isinstance(paths, list) and paths and all(isinstance(s, Source) for s in paths):
+        sources = sorted(paths, key=lambda s: s.doc_id)
+    else:
+        sources = load_corpus(paths, path_column=path_column)  # type: ignore[arg-type]
     reused, todo = _split_reusable(sources, previous, options)
     total, done = len(todo), 0
 
@@ -687,6 +689,10 @@ def write_duckdb(tables: CorpusTables, path: str | Path) -> None:
     except duckdb.Error as exc:
         raise InputError(str(path), f"cannot open as a DuckDB database: {_first_line(exc)}") from None
     try:
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if have and "documents" not in have:
+            raise InputError(str(path), "is a DuckDB database of something else (no documents table); "
+                                        "not writing into it")
         con.execute("BEGIN TRANSACTION")
         for name, df in tables.tables().items():
             con.register("_govtext_frame", df)
