@@ -252,3 +252,36 @@ def test_corpus_docs_describe_every_table_column_and_option():
                     assert opt in doc, f"{cmd_name} {opt} not documented"
     for col in C.TREND_COLUMNS:
         assert col in doc
+
+
+def test_corpus_cli_extra_lexicon_counts_and_invalidates(run, tmp_path):
+    lexicon = tmp_path / "water.toml"
+    lexicon.write_text((DATA / "corpus_lexicon.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "c.duckdb"
+    docs = MINI / "docs"
+    args = ("corpus", "analyze", docs, "--db", db, "-j", "1", "--segmenter", "rjieba", "--format", "json")
+    assert json.loads(run(*args)[1])["analyzed"] == 3
+    code, out, _ = run(*args, "--lexicon", lexicon)
+    assert code == 0 and json.loads(out)["reused"] == 0  # another lexicon: stored results are stale
+    themes = C.read_duckdb(db).themes
+    water = themes[themes["theme"] == "water_supply"].set_index("doc_id")["count"].to_dict()
+    from govtext import read_document
+    from govtext.themes import load_lexicon, tag_themes
+
+    lex = load_lexicon(lexicon)
+    expected = {}
+    for rel in ("2020_summary.txt", "2021/2021_summary.md"):
+        counts = {t.theme: t.count for t in tag_themes(read_document(docs / rel), lexicon=lex).document}
+        expected[rel] = counts["water_supply"]
+    assert water == expected and expected["2020_summary.txt"] == 2  # 饮水安全 twice
+    assert json.loads(run(*args, "--lexicon", lexicon)[1])["reused"] == 2
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace('"供水工程"', '"供水工程", "供水保障"'),
+                       encoding="utf-8")
+    assert json.loads(run(*args, "--lexicon", lexicon)[1])["reused"] == 0  # the file changed
+    code, out, _ = run(*args, "--lexicon", lexicon, "--only-lexicon")
+    assert code == 0
+    assert set(C.read_duckdb(db).themes["theme"]) == {"water_supply"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[theme]]\nid = "x"\nlabel = 3\n', encoding="utf-8")
+    code, _, err = run(*args, "--lexicon", bad)
+    assert code == 2 and "bad.toml" in err and "Traceback" not in err

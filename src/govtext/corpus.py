@@ -290,10 +290,31 @@ class AnalysisOptions:
     """Settings of the per-document analysis (part of every stored result's cache key).
 
     ``segmenter``: the word segmenter behind the ``terms`` table (``jieba``, the project default, or
-    ``rjieba``, the much faster Rust port; both load govtext's domain dictionary).
+    ``rjieba``, the much faster Rust port; both load govtext's domain dictionary). ``lexicons``:
+    extra theme lexicons as (file name, TOML text) pairs — carried by value, so Dask workers need
+    no copy of the files — added to the shipped lexicon, or used alone with ``only_lexicon``.
+    Build them from files with :meth:`with_lexicons`.
     """
 
     segmenter: str = "jieba"
+    lexicons: tuple[tuple[str, str], ...] = ()
+    only_lexicon: bool = False
+
+    def with_lexicons(self, paths: Iterable[str | Path], *, only: bool = False) -> AnalysisOptions:
+        """These options with the theme lexicon files ``paths`` (read and validated here)."""
+        from .themes import load_lexicon
+
+        paths = [Path(p) for p in paths]
+        if only and not paths:
+            raise UsageError("--only-lexicon needs at least one --lexicon file")
+        load_lexicon(*paths, replace=only)  # a bad file is a DataFileError naming file and line
+        texts = []
+        for p in paths:
+            try:
+                texts.append((p.name, p.read_text(encoding="utf-8-sig")))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise DataFileError(str(p), f"cannot read: {exc}") from None
+        return replace(self, lexicons=tuple(texts), only_lexicon=only)
 
     def check(self) -> AnalysisOptions:
         """Raise UsageError for an unknown setting (no silent fallback)."""
@@ -387,7 +408,7 @@ def analyze_document(
     for f in find_placeholders(document):
         rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
 
-    for t in tag_themes(document, outline=outline).document:
+    for t in tag_themes(document, outline=outline, lexicon=_lexicon(options)).document:
         rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
 
     # a manifest kind naming a built-in outline is used; any other label (e.g. ``gwr``) is metadata only
@@ -417,6 +438,24 @@ def analyze_document(
         **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
     })
     return rows
+
+
+@cache
+def _lexicon(options: AnalysisOptions):
+    """The theme lexicon of ``options`` (None: the shipped one), loaded once per process."""
+    if not options.lexicons:
+        return None
+    import tempfile
+
+    from .themes import load_lexicon
+
+    folder = Path(tempfile.mkdtemp(prefix="govtext-lexicon-"))
+    paths = []
+    for i, (name, text) in enumerate(options.lexicons):
+        p = folder / f"{i}-{name}"
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return load_lexicon(*paths, replace=options.only_lexicon)
 
 
 def _part_row(doc_id: str, kind: str, p, parent: str | None) -> dict:

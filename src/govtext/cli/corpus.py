@@ -68,11 +68,15 @@ def corpus() -> None:
               help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
 @click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default="jieba", show_default=True,
               help="Word segmenter for the terms table (rjieba: the Rust port, much faster).")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Extra theme lexicon (TOML, as for `govtext themes`). Repeatable.")
+@click.option("--only-lexicon", is_flag=True, help="Use only the --lexicon file(s), not the shipped lexicon.")
 @click.option("--fresh", is_flag=True, help="Ignore stored results and analyse every document again.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar [default: on a terminal, off when CI is set].")
 @format_option(("text", "json"), "text")
-def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter, fresh, progress, fmt) -> None:
+def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter, lexicons, only_lexicon, fresh,
+            progress, fmt) -> None:
     """Analyse every document under PATH… (directories, manifest CSVs or files) into tables.
 
     Writes the tables documents, sections, placeholders, themes, parts, findings and terms to a
@@ -104,7 +108,7 @@ def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter,
         elif parquet and (Path(parquet) / "documents.parquet").exists():
             previous = read_parquet(parquet)
     jobs = jobs or _default_jobs()
-    options = AnalysisOptions(segmenter=segmenter)
+    options = AnalysisOptions(segmenter=segmenter).with_lexicons(lexicons, only=only_lexicon)
     run = dict(jobs=jobs, engine=engine, scheduler=scheduler, previous=previous, options=options)
     if _show_progress(progress):
         tables = _with_progress_bar(lambda cb: analyze_corpus(sources, **run, on_progress=cb))
