@@ -78,7 +78,7 @@ def get_outline(kind: str) -> ReferenceOutline:
 
 _PART_KEYS = {
     "id", "label", "required", "weight", "roles", "full_roles", "heading", "lead", "inline", "title",
-    "examples", "position", "window", "min_chars", "min_sentences", "subparts", "extent",
+    "examples", "position", "window", "min_chars", "min_sentences", "subparts", "extent", "within",
 }
 _SUB_KEYS = {"id", "label", "heading", "lead", "inline", "examples", "weight", "required"}
 _TOP_KEYS = {"schema", "id", "label", "version", "description", "detect", "order", "parts"}
@@ -148,6 +148,11 @@ def _build_outline(data: dict, name: str, lf: _LineFinder) -> ReferenceOutline:
             raise fail(f"duplicate part id {part.id!r}", lf.key("id", start or 1, end) or start)
         seen.add(part.id)
         parts.append(part)
+    for n, p in enumerate(parts):
+        for w in p.within:
+            if w != "*" and w not in seen:
+                start, end = lf.part(n)
+                raise fail(f"part {p.id!r}: within names unknown part {w!r}", lf.key("within", start or 1, end) or start)
     if not any(p.required for p in parts):
         raise fail("no part is required; mark at least one part with required = true", lf.part(0)[0])
     detect = data.get("detect", {})
@@ -242,6 +247,9 @@ def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: i
     position = raw.get("position", "any")
     if position not in ("any", "start", "end"):
         raise fail(f"part {pid!r}: position must be any, start or end", "position")
+    within = raw.get("within", ["*"])
+    if not isinstance(within, list) or any(not isinstance(w, str) for w in within):
+        raise fail(f"part {pid!r}: within must be a list of part ids (or \"*\")", "within")
     extent = raw.get("extent", "section")
     if extent not in ("section", "paragraph"):
         raise fail(f"part {pid!r}: extent must be section or paragraph", "extent")
@@ -276,6 +284,7 @@ def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: i
         examples=tuple(examples),
         position=position,
         extent=extent,
+        within=tuple(within),
         window=ints["window"],
         min_chars=ints["min_chars"],
         min_sentences=ints["min_sentences"],
@@ -560,6 +569,7 @@ class _Candidate:
     strength: float
     sim: float | None = None
     anchor_key: tuple = ()
+    by_similarity: bool = False  # a heading taken for its similarity alone (no wording matched)
 
 
 class _Units:
@@ -585,6 +595,30 @@ class _Units:
             if pos < p.end:
                 self.sentences.append(_Sentence(pos, p.end, i, first))
         self.headings = self._headings(sections)
+        self.title_lines = self._title_lines()
+
+    def _title_lines(self) -> list[_Heading]:
+        """Unnumbered heading lines (``“十四五”时期发展成就和2025年工作回顾`` on its own line).
+
+        A short paragraph without final punctuation, followed by a longer one. Used only as places a
+        part's heading wording may match; they stand above the numbered headings, so their
+        text runs to the next such line.
+        """
+        paras = self.paragraphs
+        starts = {h.start for h in self.headings}
+        found = []
+        for i, p in enumerate(paras[:-1]):
+            t = p.text.strip()
+            if (len(t) <= 40 and not re.search(r"[。；;：:！!？?，,]$", t) and p.start not in starts
+                    and not _MARKER.match(t) and not _TITLE_SKIP.match(t) and re.search(r"[\u4e00-\u9fff]", t)
+                    and len(paras[i + 1].text) > 60):
+                found.append(p)
+        out = []
+        for k, p in enumerate(found):
+            nxt = [x.start for x in found[k + 1 :]] + [len(self.text)]
+            title = _fold_title(_squash(p.text))
+            out.append(_Heading(None, 1, title, p.start, p.end, min(nxt), False))
+        return out
 
     def _headings(self, sections: Outline | None) -> list[_Heading]:
         if sections is not None and sections.sections:
@@ -735,7 +769,8 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     cands: list[_Candidate] = []
 
     # TF-IDF model over this document's headings and paragraphs plus every part's profile
-    heading_titles = [_heading_title_only(h.title) for h in units.headings]
+    heading_units = [*units.headings, *units.title_lines]
+    heading_titles = [_heading_title_only(h.title) for h in heading_units]
     para_texts = [_squash(p.text) for p in units.paragraphs]
     hphr = [heading_phrases(p) for p in parts]
     pphr = [paragraph_phrases(p) for p in parts]
@@ -761,7 +796,8 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
         return max((CharTfidf.cosine(pvec[pi], v) for v in prof[j]), default=0.0)
 
     # 1. headings: wording match, else a near-miss by similarity
-    for hi, h in enumerate(units.headings):
+    n_numbered = len(units.headings)
+    for hi, h in enumerate(heading_units):
         title = _heading_title_only(h.title)
         if not title:
             continue
@@ -777,13 +813,14 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 strength = ROLE_RANK["heading"] + min(len(m), 8) / 10 - h.level * 0.05 + sim / 2
                 cands.append(_Candidate(p.id, "heading", h.start, h.title_end, h.body_end, h.index, strength,
                                         round(sim, 2), anchor_key=("h", h.start)))
-        if not matched and h.level <= 2 and not h.inline:
+        if not matched and h.level <= 2 and not h.inline and hi < n_numbered:
             sims = [(hsim(hi, j), j) for j, p in enumerate(parts) if "heading" in p.roles]
             if sims:
                 sim, j = max(sims)
                 if sim >= HEADING_SIMILARITY:
                     cands.append(_Candidate(parts[j].id, "heading", h.start, h.title_end, h.body_end, h.index,
-                                            ROLE_RANK["heading"] - 0.5 + sim / 10, round(sim, 2), ("h", h.start)))
+                                            ROLE_RANK["heading"] - 0.5 + sim / 10, round(sim, 2), ("h", h.start),
+                                            by_similarity=True))
 
     # 2. leads (paragraph starts) and 3. inline statements (any sentence)
     heading_starts = {h.start for h in units.headings if not h.inline}
@@ -891,19 +928,23 @@ def _assign(
     order = {p.id: i for i, p in enumerate(ref.parts)}
 
     def nested_wrongly(c: _Candidate) -> bool:
-        """A part cannot sit inside a subsection of a part the outline puts after it.
+        """Whether ``c`` sits inside another part's section where it cannot be.
 
-        (The preamble of such a section is allowed: ``二、2015年工作安排`` states the 总体要求 before
-        its ``（一）…（十）`` tasks.)
+        Inside the section of a part the outline puts *before* it, a part may sit only if its
+        ``within`` names that part (问题与不足 inside 工作回顾). Inside a part put *after* it, only
+        the section's preamble is allowed (``二、2015年工作安排`` states the 总体要求 before its
+        ``（一）…（十）`` tasks).
         """
         if c.role == "heading":
             return False
+        within = by_id[c.part].within
         for o in chosen.values():
-            if o is None or o.role != "heading" or order[o.part] <= order[c.part]:
+            if o is None or o.role != "heading" or o.part == c.part or not o.start <= c.start < o.region_end:
                 continue
-            if o.start <= c.start < o.region_end and any(
-                o.start < h.start <= c.start < h.body_end for h in units.headings if not h.inline
-            ):
+            if order[o.part] < order[c.part]:
+                if "*" not in within and o.part not in within:
+                    return True
+            elif any(o.start < h.start <= c.start < h.body_end for h in units.headings if not h.inline):
                 return True
         return False
 
@@ -929,10 +970,13 @@ def _body_candidate(
     When the part before ``p`` opens a section's preamble (``三、…`` starting with the 预期目标), the
     subsections that follow it in that section are taken instead.
     """
-    claimed = [(c.start, c.region_end) for c in chosen.values() if c is not None and c.role in ("heading", "body")]
+    claimed = [(c.start, c.region_end) for q, c in chosen.items() if c is not None and c.role in ("heading", "body")]
     ids = [q.id for q in ref.parts]
     k = ids.index(p.id)
+    own = chosen.get(p.id)
     lo = max((c.start for q, c in chosen.items() if c is not None and ids.index(q) < k and c.role != "title"), default=0)
+    if own is not None:
+        lo = max(lo, own.start)
     hi = min((c.start for q, c in chosen.items() if c is not None and ids.index(q) > k and c.start > lo),
              default=len(units.text))
     tops = [h for h in units.headings if not h.inline and not re.match(r"^附(件|注|录|表)", _LEAD_STRIP.sub("", h.title))]
@@ -953,9 +997,9 @@ def _body_candidate(
         return None
     first, last = free[0], free[-1]
     end = min(last.body_end, hi)
-    for a, _ in claimed:  # stop where another part begins
-        if first.start < a < end:
-            end = a
+    for q, c in chosen.items():  # stop where another part begins
+        if c is not None and q != p.id and first.start < c.start < end:
+            end = c.start
     return _Candidate(p.id, "body", first.start, first.title_end, end, first.index, ROLE_RANK["body"],
                       anchor_key=("h", first.start))
 
@@ -1145,7 +1189,7 @@ def _found_reason(c: _Candidate, anchor: str, units: _Units) -> str:
     line = units.doc.line_col(c.start)[0]
     a = _short(anchor)
     if c.role == "heading":
-        sim = f", similar wording {c.sim:.2f}" if c.sim is not None else ""
+        sim = f", no wording but similar phrasing {c.sim:.2f}" if c.by_similarity else ""
         return f"heading “{a}” (line {line}{sim})"
     if c.role == "lead":
         return f"paragraph opening “{a}” (line {line})"

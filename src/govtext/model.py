@@ -261,6 +261,7 @@ class OutlinePart:
     examples: tuple[str, ...] = ()
     position: str = "any"  # any | start | end
     extent: str = "section"  # a lead's text runs to its section's end, or only to its paragraph's
+    within: tuple[str, ...] = ("*",)  # parts whose section this part may sit inside ("*": any)
     window: int = 40
     min_chars: int = 0
     min_sentences: int = 0
