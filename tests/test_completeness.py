@@ -105,6 +105,7 @@ def test_completeness_user_outline_loads_and_scores(tmp_path):
         (GOOD + '\n[order]\nbefore = [["advice", "summary"]]\n', 21, "unknown part 'summary'"),
         (GOOD.replace("lead = ['^.{0,10}建议']", "roles = ['heading', 'inline']"), 18, "role 'inline' needs"),
         (GOOD.replace('id = "inspection-report"', 'id = "Inspection Report"'), 2, "kebab-case"),
+        (GOOD.replace("weight = 40", "weight = 40\nwithin = ['nothing']"), 17, "within names unknown part"),
         (GOOD.replace("weight = 60", "weight = 60\nrequired = maybe"), 10, "invalid TOML"),
     ],
 )
