@@ -185,7 +185,7 @@ ul.tree { padding-left: 0; } ul.tree li { margin: 1px 0; }
 .doc .row { display:flex; } .doc .lno { flex: 0 0 3.5em; text-align:right; padding-right: 10px;
   color: var(--muted); font-size: .8rem; user-select: none; text-decoration: none; }
 .doc .txt { flex: 1; white-space: pre-wrap; word-break: break-word; padding-right: 12px; }
-.doc .tab { display:block; height: 4px; }
+.doc .tab { display:inline-block; width: 1em; } .doc .pbr { display:block; height: .5em; }
 mark { background: none; color: inherit; padding: 0; }
 mark.ph { background: var(--ph); border-bottom: 2px solid #d97706; }
 mark.f-error { background: var(--err); } mark.f-warning { background: var(--warn); } mark.f-info { background: var(--info); }
@@ -333,6 +333,10 @@ def _document_html(r: Review, anchor: str) -> str:
             inserts.setdefault(f.start_char, []).append(f'<span class="gap" title="{_e(f.message)}">缺少：'
                                                         f"{_e(f.message)}</span>")
     lines = r.document.lines.starts
+    line_starts = set(lines)
+    for para in r.document.paragraphs:  # flattened texts join paragraphs on one line: break them apart
+        if para.start not in line_starts and text[para.start - 1] not in "\r\n":
+            inserts.setdefault(para.start, []).insert(0, '<span class="pbr"></span>')
     out = ['<div class="doc">']
     for i, ls in enumerate(lines):
         le = lines[i + 1] if i + 1 < len(lines) else len(text)
