@@ -104,4 +104,6 @@ def test_report_text_plain_and_colored(seed_doc):
     assert "一、强化思想引领，加强政治建设" in plain  # the outline tree
     colored = render_text(r, color=True, width=100)
     assert "\x1b[" in colored
-    assert max(len(line) for line in plain.splitlines()) <= 100
+    boxed = [line for line in plain.splitlines() if any(c in line for c in "│┃┏└├")]
+    assert boxed and max(len(line) for line in boxed) <= 100  # tree and table fit the width
+    assert f"{r.path}:12:5: GT103 (doubled-marker)" in plain  # findings stay on one line each

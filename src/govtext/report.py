@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Sequence
 
 from .model import Finding, PartResult
@@ -86,26 +87,28 @@ def _text_one(console, r: Review) -> None:  # type: ignore[no-untyped-def]
     for p in c.parts:
         line = str(r.document.line_col(p.start_char)[0]) if p.start_char is not None else ""
         table.add_row(
-            p.label, "●" if p.required else "", Text(f"{STATUS_MARK[p.status]} {p.status}", style=STATUS_STYLE[p.status]),
-            f"{p.weight:g}", f"{p.cost:g}" if p.cost else "", line, p.reason,
+            _bare(p.label), "●" if p.required else "",
+            Text(f"{STATUS_MARK[p.status]} {p.status}", style=STATUS_STYLE[p.status]),
+            f"{p.weight:g}", f"{p.cost:g}" if p.cost else "", line, _brief_reason(p),
         )
         for s in p.subparts:
             sline = str(r.document.line_col(s.start_char)[0]) if s.start_char is not None else ""
-            table.add_row(f"  · {s.label}", "", Text(f"{STATUS_MARK[s.status]} {s.status}", style=STATUS_STYLE[s.status]),
-                          "", "", sline, s.reason)
+            table.add_row(f"  · {_bare(s.label)}", "",
+                          Text(f"{STATUS_MARK[s.status]} {s.status}", style=STATUS_STYLE[s.status]),
+                          "", "", sline, _brief_reason(s))
     console.print(table)
 
     findings = r.findings
     console.print(Text(f"findings ({len(findings)})", style="bold"))
-    for f in findings:
-        console.print(_finding_line(r.path, f))
+    for f in findings:  # one line each, never wrapped: grep-able like a linter's output
+        console.print(_finding_line(r.path, f), soft_wrap=True)
     ph = r.placeholders
     console.print(Text(f"placeholders ({len(ph)})", style="bold"))
     for f in ph[:TEXT_PLACEHOLDERS]:
         line = Text(f"  {f.line:>4}:{f.col:<4} ", style="dim")
         line.append(f"“{_short(f.match, 20)}”", style="bold")
         line.append(f"  {f.kind or ''}  {f.code} {f.message}")
-        console.print(line)
+        console.print(line, soft_wrap=True)
     if len(ph) > TEXT_PLACEHOLDERS:
         console.print(Text(f"… and {len(ph) - TEXT_PLACEHOLDERS} more (see --format json)", style="dim"))
     themes = r.main_themes
@@ -130,6 +133,24 @@ def _finding_line(path: str, f: Finding):  # -> rich Text
     if f.kind:
         t.append(f" [{f.kind}]", style="dim")
     return t
+
+
+def _bare(label: str) -> str:
+    """A label without its parenthesised gloss: 结束语（特此报告，请予评议） → 结束语."""
+    return re.sub(r"（[^）]*）$", "", label) or label
+
+
+def _brief_reason(p: PartResult) -> str:
+    """The reason for the terminal table: how it was found (anchor shortened) and why it is weak."""
+    if p.status == "missing" or not p.role:
+        return p.reason
+    how = {"heading": "heading", "lead": "paragraph", "inline": "run-in", "body": "sections from",
+           "title": "title", "implied": "implied by"}.get(p.role, p.role)
+    rest = p.reason.split("; ", 1)[1] if "; " in p.reason else ""
+    rest = rest.replace("stated inside a paragraph, without a heading or lead sentence of its own",
+                        "no heading or lead of its own")
+    brief = f"{how} “{_short(p.anchor, 12)}”"
+    return f"{brief}; {rest}" if rest else brief
 
 
 def _score_style(score: int) -> str:
