@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import codes
@@ -352,27 +352,34 @@ def char_ngrams(text: str, ngram_range: tuple[int, int] = NGRAMS) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _sublinear_tf(text: str, ngram_range: tuple[int, int]) -> tuple[tuple[str, float], ...]:
+    """(n-gram, 1 + ln count) pairs of a text; cached (the outlines' phrasings recur in every run)."""
+    return tuple((g, 1.0 + math.log(c)) for g, c in Counter(char_ngrams(text, ngram_range)).items())
+
+
 class CharTfidf:
     """A TF-IDF model over character n-grams fitted on a small set of texts (one document's units)."""
 
     def __init__(self, texts: Iterable[str], ngram_range: tuple[int, int] = NGRAMS) -> None:
         self.ngram_range = ngram_range
-        counts = [Counter(char_ngrams(t, ngram_range)) for t in texts]
+        tfs = [_sublinear_tf(t, ngram_range) for t in texts]
         df: Counter[str] = Counter()
-        for c in counts:
-            df.update(c.keys())
-        n = len(counts)
+        for tf in tfs:
+            df.update(g for g, _ in tf)
+        n = len(tfs)
         self.idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items()}
-        self.vectors = [self._weigh(c) for c in counts]
+        self.vectors = [self._weigh(tf) for tf in tfs]
 
-    def _weigh(self, counts: Counter[str]) -> dict[str, float]:
-        vec = {g: (1.0 + math.log(c)) * self.idf[g] for g, c in counts.items() if g in self.idf}
+    def _weigh(self, tf: Iterable[tuple[str, float]]) -> dict[str, float]:
+        idf = self.idf
+        vec = {g: w * idf[g] for g, w in tf if g in idf}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {g: v / norm for g, v in vec.items()} if norm else {}
 
     def transform(self, text: str) -> dict[str, float]:
         """The L2-normalised vector of a (possibly new) text; unseen n-grams are dropped."""
-        return self._weigh(Counter(char_ngrams(text, self.ngram_range)))
+        return self._weigh(_sublinear_tf(text, self.ngram_range))
 
     @staticmethod
     def cosine(a: dict[str, float], b: dict[str, float]) -> float:
