@@ -812,8 +812,8 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
         for j, p in enumerate(parts):
             if "heading" not in p.roles:
                 continue
-            # a run-in heading (一是…，…) is a whole sentence: its wording must come first
-            m = _first_match(p.heading, title[:12] if h.inline else title)
+            # a run-in heading (一是…，…) or a long one is a whole sentence: its wording must come first
+            m = _first_match(p.heading, title[:12] if h.inline else title if len(title) <= 30 else title[:20])
             if m is not None:
                 matched = True
                 sim = hsim(hi, j)
