@@ -371,3 +371,28 @@ def test_completeness_wordings_are_not_single_characters():
             for w in (*p.lead, *p.inline):
                 literal = re.sub(r"[\\^$.*+?()\[\]{}|,0-9:]", "", w)
                 assert len(literal) >= 3, (o.id, p.id, w)
+
+
+def test_completeness_next_steps_far_from_the_end_costs_points():
+    text = (
+        "2023年工作总结\n一、下一步工作打算\n" + NEXT + "\n"
+        "二、主要工作\n" + "全年完成各项任务，成效明显，群众满意度进一步提高。" * 30 + "\n"
+        "三、存在的问题\n" + PROBLEMS + "\n"
+    )
+    c = score_completeness(text, kind="work-summary")
+    codes = {f.code for f in c.findings}
+    assert {"GT403", "GT404"} <= codes
+    items = {i.item for i in c.breakdown}
+    assert "near-end:next-steps" in items and "order:problems<next-steps" in items
+
+
+def test_completeness_part_out_of_place_is_weak():
+    body = "一、履职情况\n" + "认真履行岗位职责，扎实推进各项工作，较好完成了年度目标任务。" * 20 + "\n"
+    text = (
+        "个人述职报告\n我自2021年起任办公室主任，负责综合协调工作。\n" + body
+        + "二、存在的不足\n" + PROBLEMS + "\n三、今后努力方向\n今后，我将" + NEXT + "\n各位领导、同志们：\n以上述职，请予评议。\n"
+    )
+    c = score_completeness(text, kind="debrief-report")
+    salutation = c.part("salutation")
+    assert salutation.status == "weak" and "out-of-place" in salutation.weak_because
+    assert "out of place" in salutation.reason
