@@ -415,3 +415,12 @@ def test_web_page_document_view_is_the_original_text(client):
         page = client.post("/review", files={"file": (name, data, "text/plain")}).text
         inner = page.split('<div class="doc" id="document" lang="zh-CN">', 1)[1].split("</div>", 1)[0]
         assert html.unescape(re.sub(r"<[^>]*>", "", inner)) == data.decode("utf-8")
+
+
+def test_web_page_review_of_a_docx_upload(client, seed_dir):
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    r = client.post("/review", files={"file": ("seed.docx", (seed_dir / "seed.docx").read_bytes(), docx_type)},
+                    data={"kind": "party-building-summary"})
+    assert r.status_code == 200, r.text
+    assert 'id="placeholder-count">50<' in r.text
+    assert 'download="seed.review.json"' in r.text
