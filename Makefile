@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# The seed has unfilled placeholders and structural faults, so `check` exits 1 (findings): that is
+# the expected review, not a failed demo. Exit 2 (bad input / error) still fails.
 demo: $(STAMP)
-	$(BIN)/govtext check $(SEED)
+	$(BIN)/govtext check $(SEED) || test $$? -eq 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

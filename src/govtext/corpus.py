@@ -27,7 +27,7 @@ import pandas as pd
 from . import __version__
 from .errors import DataFileError, GovtextError, InputError, UsageError
 from .model import Document
-from .readers import DEFAULT_MAX_BYTES, SUFFIXES, decode_bytes
+from .readers import DEFAULT_MAX_BYTES, SUFFIXES, decode_bytes, default_max_bytes, document_from_bytes
 
 # --------------------------------------------------------------------------------------------------
 # Table schemas: fixed columns (in order) and pandas dtypes. Columns are kept when a table is empty.
@@ -143,7 +143,7 @@ def load_corpus(
     paths: str | Path | Iterable[str | Path] | Mapping[str, str | Document],
     *,
     path_column: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> list[Source]:
     """The documents of a corpus as :class:`Source` records, sorted by ``doc_id``.
 
@@ -152,7 +152,10 @@ def load_corpus(
     or ``path_column`` — relative to the CSV, other columns are metadata), a single document, a list
     of these, or a mapping doc_id → text/``Document`` (in-memory corpus). A file that cannot be read
     becomes a Source with ``error`` set; a missing path argument or a bad manifest is an error.
+    ``max_bytes`` defaults to ``$GOVTEXT_MAX_BYTES`` or 20 MB, as for ``read_document``.
     """
+    if max_bytes is None:
+        max_bytes = default_max_bytes()
     if isinstance(paths, Mapping):
         out = []
         for doc_id, item in paths.items():
@@ -265,19 +268,6 @@ def _read_file(p: Path, max_bytes: int) -> bytes:
         return p.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
-
-
-def document_from_bytes(data: bytes, name: str) -> Document:
-    """Decode raw file content into a ``Document`` exactly as ``read_document`` would."""
-    if not data:
-        raise InputError(name, "file is empty")
-    if name.lower().endswith(".docx"):
-        from .docx import read_docx_text
-
-        return Document.from_text(read_docx_text(data, name), path=name, encoding=None, source_format="docx")
-    text, enc = decode_bytes(data, name)
-    suffix = Path(name).suffix.lower().lstrip(".") or "txt"
-    return Document.from_text(text, path=name, encoding=enc, source_format=suffix)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -484,7 +474,10 @@ def analyze_source(source: Source, options: AnalysisOptions = AnalysisOptions())
     rows: dict[str, list[dict]] | None = None
     if error is None:
         try:
-            document = document_from_bytes(source.data or b"", source.path)
+            # In-memory texts have ids, not file names: read them as .txt.
+            suffix = Path(source.path).suffix.lower()
+            document = document_from_bytes(source.data or b"", source.path,
+                                           suffix=suffix if suffix in SUFFIXES else ".txt")
             rows = analyze_document(document, meta, options=options)
         except GovtextError as exc:
             error = getattr(exc, "problem", None) or str(exc)

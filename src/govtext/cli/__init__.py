@@ -39,15 +39,16 @@ def cli() -> None:
 
 
 # Each command module registers itself on ``cli`` when imported; keep imports cheap (no spaCy here).
-# (command modules are imported below as they are added)
-from . import check  # noqa: E402,F401
-from . import outline  # noqa: E402,F401
-from . import placeholders  # noqa: E402,F401
-from . import themes  # noqa: E402,F401
-from . import segment  # noqa: E402,F401
-from . import corpus  # noqa: E402,F401
-from . import info  # noqa: E402,F401
-from . import serve  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    check,
+    corpus,
+    info,
+    outline,
+    placeholders,
+    segment,
+    serve,
+    themes,
+)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from ..errors import GovtextError
 from ..model import Document
-from ..readers import SUFFIXES, decode_bytes
+from ..readers import SUFFIXES, decode_bytes, document_from_bytes
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Room for the multipart envelope / JSON escaping on top of the document itself.
@@ -118,23 +118,10 @@ def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: in
         raise RequestProblem(415, f"{name}: unsupported file type {shown!r}; expected .txt, .md or .docx")
     if len(data) > max_upload_bytes:
         raise RequestProblem(413, _too_large(max_upload_bytes, len(data), name))
-    if not data:
-        raise RequestProblem(422, f"{name}: file is empty")
-    if suffix == ".docx":
-        try:
-            from ..docx import read_docx_text
-        except ImportError:  # pragma: no cover - the readers stage ships docx.py
-            raise RequestProblem(415, f"{name}: .docx files are not supported by this installation") from None
-        try:
-            text = read_docx_text(data, name)
-        except GovtextError as exc:
-            raise RequestProblem(422, str(exc)) from None
-        if not text.strip():
-            raise RequestProblem(422, f"{name}: document contains no text")
-        return Document.from_text(text, path=name, encoding=None, source_format="docx")
-    text, enc = _decode(data, name)
-    fmt = "md" if suffix in (".md", ".markdown") else "txt"
-    return Document.from_text(text, path=name, encoding=enc, source_format=fmt)
+    try:
+        return document_from_bytes(data, name)
+    except GovtextError as exc:
+        raise RequestProblem(422, str(exc)) from None
 
 
 def decode_outline(filename: str | None, data: bytes) -> tuple[str, str]:
