@@ -17,6 +17,7 @@ from govtext.completeness import (
     get_outline,
     load_outline,
     outline_path,
+    parse_outline,
     score_completeness,
 )
 
@@ -116,6 +117,36 @@ def test_completeness_bad_outline_names_file_and_line(tmp_path, text, line, mess
     assert str(path) in str(err.value)
     assert err.value.line == line, str(err.value)
     assert message in str(err.value)
+    # the same text uploaded (never written to disk): the same problem, named after the upload
+    with pytest.raises(DataFileError) as err:
+        parse_outline(text, "上传的大纲.toml")
+    assert str(err.value).startswith("上传的大纲.toml:"), str(err.value)
+    assert err.value.line == line, str(err.value)
+    assert message in str(err.value)
+
+
+def test_completeness_parse_outline_from_text_matches_file(tmp_path):
+    from dataclasses import replace
+
+    path = _write(tmp_path, GOOD)
+    from_file = load_outline(path)
+    from_text = parse_outline(GOOD, "upload.toml")
+    assert from_file.source == str(path) and from_text.source == "upload.toml"
+    assert replace(from_text, source=from_file.source) == from_file
+    # a byte-order mark and Windows line ends, as an uploaded file may have them, change nothing
+    assert replace(parse_outline("\ufeff" + GOOD.replace("\n", "\r\n"), "upload.toml"), source=str(path)) == from_file
+    with pytest.raises(DataFileError) as err:
+        parse_outline(GOOD.replace("weight = 60", "weight = 60\nrequired = maybe").replace("\n", "\r\n"), "u.toml")
+    assert err.value.line == 10
+
+
+def test_completeness_unreadable_outline_file_is_a_data_error(tmp_path):
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes(GOOD.replace("督查报告", "caf\u00e9").encode("latin-1", "replace"))
+    with pytest.raises(DataFileError, match="not UTF-8"):
+        load_outline(bad)
+    with pytest.raises(DataFileError, match="cannot read"):
+        load_outline(tmp_path / "absent.toml")
 
 
 def test_completeness_outline_files_are_in_models():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -37,7 +38,7 @@ from .model import (
     ScoreItem,
     as_document,
 )
-from .resources import load_toml, models_dir
+from .resources import models_dir
 
 BUILTIN_KINDS = ("work-summary", "party-building-summary", "government-work-report", "debrief-report")
 ROLES = ("heading", "lead", "inline", "body", "title")
@@ -87,9 +88,36 @@ _TOP_KEYS = {"schema", "id", "label", "version", "description", "detect", "order
 def load_outline(path: str | Path) -> ReferenceOutline:
     """Load and check a reference outline file; every problem names the file and line."""
     path = Path(path)
-    data = load_toml(path)
-    raw_lines = path.read_text(encoding="utf-8-sig").splitlines()
-    return _build_outline(data, str(path), _LineFinder(raw_lines))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataFileError(str(path), "not UTF-8 text") from None
+    return parse_outline(text, str(path))
+
+
+def parse_outline(text: str, name: str) -> ReferenceOutline:
+    """Parse and check a reference outline given as TOML text (an upload, say; nothing is written).
+
+    ``name`` is what error messages call the outline (a file name) and becomes its ``source``;
+    every problem is a ``DataFileError`` naming ``name`` and the line, as ``load_outline`` reports.
+    """
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)  # Python >= 3.14
+        msg = getattr(exc, "msg", None) or str(exc)
+        if line is None:  # Python 3.11-3.13 put it in the message: "... (at line 3, column 7)"
+            m = re.search(r"\(at line (\d+), column \d+\)", msg)
+            if m:
+                line = int(m.group(1))
+                msg = msg[: m.start()].rstrip()
+        raise DataFileError(name, f"invalid TOML: {msg}", line) from None
+    return _build_outline(data, name, _LineFinder(text.split("\n")))
 
 
 class _LineFinder:
