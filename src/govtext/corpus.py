@@ -345,25 +345,14 @@ def analysis_key(source: Source, options: AnalysisOptions = AnalysisOptions()) -
 _CJK_TERM = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    from .resources import model_path
-
-    path = model_path("corpus", "stopwords.txt")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
-
-
 def count_terms(text: str, *, segmenter: str = "jieba") -> list[tuple[str, int]]:
     """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
     stop words removed; sorted by count (descending), then term."""
+    from .discovery import stop_words
     from .segment import segment_words
 
     words = segment_words(text, engine=segmenter)
-    stop = _stopwords()
+    stop = stop_words()
     counts: dict[str, int] = {}
     for w in words:
         if _CJK_TERM.fullmatch(w) and w not in stop:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import DataFileError, UsageError
 from .model import DistinctiveTerm
-from .resources import model_path
+from .resources import model_path, read_word_list
 
 FORMAT_VERSION = 1
 REFIT_HINT = "refit with `govtext themes fit` (or `python scripts/fit_discovery.py`)"
@@ -46,12 +46,7 @@ DEFAULTS = {
 @cache
 def stop_words() -> frozenset[str]:
     """The discovery stop-word list (``models/themes/stopwords.txt``)."""
-    path = model_path("themes", "stopwords.txt")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    return frozenset(w for line in lines if (w := line.split("#", 1)[0].strip()))
+    return read_word_list(model_path("themes", "stopwords.txt"))
 
 
 def content_words(text: str, *, engine: str = DEFAULTS["engine"]) -> list[tuple[str, int, int]]:

@@ -27,17 +27,30 @@ def model_path(*parts: str) -> Path:
     return models_dir().joinpath(*parts)
 
 
-def load_toml(path: str | Path) -> dict:
-    """Read a TOML data file; a syntax error names the file and line."""
+def read_data_text(path: str | Path) -> str:
+    """The text of a UTF-8 data file (lexicon, dictionary, word list); problems name the file."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataFileError(str(path), "not UTF-8 text") from None
+
+
+def read_word_list(path: str | Path) -> frozenset[str]:
+    """A one-word-a-line list; ``#`` starts a comment, blank lines are skipped."""
+    lines = read_data_text(path).splitlines()
+    return frozenset(w for line in lines if (w := line.split("#", 1)[0].strip()))
+
+
+def load_toml(path: str | Path) -> dict:
+    """Read a TOML data file; a syntax error names the file and line."""
+    text = read_data_text(path)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)  # Python ≥ 3.14
         msg = getattr(exc, "msg", None) or str(exc)

@@ -36,7 +36,7 @@ from typing import Any, Protocol
 import catalogue
 
 from .errors import DataFileError, UsageError
-from .resources import model_path
+from .resources import model_path, read_data_text
 
 ENGINES: tuple[str, ...] = ("jieba", "rjieba")
 DEFAULT_ENGINE = "jieba"
@@ -71,14 +71,7 @@ def read_dictionary(path: str | Path) -> list[DictEntry]:
     as "force split" and records that in a module-global table, which govtext never touches).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataFileError(str(path), "not UTF-8 text") from None
+    text = read_data_text(path)
     entries: list[DictEntry] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         fields = line.split()
