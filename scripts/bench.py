@@ -60,6 +60,7 @@ def main() -> int:
         {"stage": "baseline", "metric": "bare jieba.lcut", "value": chars / jieba_s / 1e6,
          "unit": "M chars/s", "note": f"{len(texts)} texts, {chars:,} chars, {jieba_s:.2f} s"}
     ]
+    failed: list[str] = []
     for path in sorted((ROOT / "scripts").glob("bench_*.py")):
         stage = path.stem.removeprefix("bench_")
         if args.only and stage not in args.only:
@@ -68,8 +69,13 @@ def main() -> int:
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)  # type: ignore[union-attr]
         print(f"running {stage} …", file=sys.stderr)
-        for r in mod.run(texts, jieba_s):
-            rows.append({"stage": stage, **r})
+        try:
+            results = mod.run(texts, jieba_s)
+        except Exception as exc:  # one broken stage must not hide the others' numbers
+            failed.append(stage)
+            print(f"bench: {stage} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        rows.extend({"stage": stage, **r} for r in results)
 
     width = max(len(r["metric"]) for r in rows)
     print(f"{'stage':<13} {'metric':<{width}} {'value':>12} unit / note")
@@ -77,7 +83,9 @@ def main() -> int:
         print(f"{r['stage']:<13} {r['metric']:<{width}} {r['value']:>12.3f} {r['unit']}  {r.get('note', '')}")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0
+    if failed:
+        print(f"bench: failed stages: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
