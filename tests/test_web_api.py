@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from conftest import DATA, SEED
 from govtext.cli import cli
+from govtext.errors import GovtextError
 from govtext.web import create_app
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -424,3 +425,184 @@ def test_web_page_review_of_a_docx_upload(client, seed_dir):
     assert r.status_code == 200, r.text
     assert 'id="placeholder-count">50<' in r.text
     assert 'download="seed.review.json"' in r.text
+
+
+# --------------------------------------------------------------------------- a reviewer's own outline
+
+OUTLINE = DATA / "web_outline.toml"  # 督查报告: overview, findings, remedies
+BROKEN_OUTLINE = DATA / "web_outline_broken.toml"  # line 20: weight = "很重要"
+REPORT = DATA / "web_inspection_report.txt"  # a 督查报告 that no built-in outline describes
+OUTLINE_PARTS = ["overview", "findings", "remedies"]
+
+
+@pytest.fixture(scope="module")
+def outline_dir(tmp_path_factory):
+    """The report and the outlines under their bare names (so the CLI prints bare names)."""
+    d = tmp_path_factory.mktemp("web-outline")
+    for f in (OUTLINE, BROKEN_OUTLINE, REPORT):
+        shutil.copy(f, d / f.name)
+    shutil.copy(OUTLINE, d / "outline.toml")  # what an outline sent as text is called
+    return d
+
+
+def _cli_in(directory, args, stdin=None):
+    with contextlib.chdir(directory):
+        return CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
+
+
+def _cli_error(directory, args) -> str:
+    """The one line ``govtext`` prints (after ``govtext: ``) when ``args`` are refused with exit code 2."""
+    with pytest.raises(GovtextError) as info:
+        _cli_in(directory, args)
+    assert info.value.exit_code == 2
+    return str(info.value)
+
+
+def test_web_api_check_with_an_uploaded_outline_answers_exactly_what_the_cli_prints(client, outline_dir):
+    cli_run = _cli_in(outline_dir, ["check", REPORT.name, "--outline", OUTLINE.name, "--format", "json"])
+    assert cli_run.exit_code == 0, cli_run.output
+    r = client.post("/api/check", files={
+        "file": (REPORT.name, REPORT.read_bytes(), "text/plain"),
+        "outline": ("C:\\fakepath\\" + OUTLINE.name, OUTLINE.read_bytes(), "application/toml"),
+    })
+    assert r.status_code == 200, r.text
+    assert r.text == cli_run.stdout  # byte for byte, the outline's source included (its base name)
+    data = r.json()
+    assert data["outline"]["source"] == OUTLINE.name and data["kind"] == "inspection-report"
+
+
+def test_web_api_check_with_outline_text_answers_what_the_cli_prints_for_stdin(client, outline_dir):
+    cli_run = _cli_in(outline_dir, ["check", "-", "--outline", "outline.toml", "--format", "json"],
+                      stdin=REPORT.read_bytes())
+    assert cli_run.exit_code == 0, cli_run.output
+    outline_text = OUTLINE.read_text(encoding="utf-8")
+    report_text = REPORT.read_text(encoding="utf-8")
+    as_json = client.post("/api/check", json={"text": report_text, "outline": outline_text})
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.text == cli_run.stdout  # an outline sent as text is called outline.toml
+    as_field = client.post("/api/check", data={"text": report_text, "outline": outline_text},
+                           files={"unused": ("x.txt", b"x", "text/plain")})  # multipart, outline as a text field
+    assert as_field.text == cli_run.stdout
+    as_form = client.post("/api/check", data={"text": report_text, "outline": outline_text})  # urlencoded
+    assert as_form.text == cli_run.stdout
+
+
+def test_web_api_custom_outline_changes_the_kind_and_parts(client):
+    files = {"file": (REPORT.name, REPORT.read_bytes(), "text/plain")}
+    plain = client.post("/api/check", files=files).json()
+    assert plain["kind"] != "inspection-report"
+    assert [p["id"] for p in plain["parts"]] != OUTLINE_PARTS
+    custom = client.post("/api/check", files={**files, "outline": (OUTLINE.name, OUTLINE.read_bytes(), "application/toml")}).json()
+    assert custom["kind"] == "inspection-report" and custom["kind_label"] == "督查报告"
+    assert [p["id"] for p in custom["parts"]] == OUTLINE_PARTS
+    assert [p["status"] for p in custom["parts"]] == ["present", "present", "present"]
+    assert custom["score"] > plain["score"]
+    text = REPORT.read_text(encoding="utf-8")
+    for p in custom["parts"]:  # evidence offsets point into the report
+        ev = p["evidence"]
+        if "start_char" in ev and "match" in ev:
+            assert text[ev["start_char"]:ev["end_char"]] == ev["match"]
+    # the seed against the same outline: a party-building summary is not a 督查报告
+    seed = client.post("/api/check", json={"text": SEED_TEXT, "outline": OUTLINE.read_text(encoding="utf-8")}).json()
+    assert seed["kind"] == "inspection-report" and [p["id"] for p in seed["parts"]] == OUTLINE_PARTS
+    assert seed["score"] < custom["score"]
+
+
+def test_web_api_kind_and_outline_as_in_the_cli(client, outline_dir):
+    body = {"text": REPORT.read_text(encoding="utf-8"), "outline": OUTLINE.read_text(encoding="utf-8")}
+    same = client.post("/api/check", json={**body, "kind": "inspection-report"})  # the outline's own id
+    assert same.status_code == 200 and same.text == client.post("/api/check", json=body).text
+    other = client.post("/api/check", json={**body, "kind": "work-summary"})
+    assert other.status_code == 400 and "disagree" in other.json()["detail"]
+    cli_error = _cli_error(outline_dir, ["check", REPORT.name, "--kind", "work-summary", "--outline", OUTLINE.name])
+    assert "disagree" in cli_error  # the CLI refuses the same
+    unknown = client.post("/api/check", json={**body, "kind": "no-such-kind"})
+    assert unknown.status_code == 400 and "no-such-kind" in unknown.json()["detail"]
+
+
+def test_web_api_broken_outline_is_422_naming_file_and_line(client, outline_dir):
+    cli_error = _cli_error(outline_dir, ["check", REPORT.name, "--outline", BROKEN_OUTLINE.name, "--format", "json"])
+    r = client.post("/api/check", files={"file": (REPORT.name, REPORT.read_bytes(), "text/plain"),
+                                         "outline": (BROKEN_OUTLINE.name, BROKEN_OUTLINE.read_bytes(), "application/toml")})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail == "web_outline_broken.toml:20: part 'findings': weight must be a non-negative number"
+    assert cli_error == detail  # the CLI's message, word for word
+    syntax = client.post("/api/check", json={"text": SEED_TEXT, "outline": 'id = "x"\nlabel = \n'})
+    assert syntax.status_code == 422
+    assert syntax.json()["detail"].startswith("outline.toml:2: invalid TOML")
+
+
+@pytest.mark.parametrize("case, status, words", [
+    ("too large file", 413, "outline limit"),
+    ("too large text", 413, "outline limit"),
+    ("not utf-8", 422, "not UTF-8"),
+    ("empty file", 422, "empty"),
+    ("not a string", 400, '"outline"'),
+    ("lone surrogate", 400, "surrogate"),
+])
+def test_web_api_bad_outline_is_a_4xx_with_a_message(client, case, status, words):
+    big = ("# " + "提纲" * 100 + "\n") * (LIMIT // 600 + 2)  # over the 64 KB outline limit of this app
+    doc = {"file": (REPORT.name, REPORT.read_bytes(), "text/plain")}
+    requests = {
+        "too large file": dict(files={**doc, "outline": ("big.toml", big.encode(), "application/toml")}),
+        "too large text": dict(json={"text": SEED_TEXT[:2000], "outline": big}),
+        "not utf-8": dict(files={**doc, "outline": ("gbk.toml", OUTLINE.read_text(encoding="utf-8").encode("gb18030"), "application/toml")}),
+        "empty file": dict(files={**doc, "outline": ("empty.toml", b"", "application/toml")}),
+        "not a string": dict(json={"text": SEED_TEXT, "outline": {"id": "x"}}),
+        "lone surrogate": dict(content=b'{"text": "abc", "outline": "\\ud800"}', headers={"content-type": "application/json"}),
+    }
+    assert len(big.encode()) > LIMIT
+    r = client.post("/api/check", **requests[case])
+    assert r.status_code == status, r.text
+    detail = r.json()["detail"]
+    assert words in detail and "\n" not in detail
+
+
+def test_web_api_outline_and_placeholders_ignore_an_outline(client):
+    body = {"text": SEED_TEXT}
+    with_outline = {**body, "outline": BROKEN_OUTLINE.read_text(encoding="utf-8")}
+    for endpoint in ("/api/outline", "/api/placeholders"):
+        assert client.post(endpoint, json=with_outline).text == client.post(endpoint, json=body).text
+
+
+def test_web_api_openapi_schema_documents_the_outline(client):
+    schema = client.get("/openapi.json").json()
+    content = schema["paths"]["/api/check"]["post"]["requestBody"]["content"]
+    assert "outline" in content["application/json"]["schema"]["properties"]
+    assert content["multipart/form-data"]["schema"]["properties"]["outline"]["format"] == "binary"
+    assert content["application/x-www-form-urlencoded"]["schema"]["properties"]["outline"]["type"] == "string"
+
+
+def test_web_page_index_offers_an_outline_upload(client):
+    tags = _parse(client.get("/").text).tags
+    (outline_input,) = [a for t, a in tags if t == "input" and a.get("name") == "outline"]
+    assert outline_input["type"] == "file" and ".toml" in outline_input["accept"]
+
+
+def test_web_page_review_with_an_outline(client):
+    r = client.post("/review", data={"kind": "work-summary"},  # the outline wins over the kind menu
+                    files={"file": (REPORT.name, REPORT.read_bytes(), "text/plain"),
+                           "outline": (OUTLINE.name, OUTLINE.read_bytes(), "application/toml")})
+    assert r.status_code == 200, r.text
+    tags = _parse(r.text).tags
+    assert [a["data-part"] for t, a in tags if t == "tr" and "data-part" in a] == OUTLINE_PARTS
+    assert '<strong id="kind">督查报告</strong>' in r.text
+    hrefs = {a["id"]: a["href"] for t, a in tags if t == "a" and a.get("id", "").startswith("download-")}
+    data = json.loads(base64.b64decode(hrefs["download-json"].split(",", 1)[1]))
+    assert data["outline"]["source"] == OUTLINE.name and data["kind"] == "inspection-report"
+
+
+def test_web_page_broken_outline_brings_the_form_back(client):
+    pasted = REPORT.read_text(encoding="utf-8")
+    r = client.post("/review", data={"text": pasted.replace("\n", "\r\n"), "kind": "work-summary"},
+                    files={"outline": (BROKEN_OUTLINE.name, BROKEN_OUTLINE.read_bytes(), "application/toml")})
+    assert r.status_code == 422
+    alert = re.search(r'<p class="error" role="alert" id="error">([^<]*)</p>', r.text)
+    assert alert and alert.group(1) == "web_outline_broken.toml:20: part &#39;findings&#39;: weight must be a non-negative number"
+    tags = _parse(r.text).tags
+    assert any(t == "textarea" for t, _ in tags) and "市督查组将适时开展回头看" in r.text  # the pasted text kept
+    assert any(t == "option" and a.get("value") == "work-summary" and "selected" in a for t, a in tags)
+    big = client.post("/review", data={"text": pasted},
+                      files={"outline": ("big.toml", b"#" * (LIMIT + 1), "application/toml")})
+    assert big.status_code == 413 and "outline limit" in big.text and 'role="alert"' in big.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from ..errors import UsageError
 from ..model import Document
 from ..render import render
 
@@ -48,6 +49,23 @@ def placeholders_data(document: Document) -> list[dict]:
 
     with _LOCK:
         return to_rows(find_placeholders(document))
+
+
+def reference_outline(text: str, name: str, *, kind: str | None = None, strict: bool = True):
+    """The reviewer's own outline (TOML ``text`` called ``name``), checked as ``govtext check --outline``
+    checks a file: a malformed one raises ``DataFileError`` naming ``name`` and the line.
+
+    With ``strict`` (the API), a ``kind`` that is not the outline's own id is refused the way the CLI
+    refuses ``--kind`` and ``--outline`` that disagree (``UsageError``); the page passes ``strict=False``:
+    there the outline simply wins over the kind menu.
+    """
+    from ..completeness import get_outline, parse_outline
+
+    ref = parse_outline(text, name)
+    if strict and kind is not None and kind != ref.id:
+        get_outline(kind)  # an unknown kind is reported as such
+        raise UsageError(f"kind {kind} and outline {name} (id {ref.id}) disagree; give one of them")
+    return ref
 
 
 def run_check(document: Document, *, kind: str | None = None, outline: Any = None):

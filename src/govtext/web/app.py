@@ -2,8 +2,9 @@
 
 ``create_app(max_upload_bytes=…)`` builds the FastAPI app. Pages: ``GET /`` (paste or upload),
 ``POST /review`` (the review). API: ``POST /api/check``, ``/api/placeholders``, ``/api/outline``, each
-taking JSON ``{"text": "…", "kind": null}`` or a multipart upload (``file``), answering with exactly the
-JSON ``govtext check|placeholders|outline --format json`` prints. Nothing is stored: requests are read in
+taking JSON ``{"text": "…", "kind": null, "outline": null}`` or a multipart upload (``file``, optional
+``outline``), answering with exactly the JSON ``govtext check|placeholders|outline [--outline OUTLINE]
+--format json`` prints. Nothing is stored: requests are read in
 memory with a size cap, and downloads are ``data:`` URLs inside the page. Bad input is a 4xx with a
 one-line ``{"detail": "…"}``.
 """
@@ -31,6 +32,7 @@ from .intake import (
     Submission,
     human_size,
     media_type,
+    outline_limit,
     parse_json_submission,
     parse_multipart_submission,
     parse_urlencoded_submission,
@@ -72,6 +74,12 @@ class TextRequest(BaseModel):
         description="Document kind / outline id for `check` (e.g. party-building-summary); "
         "null detects it. Ignored by outline and placeholders.",
     )
+    outline: str | None = Field(
+        None,
+        description="Your own reference outline for `check`: the TOML text of a file like "
+        "models/outlines/*.toml, answered as `govtext check --outline outline.toml`. It wins over "
+        "detection; a `kind` other than its id is refused. Ignored by outline and placeholders.",
+    )
 
 
 class Problem(BaseModel):
@@ -103,6 +111,8 @@ _MULTIPART_SCHEMA = {
         "file": {"type": "string", "format": "binary", "description": "A .txt, .md or .docx file."},
         "text": {"type": "string", "description": "The text, instead of a file."},
         "kind": {"type": "string", "description": "Document kind / outline id (check only)."},
+        "outline": {"type": "string", "format": "binary",
+                    "description": "Your own reference outline, a TOML file (check only; or the TOML as a text field)."},
     },
 }
 
@@ -110,16 +120,21 @@ _MULTIPART_SCHEMA = {
 _FORM_SCHEMA = {
     "type": "object",
     "required": ["text"],
-    "properties": {k: v for k, v in _MULTIPART_SCHEMA["properties"].items() if k != "file"},
+    "properties": {
+        **{k: v for k, v in _MULTIPART_SCHEMA["properties"].items() if k not in ("file", "outline")},
+        "outline": {"type": "string", "description": "Your own reference outline's TOML text (check only)."},
+    },
 }
 
 
 def _api_doc(answer: type[BaseModel], what: str) -> dict[str, Any]:
     errors = {
-        400: "Malformed request (bad JSON or form, unknown field, unknown kind, text and file both given).",
-        413: "The document or request is over the upload limit.",
+        400: "Malformed request (bad JSON or form, unknown field, unknown kind, text and file both given, "
+        "a kind that disagrees with the outline's id).",
+        413: "The document, the outline or the request is over its limit.",
         415: "Unsupported content type or file type.",
-        422: "The document cannot be read (empty, binary, undecodable, corrupt .docx).",
+        422: "The document cannot be read (empty, binary, undecodable, corrupt .docx), or the outline is "
+        "malformed (`file:line: problem`).",
     }
     return {
         "response_class": Response,
@@ -150,10 +165,12 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
         title="govtext",
         version=__version__,
         description="Review Chinese official work summaries: the same answers as `govtext check|placeholders|"
-        "outline --format json`. Send JSON `{\"text\": …, \"kind\": …}` or a multipart `file` (.txt/.md/.docx).",
+        "outline --format json`. Send JSON `{\"text\": …, \"kind\": …, \"outline\": …}` or a multipart `file` "
+        "(.txt/.md/.docx) with an optional `outline` (.toml).",
     )
     env = Environment(loader=PackageLoader("govtext.web", "templates"), autoescape=True, trim_blocks=False)
     limit_mb = human_size(max_upload_bytes)
+    outline_limit_text = human_size(outline_limit(max_upload_bytes))
 
     async def submission(request: Request) -> Submission:
         ctype = media_type(request.headers.get("content-type"))
@@ -179,13 +196,22 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
         except GovtextError as exc:  # UsageError: unknown kind, …
             raise RequestProblem(400, str(exc)) from None
 
+    async def review_of(sub: Submission, *, strict: bool) -> Any:
+        """The Review of a submission: its outline (if any) wins over ``kind``, as in ``govtext check``."""
+        ref = None
+        if sub.outline_text is not None:
+            ref = await analyse(analysis.reference_outline, sub.outline_text, sub.outline_name or "",
+                                kind=sub.kind, strict=strict)
+        return await analyse(analysis.run_check, sub.document, kind=None if ref is not None else sub.kind, outline=ref)
+
     def render_page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(version=__version__, limit_mb=limit_mb, **context)
+        html = env.get_template(template).render(version=__version__, limit_mb=limit_mb,
+                                                 outline_limit=outline_limit_text, **context)
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     def index_page(status: int = 200, error: str | None = None, text: str = "", kind: str | None = None) -> HTMLResponse:
         return render_page("index.html", status, error=error, text=text, kind=kind or "",
-                           kinds=analysis.available_kinds(), outline_upload=False)
+                           kinds=analysis.available_kinds())
 
     @app.exception_handler(RequestProblem)
     async def _problem(request: Request, exc: RequestProblem) -> Response:
@@ -201,7 +227,11 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
               openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _MULTIPART_SCHEMA}}}})
     async def review_page(request: Request) -> HTMLResponse:
         sub = await submission(request)
-        review = await analyse(analysis.run_check, sub.document, kind=sub.kind)
+        try:
+            review = await review_of(sub, strict=False)
+        except RequestProblem as exc:  # a bad outline or kind: the form comes back with the pasted text kept
+            pasted = sub.document.text if sub.document.source_format == "stdin" else ""
+            return index_page(exc.status, exc.message, text=pasted, kind=sub.kind)
         data = analysis.check_data(review)
         report = await analyse(analysis.report_html, review)
         return render_page("review.html", **review_context(data, sub.document.text, sub.document, report))
@@ -210,7 +240,7 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
               **_api_doc(CheckAnswer, "The review, as `govtext check --format json` prints it."))
     async def api_check(request: Request) -> Response:
         sub = await submission(request)
-        review = await analyse(analysis.run_check, sub.document, kind=sub.kind)
+        review = await review_of(sub, strict=True)
         return _json(analysis.check_data(review))
 
     @app.post("/api/placeholders", summary="The `govtext placeholders --format json` findings of a document",

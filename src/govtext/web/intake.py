@@ -1,8 +1,11 @@
-"""HTTP request → ``Document``: JSON ``{"text", "kind"}`` or a multipart upload, read in memory with a cap.
+"""HTTP request → ``Document``: JSON ``{"text", "kind", "outline"}`` or a multipart upload, read in memory
+with a cap.
 
 Nothing is written to disk: the body is read chunk by chunk up to a limit, multipart files are kept in
 memory, and the bytes go through the same decoders as files on the command line
-(``readers.decode_bytes``, ``docx.read_docx_text``). Every problem is a ``RequestProblem`` carrying an
+(``readers.decode_bytes``, ``docx.read_docx_text``). A reference outline (TOML) may come with the
+document, as a file or as text; it is only decoded here (``completeness.parse_outline`` checks it). Every
+problem is a ``RequestProblem`` carrying an
 HTTP status (4xx) and a one-line message.
 """
 
@@ -18,9 +21,14 @@ from ..model import Document
 from ..readers import SUFFIXES, decode_bytes, document_from_bytes
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A reference outline is a small TOML file (the built-in ones are 6-9 KB): capped on its own.
+MAX_OUTLINE_BYTES = 256 * 1024
 # Room for the multipart envelope / JSON escaping on top of the document itself.
 _ENVELOPE_SLACK = 64 * 1024
 TEXT_NAME = "<text>"
+# The name an outline sent as text (JSON "outline", a form field) goes by: in error messages and as the
+# outline's ``source`` in the answer, the same as ``govtext check … --outline outline.toml`` would give.
+OUTLINE_TEXT_NAME = "outline.toml"
 STDIN_PATH = "-"  # posted text is reviewed as the CLI reviews text piped to ``govtext … -``
 
 
@@ -43,9 +51,15 @@ class Submission:
     outline_name: str | None = None
 
 
+def outline_limit(max_upload_bytes: int) -> int:
+    """Largest reference outline accepted (UTF-8 bytes): ``MAX_OUTLINE_BYTES``, never above the upload limit."""
+    return min(MAX_OUTLINE_BYTES, max_upload_bytes)
+
+
 def body_limit(max_upload_bytes: int) -> int:
-    """Largest request body read: JSON may escape every character (``\\uXXXX``: 6 bytes for 3)."""
-    return 2 * max_upload_bytes + _ENVELOPE_SLACK
+    """Largest request body read: a document and an outline, and JSON may escape every character
+    (``\\uXXXX``: 6 bytes for 3)."""
+    return 2 * (max_upload_bytes + outline_limit(max_upload_bytes)) + _ENVELOPE_SLACK
 
 
 async def read_body(receive_stream, max_upload_bytes: int, declared_length: str | None) -> bytes:
@@ -73,7 +87,7 @@ def media_type(content_type: str | None) -> str:
 
 
 def parse_json_submission(body: bytes, max_upload_bytes: int) -> Submission:
-    """``{"text": "…", "kind": "…"?}`` → a Submission (400 on malformed JSON or fields)."""
+    """``{"text": "…", "kind": "…"?, "outline": "…"?}`` → a Submission (400 on malformed JSON or fields)."""
     try:
         data = json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -82,14 +96,18 @@ def parse_json_submission(body: bytes, max_upload_bytes: int) -> Submission:
         raise RequestProblem(400, f"request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     if not isinstance(data, dict):
         raise RequestProblem(400, 'expected a JSON object like {"text": "…", "kind": null}')
-    unknown = sorted(set(data) - {"text", "kind"})
+    unknown = sorted(set(data) - {"text", "kind", "outline"})
     if unknown:
-        raise RequestProblem(400, f"unknown field(s): {', '.join(unknown)}; expected text and optional kind")
+        raise RequestProblem(400, f"unknown field(s): {', '.join(unknown)}; expected text, optional kind and outline")
     text = data.get("text")
     if not isinstance(text, str):
         raise RequestProblem(400, '"text" is required and must be a string')
     kind = _kind(data.get("kind"))
-    return Submission(document_from_text(text, max_upload_bytes), kind=kind)
+    outline = data.get("outline")
+    if outline is not None and not isinstance(outline, str):
+        raise RequestProblem(400, '"outline" must be a string (the outline\'s TOML text) or null')
+    document = document_from_text(text, max_upload_bytes)
+    return _with_outline(Submission(document, kind=kind), outline_from_text(outline, max_upload_bytes))
 
 
 def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAME) -> Document:
@@ -124,23 +142,47 @@ def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: in
         raise RequestProblem(422, str(exc)) from None
 
 
-def decode_outline(filename: str | None, data: bytes) -> tuple[str, str]:
-    """An uploaded outline file (TOML) → (name, text)."""
-    name = client_basename(filename) or "outline.toml"
-    if not data:
+def decode_outline(filename: str | None, data: bytes, max_upload_bytes: int) -> tuple[str, str]:
+    """An uploaded outline file (TOML) → (name, text); the name is the file's base name, as the CLI's
+    ``--outline NAME`` would call it (413 over the outline limit, 422 empty or not UTF-8)."""
+    name = client_basename(filename, default=OUTLINE_TEXT_NAME)
+    limit = outline_limit(max_upload_bytes)
+    if len(data) > limit:
+        raise RequestProblem(413, f"{name}: outline file is {human_size(len(data))}, over the {human_size(limit)} outline limit")
+    if not data.strip():
         raise RequestProblem(422, f"{name}: outline file is empty")
     try:
-        return name, data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RequestProblem(422, f"{name}: outline file is not UTF-8 text") from None
+        return name, data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RequestProblem(422, f"{name}: outline file is not UTF-8 text (byte {exc.start})") from None
 
 
-def client_basename(filename: str | None) -> str:
+def outline_from_text(text: str | None, max_upload_bytes: int) -> tuple[str, str] | None:
+    """An outline sent as text (JSON ``"outline"``, a form field) → (``outline.toml``, text); None when
+    absent or blank."""
+    if text is None or not text.strip():
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestProblem(
+            400, f"{OUTLINE_TEXT_NAME}: outline contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at {exc.start}"
+        ) from None
+    return decode_outline(OUTLINE_TEXT_NAME, data, max_upload_bytes)
+
+
+def _with_outline(sub: Submission, outline: tuple[str, str] | None) -> Submission:
+    if outline is None:
+        return sub
+    return Submission(sub.document, kind=sub.kind, outline_name=outline[0], outline_text=outline[1])
+
+
+def client_basename(filename: str | None, default: str = "upload") -> str:
     """The file's own name, without any directory a client sent (``C:\\fakepath\\a.txt`` → ``a.txt``)."""
     raw = (filename or "").strip()
     base = PureWindowsPath(PurePosixPath(raw).name).name
     base = re.sub(r"[\x00-\x1f\x7f]", "", base)
-    return base or "upload"
+    return base or default
 
 
 def _kind(value: object) -> str | None:
@@ -175,7 +217,8 @@ def human_size(n: int) -> str:
 
 
 async def parse_multipart_submission(headers, body: bytes, max_upload_bytes: int) -> Submission:
-    """A multipart form → Submission: a ``file`` upload or a ``text`` field, optional ``kind``/``outline``.
+    """A multipart form → Submission: a ``file`` upload or a ``text`` field, optional ``kind`` and
+    ``outline`` (a file, or a text field holding the TOML).
 
     Files stay in memory (the body is already capped); an empty file input (no file chosen) counts
     as absent.
@@ -208,16 +251,18 @@ async def parse_multipart_submission(headers, body: bytes, max_upload_bytes: int
             document = document_from_text(text.replace("\r\n", "\n"), max_upload_bytes)
         else:
             raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx file (field 'file' or 'text')")
-        outline_name = outline_text = None
         if outline is not None:
-            outline_name, outline_text = decode_outline(outline.filename, await outline.read())
-        return Submission(document, kind=kind, outline_text=outline_text, outline_name=outline_name)
+            ref = decode_outline(outline.filename, await outline.read(), max_upload_bytes)
+        else:
+            field = form.get("outline")
+            ref = outline_from_text(field if isinstance(field, str) else None, max_upload_bytes)
+        return _with_outline(Submission(document, kind=kind), ref)
     finally:
         await form.close()
 
 
 def parse_urlencoded_submission(body: bytes, max_upload_bytes: int) -> Submission:
-    """``text=…&kind=…`` (a form without a file) → Submission."""
+    """``text=…&kind=…&outline=…`` (a form without a file; ``outline`` is TOML text) → Submission."""
     from urllib.parse import parse_qs
 
     try:
@@ -228,7 +273,8 @@ def parse_urlencoded_submission(body: bytes, max_upload_bytes: int) -> Submissio
     kind = _kind((fields.get("kind") or [None])[0])
     if not text.strip():
         raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx file (field 'file' or 'text')")
-    return Submission(document_from_text(text.replace("\r\n", "\n"), max_upload_bytes), kind=kind)
+    document = document_from_text(text.replace("\r\n", "\n"), max_upload_bytes)
+    return _with_outline(Submission(document, kind=kind), outline_from_text((fields.get("outline") or [None])[0], max_upload_bytes))
 
 
 def _first_file(form, field: str):
