@@ -204,3 +204,33 @@ def test_web_browser_screenshot_shows_chinese_glyphs(page):
     assert ink["a"][0] > 100 and ink["b"][0] > 100, ink
     assert ink["a"] != ink["b"], "two different Chinese strings render the same pixels (boxes?)"
     assert ink["a"] != ink["tofu"], "Chinese renders like unassigned characters (boxes)"
+
+
+def test_web_browser_review_with_an_uploaded_outline(page, server):
+    """A reviewer's own outline chosen in the page's file input: the review follows it; a malformed one
+    brings the form back with ``file:line: problem`` and the pasted text kept."""
+    data = ROOT / "tests" / "data"
+    report = (data / "web_inspection_report.txt").read_text(encoding="utf-8")
+    context = page.context.browser.new_context(viewport=VIEWPORT, locale="zh-CN")  # ``page`` keeps the seed's review
+    pg = context.new_page()
+    try:
+        pg.set_default_timeout(TIMEOUT_MS)
+        pg.goto(server + "/")
+        pg.fill("#text", report)
+        pg.select_option("#kind", "work-summary")  # an outline wins over the kind menu
+        pg.set_input_files("#outline", str(data / "web_outline.toml"))
+        with pg.expect_navigation():
+            pg.click("#review")
+        assert pg.locator("#kind").inner_text() == "督查报告"
+        rows = pg.locator("#parts tbody tr").evaluate_all("els => els.map(e => e.dataset.part)")
+        assert rows == ["overview", "findings", "remedies"]
+        pg.goto(server + "/")
+        pg.fill("#text", report)
+        pg.set_input_files("#outline", str(data / "web_outline_broken.toml"))
+        with pg.expect_navigation():
+            pg.click("#review")
+        assert pg.locator("#error").inner_text() == (
+            "web_outline_broken.toml:20: part 'findings': weight must be a non-negative number")
+        assert pg.input_value("#text") == report
+    finally:
+        context.close()
