@@ -15,13 +15,12 @@ ordering penalties, and explains itself (``Completeness.breakdown``).
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
+from itertools import chain
 from pathlib import Path
 
 from . import codes
@@ -359,65 +358,61 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 # --------------------------------------------------------------------------------------------------
-# TF-IDF over character n-grams (the same numbers as scikit-learn's
-# TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, lowercase=False) — a test
-# checks this — computed in pure Python so ``govtext check`` need not import scikit-learn, which
-# alone costs about a second of start-up).
+# TF-IDF over character n-grams (scikit-learn, imported only when a document is matched so that
+# ``import govtext.completeness`` stays light)
 
 NGRAMS = (2, 3)
 
 
-def char_ngrams(text: str, ngram_range: tuple[int, int] = NGRAMS) -> list[str]:
-    """Character n-grams of ``text`` in scikit-learn's order (whitespace runs become one space)."""
-    text = re.sub(r"\s\s+", " ", text)
-    lo, hi = ngram_range
-    out: list[str] = []
-    n_chars = len(text)
-    for n in range(lo, min(hi, n_chars) + 1):
-        out.extend(text[i : i + n] for i in range(n_chars - n + 1))
-    if lo == 1 and n_chars == 0:
-        return []
-    return out
+def similarities(
+    headings: Sequence[str],
+    paragraphs: Sequence[str],
+    heading_profiles: Sequence[Sequence[str]],
+    paragraph_profiles: Sequence[Sequence[str]],
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Similarity of every heading and every paragraph to every part, in bulk.
+
+    One ``TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True)`` is fitted on the
+    headings, the paragraphs and all the parts' phrasings together; a heading's similarity to part
+    ``j`` is its highest cosine with one of ``heading_profiles[j]`` (0 when the part has none), and
+    likewise for paragraphs and ``paragraph_profiles``. Both are computed as sparse matrix products
+    (the vectors are L2-normalised, so a dot product is the cosine). Returns two row lists:
+    ``[heading][part]`` and ``[paragraph][part]``.
+    """
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    flat_h = [x for group in heading_profiles for x in group]
+    flat_p = [x for group in paragraph_profiles for x in group]
+    nh, np_, nfh = len(headings), len(paragraphs), len(flat_h)
+    texts = [*headings, *paragraphs, *flat_h, *flat_p]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, lowercase=False)
+    # The vocabulary is given up front (every n-gram, in order of appearance): fitting one would sort
+    # and prune tens of thousands of n-grams in Python on a long report, about a third of the time,
+    # for the same vectors (a cosine does not depend on the order of the features).
+    grams = dict.fromkeys(chain.from_iterable(map(vectorizer.build_analyzer(), texts)))
+    if not grams:  # not one text has two characters: nothing is similar to anything
+        return [[0.0] * len(heading_profiles) for _ in headings], [[0.0] * len(paragraph_profiles) for _ in paragraphs]
+    vectorizer.set_params(vocabulary={g: i for i, g in enumerate(grams)})
+    x = vectorizer.fit_transform(texts).tocsr()
+    h_rows, p_rows = x[:nh], x[nh : nh + np_]
+    hp_rows, pp_rows = x[nh + np_ : nh + np_ + nfh], x[nh + np_ + nfh :]
+
+    def best_per_part(sim, groups: Sequence[Sequence[str]]) -> list[list[float]]:
+        dense = sim.toarray()
+        out = np.zeros((dense.shape[0], len(groups)))
+        k = 0
+        for j, group in enumerate(groups):
+            if group and dense.shape[0]:
+                out[:, j] = dense[:, k : k + len(group)].max(axis=1)
+            k += len(group)
+        return out.tolist()
+
+    return best_per_part(h_rows @ hp_rows.T, heading_profiles), best_per_part(p_rows @ pp_rows.T, paragraph_profiles)
 
 
-@lru_cache(maxsize=8192)
-def _sublinear_tf(text: str, ngram_range: tuple[int, int]) -> tuple[tuple[str, float], ...]:
-    """(n-gram, 1 + ln count) pairs of a text; cached (the outlines' phrasings recur in every run)."""
-    return tuple((g, 1.0 + math.log(c)) for g, c in Counter(char_ngrams(text, ngram_range)).items())
-
-
-class CharTfidf:
-    """A TF-IDF model over character n-grams fitted on a small set of texts (one document's units)."""
-
-    def __init__(self, texts: Iterable[str], ngram_range: tuple[int, int] = NGRAMS) -> None:
-        self.ngram_range = ngram_range
-        tfs = [_sublinear_tf(t, ngram_range) for t in texts]
-        df: Counter[str] = Counter()
-        for tf in tfs:
-            df.update(g for g, _ in tf)
-        n = len(tfs)
-        self.idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items()}
-        self.vectors = [self._weigh(tf) for tf in tfs]
-
-    def _weigh(self, tf: Iterable[tuple[str, float]]) -> dict[str, float]:
-        idf = self.idf
-        vec = {g: w * idf[g] for g, w in tf if g in idf}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {g: v / norm for g, v in vec.items()} if norm else {}
-
-    def transform(self, text: str) -> dict[str, float]:
-        """The L2-normalised vector of a (possibly new) text; unseen n-grams are dropped."""
-        return self._weigh(_sublinear_tf(text, self.ngram_range))
-
-    @staticmethod
-    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-        """Cosine similarity of two normalised vectors."""
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(v * b.get(g, 0.0) for g, v in a.items())
-
-
-def wording_variants(pattern: str, limit: int = 60) -> list[str]:
+@cache
+def wording_variants(pattern: str, limit: int = 60) -> tuple[str, ...]:
     """The literal phrasings a wording pattern stands for: ``(存在|面临)(的)?问题`` → 存在问题, 存在的问题, ….
 
     Alternatives and optional groups are expanded; other regex syntax (``.{0,30}``, classes,
@@ -454,7 +449,7 @@ def wording_variants(pattern: str, limit: int = 60) -> list[str]:
 
     variants = [v for alt in _split_top(p) for v in expand(alt)]
     phrases = {x for v in variants for x in re.split(r"\s+", v) if len(x) >= 3 and re.search(r"[\u4e00-\u9fff]", x)}
-    return sorted(phrases)[:limit]
+    return tuple(sorted(phrases)[:limit])
 
 
 def _split_top(s: str) -> list[str]:
@@ -809,26 +804,13 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     para_texts = [_squash(p.text) for p in units.paragraphs]
     hphr = [heading_phrases(p) for p in parts]
     pphr = [paragraph_phrases(p) for p in parts]
-    flat = [x for group in (*hphr, *pphr) for x in group]
-    tfidf = CharTfidf([*heading_titles, *para_texts, *flat])
-    nh, np_ = len(heading_titles), len(para_texts)
-    hvec = tfidf.vectors[:nh]
-    pvec = tfidf.vectors[nh : nh + np_]
-    k = nh + np_
-    hprof: list[list[dict[str, float]]] = []
-    for group in hphr:
-        hprof.append(tfidf.vectors[k : k + len(group)])
-        k += len(group)
-    prof: list[list[dict[str, float]]] = []
-    for group in pphr:
-        prof.append(tfidf.vectors[k : k + len(group)])
-        k += len(group)
+    hsims, psims = similarities(heading_titles, para_texts, hphr, pphr)
 
     def hsim(hi: int, j: int) -> float:
-        return max((CharTfidf.cosine(hvec[hi], v) for v in hprof[j]), default=0.0)
+        return hsims[hi][j]
 
     def psim(pi: int, j: int) -> float:
-        return max((CharTfidf.cosine(pvec[pi], v) for v in prof[j]), default=0.0)
+        return psims[pi][j]
 
     # 1. headings: wording match, else a near-miss by similarity
     n_numbered = len(units.headings)
@@ -913,7 +895,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 continue
             if not _position_ok(p, ref, units, para.start):
                 continue
-            sims = [psim(k, i) for i in range(len(parts))]
+            sims = psims[k]
             sim = sims[j]
             if sim >= IMPLIED_SIMILARITY and sim >= max(sims) and (best is None or sim > best[0]):
                 best = (sim, k)
