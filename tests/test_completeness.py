@@ -445,3 +445,30 @@ def test_completeness_part_out_of_place_is_weak():
     salutation = c.part("salutation")
     assert salutation.status == "weak" and "out-of-place" in salutation.weak_because
     assert "out of place" in salutation.reason
+
+
+def test_completeness_builtin_outline_source_is_not_a_server_path(seed_doc):
+    """A built-in outline is reported relative to models/ (the web API passes it on): no absolute path
+    of the installation leaks into a review; a user outline keeps the path the user gave."""
+    import json
+
+    from govtext.resources import models_dir
+    from govtext.review import check_document
+
+    for kw in ({}, {"kind": "party-building-summary"}, {"outline": "party-building-summary"}):
+        data = check_document(seed_doc, **kw).to_dict()
+        assert data["outline"]["source"] == "models/outlines/party-building-summary.toml", kw
+        assert str(models_dir()) not in json.dumps(data, ensure_ascii=False)
+    for kind, o in builtin_outlines().items():
+        assert o.source == f"models/outlines/{kind}.toml" and not o.source.startswith("/")
+
+
+def test_completeness_user_outline_source_is_the_path_given(tmp_path, monkeypatch):
+    from govtext.review import check_document
+
+    _write(tmp_path, GOOD)
+    monkeypatch.chdir(tmp_path)
+    doc = Document.from_text("一、督查情况\n检查了十个单位。\n二、整改建议\n建议尽快整改。\n")
+    assert check_document(doc, outline="my-outline.toml").to_dict()["outline"]["source"] == "my-outline.toml"
+    given = str(tmp_path / "my-outline.toml")
+    assert score_completeness(doc, load_outline(given)).outline.source == given

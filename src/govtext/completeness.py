@@ -417,7 +417,7 @@ def wording_variants(pattern: str, limit: int = 60) -> tuple[str, ...]:
 
     Alternatives and optional groups are expanded; other regex syntax (``.{0,30}``, classes,
     look-arounds, anchors) separates phrases. Used as the documents a heading or paragraph is compared
-    with in the TF-IDF model.
+    with in the TF-IDF model; cached, as the outlines' wordings recur in every document.
     """
     p = re.sub(r"\(\?[=!<]+[^()]*(\([^()]*\)[^()]*)*\)", "", pattern)  # look-arounds
     p = re.sub(r"\\[dswDSW]|\.(\{\d*,?\d*\}|[*+?])?|\[[^\]]*\](\{\d*,?\d*\}|[*+?])?|[\^$]", " ", p)
