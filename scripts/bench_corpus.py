@@ -76,7 +76,7 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
 
     configs = [
         ("local, 1 process", dict(jobs=1), AnalysisOptions()),
-        ("local, 1 process, rjieba", dict(jobs=1), AnalysisOptions("rjieba")),
+        ("local, 1 process, jieba", dict(jobs=1), AnalysisOptions("jieba")),
         ("local, 2 processes", dict(jobs=2), AnalysisOptions()),
     ]
     peaks = []

@@ -14,7 +14,7 @@ from govtext.errors import DataFileError, InputError, UsageError
 from govtext.model import Document
 
 MINI = DATA / "corpus_mini"
-FAST = C.AnalysisOptions(segmenter="rjieba")
+FAST = C.AnalysisOptions(segmenter="rjieba")  # the default, spelled out
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +236,8 @@ def test_corpus_rerun_reuses_unchanged_documents(tmp_path):
     assert third.info["reused"] == 1 and third.info["analyzed"] == 2
     assert "附件" in third.sections[third.sections["doc_id"] == "docs/2020_summary.txt"]["title"].tolist()
     # other analysis options are another cache key
-    assert C.analyze_corpus(work, previous=third).info["reused"] == 0
+    other = C.AnalysisOptions(segmenter="jieba")
+    assert C.analyze_corpus(work, options=other, previous=third).info["reused"] == 0
 
 
 def test_corpus_changed_lexicon_or_outline_invalidates(tmp_path, monkeypatch):
