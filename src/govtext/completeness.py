@@ -37,7 +37,7 @@ from .model import (
     ScoreItem,
     as_document,
 )
-from .resources import models_dir
+from .resources import models_dir, read_data_text
 
 BUILTIN_KINDS = ("work-summary", "party-building-summary", "government-work-report", "debrief-report")
 ROLES = ("heading", "lead", "inline", "body", "title")
@@ -86,16 +86,7 @@ _TOP_KEYS = {"schema", "id", "label", "version", "description", "detect", "order
 
 def load_outline(path: str | Path) -> ReferenceOutline:
     """Load and check a reference outline file; every problem names the file and line."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataFileError(str(path), "not UTF-8 text") from None
-    return parse_outline(text, str(path))
+    return parse_outline(read_data_text(path), str(path))
 
 
 def parse_outline(text: str, name: str) -> ReferenceOutline:
