@@ -1,9 +1,10 @@
 """Section hierarchy: recover how a summary nests, and flag its structural faults.
 
 ``extract_sections(document)`` finds numbered headings (``一、`` ``（一）`` ``1.`` ``（1）`` ``①`` ``一是``
-``第一，`` ``首先`` …), at a paragraph start or run inline inside a paragraph, infers each one's level
-from how the document nests (the first marker family seen inside a level becomes the next level),
-sets appendix parts (``附件1``, ``名词解释``, ``注释：``) apart as top-level ``appendix`` entries and
+``第一，`` ``首先`` …), at a paragraph start or run inline inside a paragraph, recognises a report's
+unnumbered part titles (``“十四五”时期工作回顾`` on its own line, style ``unnumbered``) when the
+document shows that pattern, infers each heading's level from how the document nests (the first
+marker family seen inside a level becomes the next level), sets appendix parts (``附件1``, ``名词解释``, ``注释：``) apart as top-level ``appendix`` entries and
 skips web-page residue. Structural findings (``GT1xx``) are checked within each parent.
 
 No spaCy and no jieba here: detection works on the raw characters through the one-to-one folded view
@@ -42,6 +43,7 @@ STYLES = (
     "di-ordinal",
     "sequence-word",
     "appendix",
+    "unnumbered",
 )
 
 # --- Chinese numerals -------------------------------------------------------------------------
@@ -200,6 +202,40 @@ def _rules() -> _PartRules:
         tail_start=union(b.get("tail_start", []), "boilerplate.tail_start"),
         appendix=union(data.get("appendix", {}).get("start", []), "appendix.start"),
         allow_doubled=frozenset(data.get("doubled_words", {}).get("allow", [])),
+    )
+
+
+@dataclass(frozen=True)
+class _TitleRules:
+    max_chars: int
+    cues: re.Pattern[str]
+    exclude: re.Pattern[str]
+    announce: re.Pattern[str]
+
+
+@cache
+def _title_rules() -> _TitleRules:
+    from .errors import DataFileError
+
+    path = model_path("sections", "unnumbered.toml")
+    data = load_toml(path)
+
+    def compile_(patterns: list[str] | str, what: str) -> re.Pattern[str]:
+        if isinstance(patterns, list):
+            patterns = "|".join(f"(?:{p})" for p in patterns) or "(?!)"
+        try:
+            return re.compile(patterns)
+        except re.error as exc:
+            raise DataFileError(str(path), f"bad regular expression in {what}: {exc}") from None
+
+    announce = compile_(data.get("announce", "(?!)"), "announce")
+    if "items" not in announce.groupindex:
+        raise DataFileError(str(path), "announce needs a group named items")
+    return _TitleRules(
+        max_chars=int(data.get("max_chars", 30)),
+        cues=compile_(data.get("cues", []), "cues"),
+        exclude=compile_(data.get("exclude", []), "exclude"),
+        announce=announce,
     )
 
 
@@ -576,6 +612,107 @@ def _make(
     )
 
 
+# --- unnumbered part titles ---------------------------------------------------------------------
+
+_ADDRESS = re.compile(r".{0,16}(?:各位代表|同志们|各位委员)[：:！!，,]?")
+_SENTENCE_PUNCT = re.compile(r"[。；;！!？?：:]")
+_CLOSERS = "”’」』）)》" + _WS
+_ITEM_MARKER = re.compile(
+    rf"^{_SP}(?:{_CN}[、.．]|[（(][^）)]{{1,3}}[）)]|[0-9０-９]{{1,2}}[、.．])?{_SP}(?P<t>.*?)[等。.]?{_SP}$"
+)
+
+
+def _ends_sentence(t: str) -> bool:
+    t = t.rstrip(_CLOSERS)
+    return bool(t) and t[-1] in "。！？!?…"
+
+
+def _unnumbered_titles(
+    doc: Document, kinds: list[int], paras: list[Paragraph], cands: list[_Candidate]
+) -> list[_Candidate]:
+    """A report's unnumbered part titles (``“十四五”时期工作回顾`` alone on its line), or none.
+
+    A title is a short body paragraph of its own, without sentence punctuation or numbering marker,
+    standing between a finished sentence (or the ``各位代表：`` address) and running text or a
+    numbered heading, that carries part-title vocabulary or is a part the report announces
+    (``报告分六个部分：一、…；二、…``); see ``models/sections/unnumbered.toml``. They count only when
+    the document shows the pattern: two titles or more, or one with no numbered heading before it
+    and numbered headings after it.
+    """
+    rules = _title_rules()
+    folded = doc.view.text
+    # the body starts after the address (各位代表：), else after the first finished sentence
+    body = next((i + 1 for i, p in enumerate(paras) if kinds[i] == 0 and _ADDRESS.fullmatch(p.text)), None)
+    if body is None:
+        body = next(
+            (i + 1 for i, p in enumerate(paras) if kinds[i] == 0 and _ends_sentence(p.text)), len(paras)
+        )
+    taken = {c.para for c in cands} | {c.para + 1 for c in cands if c.end > paras[c.para].end}  # 一、⏎title
+    announced: set[str] = set()
+    found: list[_Candidate] = []
+    for i in range(body, len(paras) - 1):
+        p = paras[i]
+        if kinds[i] != 0:
+            continue
+        if not announced and (m := rules.announce.search(p.text)):
+            for item in re.split(r"[；;]", m.group("items")):
+                im = _ITEM_MARKER.match(item)
+                if im and im.group("t"):
+                    announced.add(_squash(im.group("t")))
+        lead = len(p.text) - len(p.text.lstrip(_WS))
+        t = folded[p.start + lead : p.start + lead + len(p.text.strip(_WS))]  # folded: １９９１ → 1991
+        if (
+            i in taken
+            or not 2 <= len(t) <= rules.max_chars
+            or _SENTENCE_PUNCT.search(t)
+            or t[-1] in "，,、"
+            or not re.search(r"[\u4e00-\u9fff]", t)
+            or rules.exclude.fullmatch(t)
+            or _TOC_LINE.search(t)
+            or not (rules.cues.search(t) or _squash(t) in announced)
+        ):
+            continue
+        j = i - 1
+        while j > 0 and kinds[j] < 0:  # a photo caption or reposting notice in between
+            j -= 1
+        prev, nxt = paras[j], paras[i + 1]
+        if not (_ends_sentence(prev.text) or j == body - 1 and _ADDRESS.fullmatch(prev.text)):
+            continue  # the line only continues a broken sentence
+        if kinds[i + 1] != 0:
+            continue
+        heading_next = i + 1 in taken and _match_start(folded, nxt.start) is not None
+        prose_next = (
+            len(nxt.text) >= 8
+            and _SENTENCE_PUNCT.search(nxt.text) is not None
+            and nxt.text[0] not in "，,。、；：:是"
+        )
+        if not (heading_next or prose_next):
+            continue
+        start = p.start + lead
+        found.append(
+            _Candidate(
+                style="unnumbered",
+                family="unnumbered",
+                number=None,
+                marker="",
+                start=start,
+                marker_end=start,
+                title_start=start,
+                end=start + len(t),
+                inline=False,
+                para=i,
+            )
+        )
+    if len(found) == 1:
+        # a lone title counts only as the head of the numbered structure that follows it
+        own_line = [c.start for c in cands if not c.inline and c.part == 0]
+        before = any(s < found[0].start for s in own_line)
+        after = any(s > found[0].start for s in own_line)
+        if before or not after:
+            return []
+    return found
+
+
 # --- levels and findings ------------------------------------------------------------------------
 
 
@@ -585,6 +722,9 @@ def extract_sections(document: Document | str) -> Outline:
     paras = _paragraphs(doc)
     parts, kinds = _find_parts(doc, paras)
     cands = _candidates(doc, kinds, paras)
+    titles = _unnumbered_titles(doc, kinds, paras, cands)
+    if titles:
+        cands = sorted(cands + titles, key=lambda c: c.start)
     builder = _Builder(doc, kinds, paras)
     starts = sorted(
         {k: i for i, k in reversed(list(enumerate(kinds))) if k > 0}.items(), key=lambda kv: kv[1]
@@ -664,6 +804,12 @@ class _Builder:
             self._open_appendix(part)
 
     def add(self, c: _Candidate) -> None:
+        if c.style == "unnumbered":
+            # a part title closes everything open; the numbered headings after it nest beneath it
+            self.stack = []
+            idx = self._row(c, 1, None, c.style, None)
+            self.stack.append(_Open(idx, c.family, 1, None))
+            return
         # the families open on the stack; a known family pops back to its level (the occurrence this
         # number continues, else the innermost one)
         opened = [i for i in range(len(self.stack) - 1, -1, -1) if self.stack[i].family == c.family]
