@@ -552,14 +552,9 @@ def _is_regex(t: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------------
-# Units of a document: headings (from sections or a light fallback), paragraphs and sentences
+# Units of a document: headings (from extract_sections), paragraphs and sentences
 
 _SENT_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
-_MARKER = re.compile(
-    r"^\s*(?:第?[一二三四五六七八九十]{1,3}(?:、|是|要|，)|[（(][一二三四五六七八九十]{1,3}[)）]、?|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
-)
-
-
 @dataclass(frozen=True)
 class _Heading:
     index: int | None  # section index when it comes from extract_sections
@@ -596,7 +591,7 @@ class _Candidate:
 class _Units:
     """The pieces a matcher looks at, built once per document."""
 
-    def __init__(self, doc: Document, sections: Outline | None) -> None:
+    def __init__(self, doc: Document, sections: Outline) -> None:
         self.doc = doc
         self.text = doc.text
         self.view = doc.view.text
@@ -616,63 +611,12 @@ class _Units:
             if pos < p.end:
                 self.sentences.append(_Sentence(pos, p.end, i, first))
         self.headings = self._headings(sections)
-        self.title_lines = self._title_lines()
 
-    def _title_lines(self) -> list[_Heading]:
-        """Unnumbered heading lines (``“十四五”时期发展成就和2025年工作回顾`` on its own line).
-
-        A short paragraph without final punctuation, followed by a longer one. Used only as places a
-        part's heading wording may match; they stand above the numbered headings, so their
-        text runs to the next such line.
-        """
-        paras = self.paragraphs
-        starts = {h.start for h in self.headings}
-        found = []
-        for i, p in enumerate(paras[:-1]):
-            t = p.text.strip()
-            if (len(t) <= 40 and not re.search(r"[。；;：:！!？?，,]$", t) and p.start not in starts
-                    and not _MARKER.match(t) and not _TITLE_SKIP.match(t) and re.search(r"[\u4e00-\u9fff]", t)
-                    and len(paras[i + 1].text) > 60):
-                found.append(p)
+    def _headings(self, sections: Outline) -> list[_Heading]:
         out = []
-        for k, p in enumerate(found):
-            nxt = [x.start for x in found[k + 1 :]] + [len(self.text)]
-            title = _fold_title(_squash(p.text))
-            out.append(_Heading(None, 1, title, p.start, p.end, min(nxt), False))
-        return out
-
-    def _headings(self, sections: Outline | None) -> list[_Heading]:
-        if sections is not None and sections.sections:
-            out = []
-            for s in sections.sections:
-                title = _squash(self.view[s.start_char : s.end_char])
-                out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline))
-            return out
-        return self._fallback_headings()
-
-    def _fallback_headings(self) -> list[_Heading]:
-        """Numbered headings found by marker alone (used only when no section outline is available)."""
-        found: list[tuple[int, int, str, bool]] = []
-        family_level: dict[str, int] = {}
-        for s in self.sentences:
-            seg = self.view[s.start : s.end]
-            m = _MARKER.match(seg)
-            if not m or re.match(r"^\s*[一二三四五六七八九十]、[一二三四五六七八九十]", seg):
-                continue
-            fam = _family(m.group(0))
-            level = family_level.setdefault(fam, len(family_level) + 1)
-            end = s.end
-            if s.first and self.paragraphs[s.para].end - s.start <= 60 and not seg.rstrip().endswith("。"):
-                end = self.paragraphs[s.para].end
-            found.append((s.start, level, _squash(self.text[s.start:end]), not s.first))
-        out: list[_Heading] = []
-        for i, (start, level, title, inline) in enumerate(found):
-            body_end = self.n
-            for start2, level2, _, _ in found[i + 1 :]:
-                if level2 <= level:
-                    body_end = start2
-                    break
-            out.append(_Heading(None, level, _fold_title(title), start, start + len(title), body_end, inline))
+        for s in sections.sections:
+            title = _squash(self.view[s.start_char : s.end_char])
+            out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline))
         return out
 
     def rel(self, offset: int) -> float:
@@ -688,21 +632,6 @@ class _Units:
             return best.body_end
         after = [h.start for h in self.headings if h.start > offset and not h.inline]  # outside every section: up to the next
         return min(after) if after else len(self.text)
-
-
-def _family(marker: str) -> str:
-    m = marker.strip()
-    if m.endswith("是") or m.endswith("要"):
-        return "shi"
-    if m.startswith(("（", "(")):
-        return "paren-digit" if re.search(r"\d", m) else "paren-cn"
-    if m[0].isdigit():
-        return "digit"
-    if m[0] in "①②③④⑤⑥⑦⑧⑨⑩":
-        return "circled"
-    if m.startswith("第"):
-        return "di"
-    return "cn"
 
 
 def _fold_title(t: str) -> str:
@@ -775,11 +704,9 @@ def _resolve_outline(outline: ReferenceOutline | str | Path) -> ReferenceOutline
     return load_outline(p)
 
 
-def _sections(doc: Document) -> Outline | None:
-    try:
-        from .sections import extract_sections
-    except ImportError:  # the sections stage is not installed in this tree: fall back to markers
-        return None
+def _sections(doc: Document) -> Outline:
+    from .sections import extract_sections
+
     return extract_sections(doc)
 
 
@@ -790,7 +717,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     cands: list[_Candidate] = []
 
     # TF-IDF model over this document's headings and paragraphs plus every part's profile
-    heading_units = [*units.headings, *units.title_lines]
+    heading_units = list(units.headings)
     heading_titles = [_heading_title_only(h.title) for h in heading_units]
     para_texts = [_squash(p.text) for p in units.paragraphs]
     hphr = [heading_phrases(p) for p in parts]

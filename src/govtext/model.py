@@ -90,7 +90,7 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered (or appendix) heading and the part of the document it governs.
+    """A numbered heading (or an unnumbered part title, or an appendix) and the part it governs.
 
     ``start_char``/``end_char`` cover the heading as written (marker and title);
     ``body_end`` is where the section's content (including its subsections) ends.
