@@ -6,15 +6,24 @@ Called by ``scripts/bench.py`` (``run(texts, jieba_seconds)``) or alone: ``pytho
 Every run analyses every text from scratch (no stored results); process-pool and cluster start-up
 are included in their times, as a user would see them. Target: the whole analysis at most 2× bare
 jieba's time per core (reported, not asserted).
+
+Memory: the texts are copied ``$GOVTEXT_BENCH_CORPUS_COPIES`` times (default 5) into a temporary
+folder and analysed in a fresh process each way — in memory (``analyze_corpus`` + ``write_duckdb``)
+and streamed (``analyze_to_store``, ``$GOVTEXT_BENCH_CORPUS_BATCH`` documents per batch, default 100)
+— and the peak resident memory of each process (getrusage) is reported.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 
 class PeakMemory:
@@ -100,6 +109,7 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
     for (label, _kw, _o), peak in zip([*configs, ("dask LocalCluster(2 workers)", None, None)], peaks, strict=True):
         rows.append({"metric": f"peak memory, {label}", "value": peak / 2**20, "unit": "MiB",
                      "note": "resident memory of this process + all child processes (sampled)"})
+    rows.extend(memory_rows(texts))
     ru_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ru_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows.append({"metric": "peak RSS (getrusage)", "value": ru_self, "unit": "MiB",
@@ -107,7 +117,47 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
     return rows
 
 
-if __name__ == "__main__":
+def memory_rows(texts: dict[str, str]) -> list[dict]:
+    """Peak memory of a 1-process analysis held in memory vs streamed into DuckDB, each in a fresh
+    process, over the texts copied ``GOVTEXT_BENCH_CORPUS_COPIES`` times."""
+    copies = int(os.environ.get("GOVTEXT_BENCH_CORPUS_COPIES", "5"))
+    batch = int(os.environ.get("GOVTEXT_BENCH_CORPUS_BATCH", "100"))
+    out = []
+    with tempfile.TemporaryDirectory(prefix="govtext-bench-corpus-") as tmp:
+        root = Path(tmp) / "corpus"
+        for k in range(copies):
+            (root / f"copy{k:02d}").mkdir(parents=True)
+            for name, text in texts.items():
+                (root / f"copy{k:02d}" / Path(name).with_suffix(".txt").name).write_text(text, encoding="utf-8")
+        chars = copies * sum(len(t) for t in texts.values())
+        n = copies * len(texts)
+        for mode in ("memory", "streamed"):
+            r = subprocess.run([sys.executable, os.path.abspath(__file__), "--memory-child", mode, str(root),
+                                str(Path(tmp) / f"{mode}.duckdb"), str(batch)],
+                               capture_output=True, text=True, check=True)
+            m = json.loads(r.stdout.strip().splitlines()[-1])
+            note = (f"{n} documents ({copies} copies, {chars / 1e6:.1f} M chars), 1 process, {m['seconds']:.0f} s; "
+                    + ("analyze_corpus + write_duckdb" if mode == "memory" else f"analyze_to_store, batches of {batch}"))
+            out.append({"metric": f"peak memory, {'in memory' if mode == 'memory' else 'streamed'} ({n} docs)",
+                        "value": m["peak_mib"], "unit": "MiB", "note": note})
+    return out
+
+
+def _memory_child(mode: str, root: str, db: str, batch: int) -> None:
+    from govtext.corpus import analyze_corpus, analyze_to_store, write_duckdb
+
+    t0 = time.perf_counter()
+    if mode == "memory":
+        write_duckdb(analyze_corpus(root), db)
+    else:
+        analyze_to_store(root, db=db, batch_size=batch)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peak_mib": round(peak, 1), "seconds": time.perf_counter() - t0}))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--memory-child"]:
+    _memory_child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+elif __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from bench import load_texts, time_bare_jieba
 

@@ -367,3 +367,167 @@ def test_corpus_file_changed_or_removed_after_listing(tmp_path):
     assert docs.loc["a.txt", "year"] == 2022
     assert docs.loc["a.txt", "content_hash"] == hashlib.sha256(p.read_bytes()).hexdigest()
     assert docs.loc["b.txt", "error"] == "no such file"
+
+
+# ---------------------------------------------------------------- streaming into a store, in batches
+
+
+def _assert_tables_equal(a: C.CorpusTables, b: C.CorpusTables) -> None:
+    for name in C.TABLES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+
+
+def _read(kind: str, path):
+    return C.read_duckdb(path) if kind == "db" else C.read_parquet(path)
+
+
+def _spy_writes(monkeypatch, store_cls) -> list[list[str]]:
+    """Record the documents of every batch handed to the store's writer."""
+    seen: list[list[str]] = []
+    original = store_cls.write
+
+    def write(self, batch):
+        seen.append(batch.documents["doc_id"].tolist())
+        return original(self, batch)
+
+    monkeypatch.setattr(store_cls, "write", write)
+    return seen
+
+
+@pytest.mark.parametrize("kind", ["db", "parquet"])
+def test_corpus_streamed_store_equals_in_memory_tables(mini, tmp_path, monkeypatch, kind):
+    store_cls = C._DuckDBStore if kind == "db" else C._ParquetStore
+    writes = _spy_writes(monkeypatch, store_cls)
+    path = tmp_path / ("c.duckdb" if kind == "db" else "pq")
+    info = C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, options=FAST)
+    # the writer gets consecutive batches of at most 2 documents, in doc_id order
+    assert [len(w) for w in writes] == [2, 2, 1]
+    assert sum(writes, []) == mini.documents["doc_id"].tolist()
+    assert info["batches"] == 3 and info["analyzed"] == 5 and info["errors"] == 2
+    assert info["rows"] == {n: len(df) for n, df in mini.tables().items()}
+    assert {e["doc_id"] for e in info["first_errors"]} == {"docs/missing.txt", "docs/empty.txt"}
+    _assert_tables_equal(_read(kind, path), mini)
+    # re-running reuses the stored rows, read back per batch of doc_ids, and stores the same tables
+    reads: list[list[str]] = []
+    original = store_cls.previous_rows
+    monkeypatch.setattr(store_cls, "previous_rows", lambda self, ids: reads.append(ids) or original(self, ids))
+    info = C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, options=FAST)
+    assert info["reused"] == 3 and info["analyzed"] == 2
+    assert reads and all(len(r) <= 2 for r in reads) and sorted(sum(reads, [])) == sorted(
+        mini.documents.loc[mini.documents["error"].isna(), "doc_id"])
+    _assert_tables_equal(_read(kind, path), mini)
+    if kind == "db":
+        import duckdb
+
+        con = duckdb.connect(str(path), read_only=True)
+        names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        con.close()
+        assert names == set(C.TABLES)  # no staging tables left
+    else:
+        assert sorted(p.name for p in path.iterdir()) == sorted(f"{n}.parquet" for n in C.TABLES)
+
+
+def test_corpus_streamed_batches_mix_reused_and_new_documents(tmp_path):
+    work = tmp_path / "c"
+    (work / "docs").mkdir(parents=True)
+    for name in ("2020_summary.txt", "empty.txt"):
+        shutil.copy(MINI / "docs" / name, work / "docs" / name)
+    shutil.copy(SEED, work / "docs" / "seed.txt")
+    shutil.copy(MINI / "docs" / "2021" / "2021_summary.md", work / "docs" / "z.md")
+    db = tmp_path / "c.duckdb"
+    C.analyze_to_store(work, db=db, batch_size=3, options=FAST)
+    p = work / "docs" / "2020_summary.txt"
+    p.write_text(p.read_text(encoding="utf-8") + "四、附件\n", encoding="utf-8")
+    info = C.analyze_to_store(work, db=db, batch_size=3, options=FAST)
+    assert info["reused"] == 2 and info["analyzed"] == 2  # the changed one and the unreadable one
+    _assert_tables_equal(C.read_duckdb(db), C.analyze_corpus(work, options=FAST))
+    info = C.analyze_to_store(work, db=db, batch_size=3, options=FAST, fresh=True)
+    assert info["reused"] == 0
+
+
+@pytest.mark.parametrize("kind", ["db", "parquet"])
+def test_corpus_interrupted_run_leaves_the_previous_store_intact(mini, tmp_path, monkeypatch, kind):
+    path = tmp_path / ("c.duckdb" if kind == "db" else "pq")
+    C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, options=FAST)
+    store_cls = C._DuckDBStore if kind == "db" else C._ParquetStore
+    writes = _spy_writes(monkeypatch, store_cls)
+    real, calls = C.analyze_source, []
+
+    def dies_after_three(source, options=FAST):
+        calls.append(source.doc_id)
+        if len(calls) > 3:
+            raise RuntimeError("worker lost")
+        return real(source, options)
+
+    monkeypatch.setattr(C, "analyze_source", dies_after_three)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, fresh=True, options=FAST)
+    assert len(writes) == 1 and len(writes[0]) == 2  # a batch was staged before the failure …
+    _assert_tables_equal(_read(kind, path), mini)  # … but the stored corpus is the previous one
+    if kind == "parquet":
+        assert not (path / C._ParquetStore.STAGE).exists()
+    monkeypatch.setattr(C, "analyze_source", real)
+    # a failed first run leaves no store behind, so nothing later looks like a finished one
+    fresh_path = tmp_path / ("new.duckdb" if kind == "db" else "new-pq")
+    calls.clear()
+    monkeypatch.setattr(C, "analyze_source", dies_after_three)
+    with pytest.raises(RuntimeError):
+        C.analyze_to_store(MINI / "manifest.csv", **{kind: fresh_path}, batch_size=2, options=FAST)
+    assert not fresh_path.exists()
+
+
+def test_corpus_killed_run_leftovers_never_look_complete(mini, tmp_path):
+    import duckdb
+
+    # a DuckDB file holding only the staging tables of a run that was killed: not a corpus yet …
+    db = tmp_path / "c.duckdb"
+    store = C._DuckDBStore(db)
+    store.begin(["region"])
+    store.write(mini.select(["docs/2020_summary.txt"]))
+    store.con.close()  # killed: neither commit nor abort
+    with pytest.raises(InputError, match="no documents table"):
+        C.read_duckdb(db)
+    # … and the next run clears the leftovers instead of refusing the file as someone else's
+    C.analyze_to_store(MINI / "manifest.csv", db=db, batch_size=2, options=FAST)
+    _assert_tables_equal(C.read_duckdb(db), mini)
+    con = duckdb.connect(str(db), read_only=True)
+    assert {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()} == set(C.TABLES)
+    con.close()
+    # Parquet tables of two runs (killed while moving files into place) are refused, then repaired
+    pq = tmp_path / "pq"
+    C.write_parquet(mini, pq)
+    C.write_parquet(mini.select(["docs/2020_summary.txt"]), tmp_path / "other")
+    shutil.copy(tmp_path / "other" / "terms.parquet", pq / "terms.parquet")
+    with pytest.raises(InputError, match="different runs"):
+        C.read_parquet(pq)
+    info = C.analyze_to_store(MINI / "manifest.csv", parquet=pq, options=FAST)
+    assert info["reused"] == 0  # an inconsistent store is not reused
+    _assert_tables_equal(C.read_parquet(pq), mini)
+
+
+def test_corpus_ordered_window_bounds_work_in_flight():
+    from concurrent.futures import Future
+
+    pending, most = set(), 0
+
+    def submit(i):
+        nonlocal most
+        f = Future()
+        f.set_result(i * 10)
+        pending.add(i)
+        most = max(most, len(pending))
+        return f
+
+    out = []
+    for r in C._ordered_window(range(100), submit, 5):
+        pending.discard(r // 10)
+        out.append(r)
+    assert out == [i * 10 for i in range(100)] and most <= 6  # the window, plus the one submitted ahead
+
+
+def test_corpus_store_arguments_are_checked(tmp_path):
+    with pytest.raises(UsageError, match="batch-size"):
+        C.analyze_to_store({"a": "文本"}, db=tmp_path / "a.duckdb", batch_size=0)
+    with pytest.raises(UsageError, match="either --db or --parquet"):
+        C.analyze_to_store({"a": "文本"}, db=tmp_path / "a.duckdb", parquet=tmp_path / "p")
+    assert not (tmp_path / "a.duckdb").exists()

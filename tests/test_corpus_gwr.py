@@ -39,19 +39,65 @@ def test_corpus_gwr_local_analysis_of_93_reports(local):
     assert len(local.sections) > 1000 and len(local.themes) > 1000 and len(local.terms) > 10000
 
 
-def test_corpus_gwr_dask_local_cluster_equals_local(local):
+def test_corpus_gwr_dask_local_cluster_equals_local(local, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dask = C.analyze_corpus(GWR, engine="dask", scheduler=cluster.scheduler_address, options=OPTIONS)
+        # and streamed into Parquet in batches of 3 by the same cluster
+        some = C.load_corpus(GWR)[40:48]
+        info = C.analyze_to_store(some, parquet=tmp_path / "pq", batch_size=3, engine="dask",
+                                  scheduler=cluster.scheduler_address, options=OPTIONS)
     assert dask.info["engine"] == "dask"
     _assert_same(local, dask)
+    assert info["engine"] == "dask" and info["batches"] == 3
+    _assert_same(local.select([s.doc_id for s in some]), C.read_parquet(tmp_path / "pq"))
 
 
-def test_corpus_gwr_process_pool_equals_local(local):
+def test_corpus_gwr_process_pool_equals_local(local, monkeypatch, tmp_path):
     sources = [s for s in C.load_corpus(GWR) if s.doc_id.startswith("gwr_2026_")][:8]
+    # the pool is fed through a bounded window: never more than a few documents per worker pending
+    windows, most, pending = [], 0, 0
+    real_window = C._ordered_window
+
+    def spy(items, submit, window):
+        nonlocal most, pending
+        windows.append(window)
+
+        def counted(item):
+            nonlocal most, pending
+            pending += 1
+            most = max(most, pending)
+            return submit(item)
+
+        for result in real_window(items, counted, window):
+            pending -= 1
+            yield result
+
+    monkeypatch.setattr(C, "_ordered_window", spy)
     pool = C.analyze_corpus(sources, jobs=2, options=OPTIONS)
     _assert_same(local.select([s.doc_id for s in sources]), pool)
+    assert windows == [C.POOL_WINDOW_PER_JOB * 2] and most <= windows[0] + 1
+    # the pool streaming into DuckDB in batches of 3 stores the same rows
+    info = C.analyze_to_store(sources[:4], db=tmp_path / "pool.duckdb", batch_size=3, jobs=2, options=OPTIONS)
+    assert info["batches"] == 2 and windows[-1] == C.POOL_WINDOW_PER_JOB * 2
+    _assert_same(local.select([s.doc_id for s in sources[:4]]), C.read_duckdb(tmp_path / "pool.duckdb"))
+
+
+def test_corpus_gwr_streamed_store_equals_local_row_for_row(local, tmp_path, monkeypatch):
+    """93 reports streamed into DuckDB 7 documents at a time, most rows reused from a previous store
+    (read back per batch), a few analysed again: the stored tables are the in-memory ones."""
+    db = tmp_path / "gwr.duckdb"
+    ids = local.documents["doc_id"].tolist()
+    stale = ids[3::19]  # five documents spread over the corpus, missing from the previous store
+    C.write_duckdb(local.select([i for i in ids if i not in stale]), db)
+    batches = []
+    real_write = C._DuckDBStore.write
+    monkeypatch.setattr(C._DuckDBStore, "write", lambda self, b: batches.append(len(b.documents)) or real_write(self, b))
+    info = C.analyze_to_store(GWR, db=db, batch_size=7, options=OPTIONS)
+    assert info["analyzed"] == len(stale) == 5 and info["reused"] == 88
+    assert max(batches) == 7 and sum(batches) == 93 and len(batches) == 14
+    _assert_same(local, C.read_duckdb(db))
 
 
 def test_corpus_gwr_unreachable_scheduler_is_a_clear_error():

@@ -4,7 +4,8 @@ One per-document function, :func:`analyze_document`, runs every stage (sections,
 themes, completeness, term counts) on one document and returns plain row lists; every engine (in
 process, a local process pool, a Dask cluster) calls the same function through :func:`analyze_source`
 and :func:`analyze_corpus` assembles the rows into DataFrames with fixed columns, ``doc_id`` first,
-sorted by ``doc_id`` so that every engine gives the same frames row for row.
+sorted by ``doc_id`` so that every engine gives the same frames row for row. :func:`analyze_to_store`
+writes the same tables into DuckDB or Parquet batch by batch, so memory holds a batch, not the corpus.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -515,8 +517,22 @@ def analyze_corpus(
     ``jobs`` workers when no address is given. ``previous`` tables (from an earlier run) supply
     the rows of every document whose content, metadata and analysis version are unchanged.
     ``options`` set the analysis (:class:`AnalysisOptions`). ``on_progress(done, total)`` is
-    called as documents finish.
+    called as documents finish. The tables are held in memory; :func:`analyze_to_store` streams
+    them into a store instead.
     """
+    _check_run(engine, jobs, scheduler, options)
+    t0 = time.perf_counter()
+    sources = _sources(paths, path_column)
+    reused, todo = _split_reusable(sources, previous, options)
+    results = list(_run_engine(todo, options, engine, scheduler, jobs, on_progress))
+    tables = assemble(results, reused=reused)
+    errors = int(tables.documents["error"].notna().sum())
+    info = {"engine": engine, "jobs": jobs, "documents": len(sources), "analyzed": len(todo),
+            "reused": len(sources) - len(todo), "errors": errors, "seconds": time.perf_counter() - t0}
+    return CorpusTables(**tables.tables(), info=info)
+
+
+def _check_run(engine: str, jobs: int, scheduler: str | None, options: AnalysisOptions) -> None:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if jobs < 1:
@@ -524,36 +540,59 @@ def analyze_corpus(
     if scheduler and engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
     options.check()
-    t0 = time.perf_counter()
+
+
+def _sources(paths, path_column: str | None) -> list[Source]:
     if isinstance(paths, list) and paths and all(isinstance(s, Source) for s in paths):
-        sources = sorted(paths, key=lambda s: s.doc_id)
-    else:
-        sources = load_corpus(paths, path_column=path_column)  # type: ignore[arg-type]
-    reused, todo = _split_reusable(sources, previous, options)
-    total, done = len(todo), 0
+        return sorted(paths, key=lambda s: s.doc_id)
+    return load_corpus(paths, path_column=path_column)
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if on_progress:
-            on_progress(done, total)
 
+def _run_engine(todo: list[Source], options: AnalysisOptions, engine: str, scheduler: str | None, jobs: int,
+                on_progress: Progress | None) -> Iterator[dict[str, list[dict]]]:
+    """The rows of every document of ``todo``, *in ``todo`` order*, as they finish; every engine
+    keeps a bounded window of documents in flight, so a million sources never become a million
+    pending tasks or results."""
+    total = len(todo)
     if on_progress:
         on_progress(0, total)
     if engine == "dask":
-        results = _run_dask(todo, options, scheduler, jobs, tick)
+        results = _run_dask(todo, options, scheduler, jobs)
     elif jobs > 1 and len(todo) > 1:
-        results = _run_pool(todo, options, jobs, tick)
+        results = _run_pool(todo, options, jobs)
     else:
-        results = []
-        for s in todo:
-            results.append(analyze_source(s, options))
-            tick()
-    tables = assemble(results, reused=reused)
-    errors = int(tables.documents["error"].notna().sum())
-    info = {"engine": engine, "jobs": jobs, "documents": len(sources), "analyzed": len(todo),
-            "reused": len(sources) - len(todo), "errors": errors, "seconds": time.perf_counter() - t0}
-    return CorpusTables(**tables.tables(), info=info)
+        results = (analyze_source(s, options) for s in todo)
+    try:
+        for done, rows in enumerate(results, 1):
+            if on_progress:
+                on_progress(done, total)
+            yield rows
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()  # shut the pool or cluster down now, also when the consumer stops early
+
+
+_T = TypeVar("_T")
+
+
+def _ordered_window(items: Iterable[_T], submit: Callable[[_T], Any], window: int) -> Iterator[Any]:
+    """Submit ``items`` with at most ``window`` futures pending, yielding results in ``items`` order.
+
+    The next item is submitted before a result is handed on, so workers stay busy while the caller
+    writes; a slow document holds back at most ``window`` finished results."""
+    pending: deque = deque()
+    it = iter(items)
+    for item in itertools.islice(it, window):
+        pending.append(submit(item))
+    while pending:
+        result = pending.popleft().result()
+        for item in itertools.islice(it, 1):
+            pending.append(submit(item))
+        yield result
+
+
+POOL_WINDOW_PER_JOB = 4  # documents in flight per worker process (submitted, running or finished unread)
 
 
 def _split_reusable(sources: list[Source], previous: CorpusTables | None, options: AnalysisOptions):
@@ -572,22 +611,23 @@ def _split_reusable(sources: list[Source], previous: CorpusTables | None, option
     return (previous.select(keep) if keep else None), todo
 
 
-def _run_pool(sources: list[Source], options: AnalysisOptions, jobs: int, tick: Callable[[], None]) -> list[dict]:
+def _run_pool(sources: list[Source], options: AnalysisOptions, jobs: int) -> Iterator[dict]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx) as pool:
-        futures = [pool.submit(analyze_source, s, options) for s in sources]
-        for _ in as_completed(futures):
-            tick()
-        return [f.result() for f in futures]
-
-
-def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | None, jobs: int,
-              tick: Callable[[], None]) -> list[dict]:
+    workers = min(jobs, len(sources))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        from distributed import Client, LocalCluster, as_completed
+        yield from _ordered_window(sources, lambda s: pool.submit(analyze_source, s, options),
+                                   POOL_WINDOW_PER_JOB * workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | None, jobs: int) -> Iterator[dict]:
+    try:
+        from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
         raise UsageError("--engine dask needs dask[distributed]: pip install 'dask[distributed]'") from None
     cluster = None
@@ -604,24 +644,12 @@ def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | 
         with client:
             _check_workers(client, options)
             if not sources:
-                return []
+                return
             # a bounded window of tasks in flight: the client reads each file just before submitting
-            # it, so memory holds the window's bytes, not the whole corpus
+            # it, so memory holds the window's bytes and results, not the whole corpus
             window = max(64, 8 * len(client.scheduler_info().get("workers", {})))
-            todo = iter(sources)
-            results = []
-
-            def submit(n: int):
-                return [client.submit(analyze_source, s.loaded(), options, pure=False)
-                        for s in itertools.islice(todo, n)]
-
-            pending = as_completed(submit(window), with_results=True)
-            for _future, rows in pending:
-                results.append(rows)
-                tick()
-                for f in submit(1):
-                    pending.add(f)
-            return results
+            yield from _ordered_window(
+                sources, lambda s: client.submit(analyze_source, s.loaded(), options, pure=False), window)
     finally:
         if cluster is not None:
             cluster.close()
@@ -698,31 +726,364 @@ def empty_tables() -> CorpusTables:
 
 
 # --------------------------------------------------------------------------------------------------
-# Storage: DuckDB (default) or Parquet.
+# Storage: DuckDB (default) or Parquet, written in batches into staging tables that replace the
+# stored corpus only when the whole run has succeeded.
 # --------------------------------------------------------------------------------------------------
+
+DEFAULT_BATCH_SIZE = 500  # documents per batch written by analyze_to_store
+
+
+def analyze_to_store(
+    paths: str | Path | Iterable[str | Path] | Mapping[str, str | Document] | list[Source],
+    *,
+    db: str | Path | None = None,
+    parquet: str | Path | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    fresh: bool = False,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    path_column: str | None = None,
+    options: AnalysisOptions = AnalysisOptions(),
+    on_progress: Progress | None = None,
+) -> dict:
+    """Analyse a corpus straight into a DuckDB file (``db``) or Parquet directory (``parquet``),
+    ``batch_size`` documents at a time, so memory is bounded by the batch, not the corpus.
+
+    The stored tables equal :func:`analyze_corpus`'s, row for row (same columns, same order by
+    ``doc_id``). Documents whose stored rows are still valid (same content hash, metadata and
+    analysis version; not with ``fresh``) are reused, read back batch by batch. Batches go into
+    staging tables (a ``.govtext-staging`` folder for Parquet) that replace the stored corpus at the
+    end, in one transaction for DuckDB; a run that fails leaves the previous store as it was.
+    Returns the run summary (engine, documents, analyzed, reused, errors, seconds, rows per table,
+    batches, the first 20 failed documents).
+    """
+    _check_run(engine, jobs, scheduler, options)
+    if batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1 (got {batch_size})")
+    if (db is None) == (parquet is None):
+        raise UsageError("give either --db or --parquet, not both" if db is not None else "give --db or --parquet")
+    t0 = time.perf_counter()
+    sources = _sources(paths, path_column)
+    store: _Store = _DuckDBStore(db) if db is not None else _ParquetStore(parquet)  # type: ignore[arg-type]
+    rows = {n: 0 for n in TABLES}
+    errors, first_errors, batches = 0, [], 0
+    try:
+        reuse = _reusable_ids(sources, {} if fresh else store.previous_keys(), options)
+        todo = [s for s in sources if s.doc_id not in reuse]
+        extra = _extra_columns(sources)
+        store.begin(extra)
+        results = _run_engine(todo, options, engine, scheduler, jobs, on_progress)
+        try:
+            for batch in _batches(sources, reuse, results, batch_size, store.previous_rows, extra):
+                store.write(batch)
+                batches += 1
+                for name, df in batch.tables().items():
+                    rows[name] += len(df)
+                bad = batch.documents[batch.documents["error"].notna()]
+                errors += len(bad)
+                first_errors += bad[["doc_id", "path", "error"]].head(20 - len(first_errors)).to_dict("records")
+            for _ in results:  # also runs an engine that had nothing to do (Dask checks its workers)
+                raise RuntimeError("the engine returned more results than documents")
+        finally:
+            results.close()
+        store.commit()
+    except BaseException:
+        store.abort()
+        raise
+    return {"engine": engine, "jobs": jobs, "documents": len(sources), "analyzed": len(todo),
+            "reused": len(reuse), "errors": errors, "seconds": time.perf_counter() - t0,
+            "store": str(db if db is not None else parquet), "batch_size": batch_size, "batches": batches,
+            "rows": rows, "first_errors": [{k: _py(v) for k, v in e.items()} for e in first_errors]}
+
+
+def _reusable_ids(sources: list[Source], keys: Mapping[str, str], options: AnalysisOptions) -> set[str]:
+    """Ids of the sources whose stored analysis key (of an error-free result) is still theirs."""
+    if not keys:
+        return set()
+    return {s.doc_id for s in sources if (k := analysis_key(s, options)) is not None and keys.get(s.doc_id) == k}
+
+
+def _extra_columns(sources: Iterable[Source]) -> list[str]:
+    """The documents table's metadata columns beyond the fixed ones (as :func:`assemble` makes them)."""
+    fixed = SCHEMAS["documents"]
+    return sorted({k for s in sources for k, _ in s.meta if k not in fixed})
+
+
+def _batches(sources: list[Source], reuse: set[str], results: Iterator[dict], batch_size: int,
+             previous_rows: Callable[[list[str]], CorpusTables], extra: list[str]) -> Iterator[CorpusTables]:
+    """Consecutive runs of ``batch_size`` sources (in doc_id order) as tables: reused documents'
+    rows read back from the store, the others' rows taken from ``results`` (in the same order)."""
+    for start in range(0, len(sources), batch_size):
+        chunk = sources[start:start + batch_size]
+        new = []
+        for s in chunk:
+            if s.doc_id in reuse:
+                continue
+            rows = next(results)
+            got = rows["documents"][0]["doc_id"]
+            if got != s.doc_id:  # pragma: no cover - the engines keep the order
+                raise RuntimeError(f"engine returned {got!r} where {s.doc_id!r} was expected")
+            new.append(rows)
+        old_ids = [s.doc_id for s in chunk if s.doc_id in reuse]
+        tables = assemble(new, reused=previous_rows(old_ids) if old_ids else None)
+        yield replace(tables, documents=_documents_columns(tables.documents, extra))
+
+
+def _documents_columns(df: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """``documents`` with exactly the fixed columns then ``extra`` (missing ones as empty text)."""
+    cols = list(SCHEMAS["documents"]) + list(extra)
+    for col in extra:
+        if col not in df:
+            df = df.assign(**{col: pd.Series([None] * len(df), index=df.index, dtype=STR)})
+    return df[cols]
+
+
+def _empty(extra: list[str]) -> CorpusTables:
+    t = empty_tables()
+    return replace(t, documents=_documents_columns(t.documents, extra))
+
+
+class _Store:
+    """A destination for :func:`analyze_to_store`: previous results, staged batches, commit/abort."""
+
+    def previous_keys(self) -> dict[str, str]:  # doc_id → analysis_key of stored error-free results
+        raise NotImplementedError
+
+    def previous_rows(self, doc_ids: list[str]) -> CorpusTables:  # stored rows of these documents
+        raise NotImplementedError
+
+    def begin(self, extra: list[str]) -> None:
+        raise NotImplementedError
+
+    def write(self, batch: CorpusTables) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+def _rows_of(frames: dict[str, pd.DataFrame], doc_ids: list[str]) -> CorpusTables:
+    keep = set(doc_ids)
+    return CorpusTables(**{n: conform(df, n).pipe(lambda d: d[d["doc_id"].isin(keep)]).reset_index(drop=True)
+                           for n, df in frames.items()})
+
+
+class _DuckDBStore(_Store):
+    """Batches go into ``_govtext_new_<table>`` tables of the same file (committed as they come);
+    :meth:`commit` swaps them for the stored tables in one transaction. Leftovers of a killed run
+    are dropped when the file is next opened."""
+
+    STAGE = "_govtext_new_"
+
+    def __init__(self, path: str | Path) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        self.created = not self.path.exists()
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise InputError(str(path), f"not a DuckDB database ({_first_line(exc)}); not writing into it") from None
+        try:
+            have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            self.have = {t for t in have if not t.startswith(self.STAGE)}
+            if self.have and "documents" not in self.have:
+                raise InputError(str(path), "is a DuckDB database of something else (no documents table); "
+                                            "not writing into it")
+            for t in sorted(have - self.have):
+                self.con.execute(f'DROP TABLE "{t}"')
+        except BaseException:
+            self.con.close()
+            raise
+
+    def previous_keys(self) -> dict[str, str]:
+        if "documents" not in self.have:
+            return {}
+        cols = {r[0] for r in self.con.execute("DESCRIBE documents").fetchall()}
+        if not {"analysis_key", "error"} <= cols:
+            return {}
+        return dict(self.con.execute("SELECT doc_id, analysis_key FROM documents "
+                                     "WHERE error IS NULL AND analysis_key IS NOT NULL").fetchall())
+
+    def previous_rows(self, doc_ids: list[str]) -> CorpusTables:
+        # stored rows are sorted by doc_id, so a range read touches only the row groups of this batch
+        lo, hi = min(doc_ids), max(doc_ids)
+        frames = {n: (self.con.execute(f'SELECT * FROM "{n}" WHERE doc_id BETWEEN ? AND ?', [lo, hi]).df()
+                      if n in self.have else pd.DataFrame()) for n in TABLES}
+        return _rows_of(frames, doc_ids)
+
+    def begin(self, extra: list[str]) -> None:
+        for name, df in _empty(extra).tables().items():
+            self.con.register("_govtext_frame", df)
+            self.con.execute(f'CREATE TABLE "{self.STAGE}{name}" AS SELECT * FROM _govtext_frame')
+            self.con.unregister("_govtext_frame")
+
+    def write(self, batch: CorpusTables) -> None:
+        for name, df in batch.tables().items():
+            if len(df):
+                self.con.register("_govtext_frame", df)
+                self.con.execute(f'INSERT INTO "{self.STAGE}{name}" SELECT * FROM _govtext_frame')
+                self.con.unregister("_govtext_frame")
+
+    def commit(self) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        for name in TABLES:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+            con.execute(f'ALTER TABLE "{self.STAGE}{name}" RENAME TO "{name}"')
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        con.close()
+
+    def abort(self) -> None:
+        try:
+            for name in TABLES:
+                self.con.execute(f'DROP TABLE IF EXISTS "{self.STAGE}{name}"')
+        except Exception:  # noqa: BLE001 - best effort: leftovers are dropped on the next run anyway
+            pass
+        finally:
+            self.con.close()
+        if self.created:  # the run created the file: leave nothing behind
+            for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+                p.unlink(missing_ok=True)
+
+
+_RUN_KEY = b"govtext_run"
+
+
+class _ParquetStore(_Store):
+    """Batches become row groups of ``DIR/.govtext-staging/<table>.parquet`` (each file tagged with
+    the run's id); :meth:`commit` moves the files into ``DIR``. :func:`read_parquet` refuses a
+    directory whose tables carry different run ids (a run killed while moving them)."""
+
+    STAGE = ".govtext-staging"
+
+    def __init__(self, directory: str | Path) -> None:
+        import shutil
+
+        self.dir = Path(directory)
+        if self.dir.exists() and not self.dir.is_dir():
+            raise InputError(str(self.dir), "exists and is not a directory")
+        self.created = not self.dir.exists()
+        self.stage = self.dir / self.STAGE
+        self.writers: dict[str, Any] = {}
+        self.dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        try:
+            self.usable = (self.dir / "documents.parquet").is_file() and len(_parquet_runs(self.dir)) == 1
+        except Exception:  # noqa: BLE001 - an unreadable previous store is not reused, it is replaced
+            self.usable = False
+
+    def previous_keys(self) -> dict[str, str]:
+        import pyarrow.parquet as pq
+
+        if not self.usable:
+            return {}
+        path = self.dir / "documents.parquet"
+        if not {"analysis_key", "error"} <= set(pq.read_schema(path).names):
+            return {}
+        t = pq.read_table(path, columns=["doc_id", "analysis_key", "error"]).to_pandas()
+        t = t[t["error"].isna() & t["analysis_key"].notna()]
+        return dict(zip(t["doc_id"], t["analysis_key"], strict=True))
+
+    def previous_rows(self, doc_ids: list[str]) -> CorpusTables:
+        return _rows_of({n: _parquet_range(self.dir / f"{n}.parquet", min(doc_ids), max(doc_ids))
+                         for n in TABLES}, doc_ids)
+
+    def begin(self, extra: list[str]) -> None:
+        import uuid
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.stage.mkdir()
+        run = uuid.uuid4().hex.encode()
+        self.schemas = {}
+        for name, df in _empty(extra).tables().items():
+            schema = pa.Schema.from_pandas(df, preserve_index=False)
+            schema = schema.with_metadata({**(schema.metadata or {}), _RUN_KEY: run})
+            self.schemas[name] = schema
+            self.writers[name] = pq.ParquetWriter(self.stage / f"{name}.parquet", schema)
+
+    def write(self, batch: CorpusTables) -> None:
+        import pyarrow as pa
+
+        for name, df in batch.tables().items():
+            if len(df):
+                self.writers[name].write_table(pa.Table.from_pandas(df, schema=self.schemas[name], preserve_index=False))
+
+    def _close_writers(self) -> None:
+        for w in self.writers.values():
+            w.close()
+        self.writers = {}
+
+    def commit(self) -> None:
+        self._close_writers()
+        for name in TABLES:
+            os.replace(self.stage / f"{name}.parquet", self.dir / f"{name}.parquet")
+        self.stage.rmdir()
+
+    def abort(self) -> None:
+        import shutil
+
+        try:
+            self._close_writers()
+        finally:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            if self.created:
+                try:
+                    self.dir.rmdir()  # only if the run left it empty
+                except OSError:
+                    pass
+
+
+def _parquet_runs(d: Path) -> set[bytes | None]:
+    """The run ids of the table files in ``d`` (None for files written before runs were tagged)."""
+    import pyarrow.parquet as pq
+
+    return {(pq.read_schema(p).metadata or {}).get(_RUN_KEY) for n in TABLES if (p := d / f"{n}.parquet").is_file()}
+
+
+def _parquet_range(path: Path, lo: str, hi: str) -> pd.DataFrame:
+    """The rows of a Parquet table whose doc_id is in [lo, hi], reading only the row groups whose
+    doc_id statistics overlap it (stored tables are sorted by doc_id), in stored order."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return pd.DataFrame()
+    f = pq.ParquetFile(path)
+    col = f.schema_arrow.get_field_index("doc_id")
+    parts = []
+    for i in range(f.metadata.num_row_groups):
+        stats = f.metadata.row_group(i).column(col).statistics
+        if stats is not None and stats.has_min_max and (stats.max < lo or stats.min > hi):
+            continue
+        parts.append(f.read_row_group(i))
+    if not parts:
+        return pd.DataFrame()
+    df = pa.concat_tables(parts).to_pandas()
+    return df[(df["doc_id"] >= lo) & (df["doc_id"] <= hi)]
 
 
 def write_duckdb(tables: CorpusTables, path: str | Path) -> None:
-    """Write every table into the DuckDB file ``path`` (replacing earlier tables), in one transaction."""
-    import duckdb
+    """Write every table into the DuckDB file ``path``, replacing the stored tables in one transaction."""
+    extra = sorted(c for c in tables.documents.columns if c not in SCHEMAS["documents"])
+    _write_all(_DuckDBStore(path), tables, extra)
 
+
+def _write_all(store: _Store, tables: CorpusTables, extra: list[str]) -> None:
     try:
-        con = duckdb.connect(str(path))
-    except duckdb.Error as exc:
-        raise InputError(str(path), f"cannot open as a DuckDB database: {_first_line(exc)}") from None
-    try:
-        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if have and "documents" not in have:
-            raise InputError(str(path), "is a DuckDB database of something else (no documents table); "
-                                        "not writing into it")
-        con.execute("BEGIN TRANSACTION")
-        for name, df in tables.tables().items():
-            con.register("_govtext_frame", df)
-            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _govtext_frame')
-            con.unregister("_govtext_frame")
-        con.execute("COMMIT")
-    finally:
-        con.close()
+        store.begin(extra)
+        store.write(CorpusTables(**{n: conform(df, n) for n, df in tables.tables().items()}))
+        store.commit()
+    except BaseException:
+        store.abort()
+        raise
 
 
 def read_duckdb(path: str | Path) -> CorpusTables:
@@ -747,22 +1108,19 @@ def read_duckdb(path: str | Path) -> CorpusTables:
 
 
 def write_parquet(tables: CorpusTables, directory: str | Path) -> None:
-    """Write each table as ``DIR/<table>.parquet``."""
-    d = Path(directory)
-    if d.exists() and not d.is_dir():
-        raise InputError(str(d), "exists and is not a directory")
-    d.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.tables().items():
-        tmp = d / f".{name}.parquet.tmp"
-        df.to_parquet(tmp, index=False)
-        tmp.replace(d / f"{name}.parquet")
+    """Write each table as ``DIR/<table>.parquet`` (staged, then moved into place)."""
+    extra = sorted(c for c in tables.documents.columns if c not in SCHEMAS["documents"])
+    _write_all(_ParquetStore(directory), tables, extra)
 
 
 def read_parquet(directory: str | Path) -> CorpusTables:
-    """Load tables written by :func:`write_parquet`."""
+    """Load tables written by :func:`write_parquet` or ``analyze_to_store(parquet=…)``."""
     d = Path(directory)
     if not (d / "documents.parquet").is_file():
         raise InputError(str(d), "no documents.parquet here; run `govtext corpus analyze … --parquet DIR` first")
+    if len(_parquet_runs(d)) > 1:
+        raise InputError(str(d), "holds tables of different runs (a run stopped while replacing them); "
+                                 "run `govtext corpus analyze … --parquet DIR` again")
     frames = {n: (pd.read_parquet(d / f"{n}.parquet") if (d / f"{n}.parquet").is_file() else pd.DataFrame())
               for n in TABLES}
     return CorpusTables(**{n: conform(df, n) for n, df in frames.items()})

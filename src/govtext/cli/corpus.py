@@ -72,11 +72,13 @@ def corpus() -> None:
               help="Extra theme lexicon (TOML, as for `govtext themes`). Repeatable.")
 @click.option("--only-lexicon", is_flag=True, help="Use only the --lexicon file(s), not the shipped lexicon.")
 @click.option("--fresh", is_flag=True, help="Ignore stored results and analyse every document again.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, metavar="N",
+              help="Documents per batch written to the store (memory is bounded by the batch, not the corpus).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar [default: on a terminal, off when CI is set].")
 @format_option(("text", "json"), "text")
 def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter, lexicons, only_lexicon, fresh,
-            progress, fmt) -> None:
+            batch_size, progress, fmt) -> None:
     """Analyse every document under PATH… (directories, manifest CSVs or files) into tables.
 
     Writes the tables documents, sections, placeholders, themes, parts, findings and terms to a
@@ -84,15 +86,7 @@ def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter,
     run (same content, metadata and lexicon/outline/govtext versions) reuse their stored rows.
     A document that cannot be read is recorded with its error and the run goes on.
     """
-    from ..corpus import (
-        AnalysisOptions,
-        analyze_corpus,
-        load_corpus,
-        read_duckdb,
-        read_parquet,
-        write_duckdb,
-        write_parquet,
-    )
+    from ..corpus import AnalysisOptions, analyze_to_store, load_corpus
 
     if db and parquet:
         raise UsageError("give either --db or --parquet, not both")
@@ -101,33 +95,23 @@ def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter,
     sources = load_corpus(list(paths), path_column=path_column)
     if not sources:
         raise InputError(", ".join(paths), "no .txt, .md or .docx documents found")
-    previous = None
-    if not fresh:
-        if db and Path(db).exists():
-            previous = read_duckdb(db)
-        elif parquet and (Path(parquet) / "documents.parquet").exists():
-            previous = read_parquet(parquet)
     jobs = jobs or _default_jobs()
     options = AnalysisOptions(segmenter=segmenter).with_lexicons(lexicons, only=only_lexicon)
-    run = dict(jobs=jobs, engine=engine, scheduler=scheduler, previous=previous, options=options)
+    run = dict(db=db, parquet=parquet, batch_size=batch_size, fresh=fresh, jobs=jobs, engine=engine,
+               scheduler=scheduler, options=options)
     if _show_progress(progress):
-        tables = _with_progress_bar(lambda cb: analyze_corpus(sources, **run, on_progress=cb))
+        info = _with_progress_bar(lambda cb: analyze_to_store(sources, **run, on_progress=cb))
     else:
-        tables = analyze_corpus(sources, **run)
-    if db:
-        write_duckdb(tables, db)
-    else:
-        write_parquet(tables, parquet)
-    errors = tables.documents[tables.documents["error"].notna()]
-    for row in errors.head(20).itertuples(index=False):
-        click.echo(f"govtext: {row.path}: {row.error} (recorded, skipped)", err=True)
-    if len(errors) > 20:
-        click.echo(f"govtext: … and {len(errors) - 20} more unreadable documents (see documents.error)", err=True)
-    info = {**tables.info, "store": db or parquet, "rows": {n: len(df) for n, df in tables.tables().items()}}
+        info = analyze_to_store(sources, **run)
+    for e in info["first_errors"]:
+        click.echo(f"govtext: {e['path']}: {e['error']} (recorded, skipped)", err=True)
+    if info["errors"] > len(info["first_errors"]):
+        click.echo(f"govtext: … and {info['errors'] - len(info['first_errors'])} more unreadable documents "
+                   "(see documents.error)", err=True)
     emit(render(info, fmt, text=_analyze_text))
-    if len(errors) == len(tables.documents):
-        raise GovtextError(f"no document could be analysed (first error: {errors.iloc[0]['path']}: "
-                           f"{errors.iloc[0]['error']})")
+    if info["errors"] == info["documents"]:
+        first = info["first_errors"][0]
+        raise GovtextError(f"no document could be analysed (first error: {first['path']}: {first['error']})")
 
 
 def _analyze_text(info: dict) -> str:
