@@ -936,6 +936,7 @@ class _DuckDBStore(_Store):
             con.execute(f'DROP TABLE IF EXISTS "{name}"')
             con.execute(f'ALTER TABLE "{self.STAGE}{name}" RENAME TO "{name}"')
         con.execute("COMMIT")
+        self.created = False  # committed: the file is a store now, whatever happens next
         con.execute("CHECKPOINT")
         con.close()
 
