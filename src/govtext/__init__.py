@@ -24,6 +24,7 @@ __all__ = [
     "UsageError",
     "read_document",
     "analyze_corpus",
+    "analyze_to_store",
     "CorpusTables",
     "load",
     "segment_words",
@@ -38,8 +39,8 @@ __all__ = [
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
-_LAZY = {"analyze_corpus": "corpus", "CorpusTables": "corpus", "load": "pipeline", "segment_words": "segment",
-         "extract_sections": "sections", "find_placeholders": "placeholders",
+_LAZY = {"analyze_corpus": "corpus", "analyze_to_store": "corpus", "CorpusTables": "corpus",
+         "load": "pipeline", "segment_words": "segment", "extract_sections": "sections", "find_placeholders": "placeholders",
          "tag_themes": "themes", "load_lexicon": "themes",
          "score_completeness": "completeness", "detect_kind": "completeness", "check_document": "review",
          "render_html": "report"}
