@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DATA, GWR, SEED, gwr_manifest
 from govtext import read_document
-from govtext.errors import DataFileError
+from govtext.errors import DataFileError, UsageError
 from govtext.model import Document
 from govtext.sections import extract_sections
 from govtext.themes import (
@@ -412,3 +412,11 @@ def test_themes_cli_lexicon_lists_and_validates(capsys, tmp_path):
     )
     code, out, _ = run_cli(capsys, "themes", "lexicon", "--lexicon", str(mine), "--only-lexicon")
     assert code == 0 and out.splitlines()[0].endswith("1 themes")
+
+
+def test_themes_replacing_the_lexicon_with_no_file_is_an_error():
+    """`--only-lexicon` without a file must not fall back silently to the shipped lexicon."""
+    import govtext.themes as T
+
+    with pytest.raises(UsageError, match="needs at least one --lexicon"):
+        T.load_lexicon(replace=True)

@@ -298,8 +298,6 @@ class AnalysisOptions:
         from .themes import load_lexicon
 
         paths = [Path(p) for p in paths]
-        if only and not paths:
-            raise UsageError("--only-lexicon needs at least one --lexicon file")
         load_lexicon(*paths, replace=only)  # a bad file is a DataFileError naming file and line
         texts = []
         for p in paths:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .errors import DataFileError
+from .errors import DataFileError, UsageError
 from .model import (
     Document,
     Finding,
@@ -204,7 +204,9 @@ def _default_lexicon() -> Lexicon:
 
 def load_lexicon(*extra: str | Path, replace: bool = False) -> Lexicon:
     """The shipped lexicon extended by ``extra`` files (or only the files if ``replace``)."""
-    if replace and extra:
+    if replace and not extra:
+        raise UsageError("--only-lexicon needs at least one --lexicon FILE")
+    if replace:
         lex = parse_lexicon(extra[0], require_version=False)
         rest = extra[1:]
     else:

@@ -103,14 +103,11 @@ def tag_command(
     "distinctive_terms"}); a list of them when several files are given. CSV/JSONL: one row per
     theme per scope (document, section, paragraph).
     """
-    from ..errors import UsageError
     from ..readers import read_document
     from ..render import emit, render
     from ..sections import extract_sections
     from ..themes import load_lexicon, tag_themes
 
-    if only_lexicon and not lexicons:
-        raise UsageError("--only-lexicon needs at least one --lexicon FILE")
     lex = load_lexicon(*lexicons, replace=only_lexicon)
     results, outlines = [], []
     for f in files:
@@ -229,12 +226,9 @@ def topics_command(paths: tuple[str, ...], n_topics: int, top: int, fmt: str) ->
 @format_option(("text", "json", "jsonl", "csv"))
 def lexicon_command(lexicons: tuple[str, ...], only_lexicon: bool, fmt: str) -> None:
     """List the themes (id, label, category, terms, exclusions, years); validates --lexicon files."""
-    from ..errors import UsageError
     from ..render import emit, render
     from ..themes import load_lexicon
 
-    if only_lexicon and not lexicons:
-        raise UsageError("--only-lexicon needs at least one --lexicon FILE")
     lex = load_lexicon(*lexicons, replace=only_lexicon)
     rows = [
         {
