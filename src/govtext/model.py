@@ -20,7 +20,9 @@ class Document:
     encoding: str | None = None
     title: str | None = None
     year: int | None = None
-    source_format: str = "txt"  # txt | md | docx | stdin | string
+    source_format: str = "txt"  # txt | md | docx | pdf | stdin | string
+    # Spans (start, end) of tables the reader saw as tables (.docx ``w:tbl``); see ``tables``.
+    table_spans: tuple[tuple[int, int], ...] = ()
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -36,6 +38,18 @@ class Document:
     def view(self) -> TextView:
         """The one-to-one folded view (full-width digits/brackets/dots, odd spaces)."""
         return TextView.folded(self.text)
+
+    @cached_property
+    def tables(self) -> tuple[tuple[int, int], ...]:
+        """Sorted spans of statistics tables: their cells are never sections, headings or findings.
+
+        Holds the spans the reader declared (``table_spans``).
+        """
+        return tuple(sorted(self.table_spans))
+
+    def in_table(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside one of ``tables``."""
+        return any(s <= offset < e for s, e in self.tables)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, col) of a 0-based offset."""
