@@ -23,6 +23,8 @@ __all__ = [
     "as_document",
     "UsageError",
     "read_document",
+    "analyze",
+    "Analysis",
     "analyze_corpus",
     "analyze_to_store",
     "CorpusTables",
@@ -39,7 +41,7 @@ __all__ = [
 ]
 
 # Heavy names (pandas, spaCy …) are imported on first use: name → module of this package.
-_LAZY = {"analyze_corpus": "corpus", "analyze_to_store": "corpus", "CorpusTables": "corpus",
+_LAZY = {"analyze": "analysis", "Analysis": "analysis", "analyze_corpus": "corpus", "analyze_to_store": "corpus", "CorpusTables": "corpus",
          "load": "pipeline", "segment_words": "segment", "extract_sections": "sections", "find_placeholders": "placeholders",
          "tag_themes": "themes", "load_lexicon": "themes",
          "score_completeness": "completeness", "detect_kind": "completeness", "check_document": "review",

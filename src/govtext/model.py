@@ -98,8 +98,62 @@ class Finding:
         """Plain dict for JSON output."""
         return asdict(self)
 
+    @classmethod
+    def at(
+        cls,
+        doc: Document,
+        code: str,
+        start: int,
+        end: int,
+        *,
+        severity: str | None = None,
+        kind: str | None = None,
+        context: str | None = None,
+        suggestion: str | None = None,
+        **fmt: object,
+    ) -> Finding:
+        """The finding ``code`` at ``doc.text[start:end]``: slug, severity and message (formatted with
+        ``fmt``) from the code catalogue, line/col from the document, and the context: the match marked
+        ``【…】`` with up to 15 characters before it on its line and 15 after, whitespace squashed,
+        unless given.
+        """
+        from . import codes
+
+        entry = codes.get(code)
+        line, col = doc.line_col(start)
+        end_line, end_col = doc.line_col(end)
+        match = doc.text[start:end]
+        try:
+            message = entry.message.format(match=match, **fmt)
+        except (KeyError, IndexError, ValueError):
+            message = entry.message
+        if context is None:
+            text = doc.text
+            before = text[max(start - 15, doc.lines.starts[line - 1]) : start]
+            after = text[end : end + 15]
+            context = " ".join((before + "【" + match + "】" + after).split())
+        return cls(
+            code=code,
+            slug=entry.slug,
+            severity=severity or entry.severity,
+            message=message,
+            start_char=start,
+            end_char=end,
+            match=match,
+            line=line,
+            col=col,
+            end_line=end_line,
+            end_col=end_col,
+            path=doc.path,
+            kind=kind,
+            context=context,
+            suggestion=suggestion,
+        )
+
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+#: ``--fail-on`` levels, most severe first.
+FAIL_ON = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,34 @@
 """One review of a submitted document: outline, structural faults, placeholders, completeness, themes.
 
-``check_document`` runs the pure stage functions (no spaCy) and combines their results in a frozen
-``Review``; ``Review.to_dict()`` is the ``govtext check --format json`` object and
-``govtext.report`` renders it as text or a self-contained HTML page.
+``check_document`` is a thin layer over ``govtext.analysis.analyze`` (every stage, no spaCy): a frozen
+``Review`` holds the ``Analysis`` and the ``--fail-on`` level. ``Review.findings`` is every finding of
+every stage except the placeholders (listed apart), so a new code reaches the review without a change
+here; ``Review.to_dict()`` is the ``govtext check --format json`` object and ``govtext.report``
+renders it as text or a self-contained HTML page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .completeness import score_completeness
+from .analysis import Analysis, analyze, finding_position
 from .errors import UsageError
-from .model import SEVERITY_RANK, Completeness, Document, Finding, Outline, ReferenceOutline, as_document
+from .model import (
+    FAIL_ON,
+    SEVERITY_RANK,
+    Completeness,
+    Document,
+    Finding,
+    Outline,
+    ReferenceOutline,
+    ThemeResult,
+)
 
-FAIL_ON = ("error", "warning", "info")
+if TYPE_CHECKING:
+    from .lint_config import LintConfig
+
 #: How many of the document's themes the review lists (the most frequent first).
 MAIN_THEMES = 10
 
@@ -24,12 +37,35 @@ MAIN_THEMES = 10
 class Review:
     """Everything a reviewer needs about one document. ``exit_code`` follows ``--fail-on``."""
 
-    document: Document
-    completeness: Completeness
-    outline: Outline
-    placeholders: tuple[Finding, ...]
-    themes: Any  # govtext.model.ThemeResult, or None when the themes stage is unavailable
+    analysis: Analysis
     fail_on: str = "error"
+
+    @property
+    def document(self) -> Document:
+        """The document reviewed."""
+        return self.analysis.document
+
+    @property
+    def outline(self) -> Outline:
+        """The section outline."""
+        assert self.analysis.outline is not None
+        return self.analysis.outline
+
+    @property
+    def completeness(self) -> Completeness:
+        """Completeness against the reference outline."""
+        assert self.analysis.completeness is not None
+        return self.analysis.completeness
+
+    @property
+    def placeholders(self) -> tuple[Finding, ...]:
+        """The unfilled placeholders (GT2xx), sorted by position."""
+        return self.analysis.placeholders or ()
+
+    @property
+    def themes(self) -> ThemeResult | None:
+        """The themes stage's result."""
+        return self.analysis.themes
 
     @property
     def path(self) -> str:
@@ -38,13 +74,14 @@ class Review:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Structural and completeness findings, sorted by position (placeholders are listed apart)."""
-        return tuple(sorted((*self.outline.findings, *self.completeness.findings), key=_position))
+        """Every stage's findings except the placeholders (listed apart), sorted by position."""
+        holes = set(map(id, self.placeholders))
+        return tuple(f for f in self.analysis.findings if id(f) not in holes)
 
     @property
     def all_findings(self) -> tuple[Finding, ...]:
         """Findings and placeholders together, sorted by position."""
-        return tuple(sorted((*self.findings, *self.placeholders), key=_position))
+        return self.analysis.findings
 
     @property
     def main_themes(self) -> list:
@@ -88,8 +125,7 @@ class Review:
         }
 
 
-def _position(f: Finding) -> tuple:
-    return (f.start_char, f.end_char, f.code)
+_position = finding_position
 
 
 def check_document(
@@ -98,36 +134,14 @@ def check_document(
     kind: str | None = None,
     outline: ReferenceOutline | str | Path | None = None,
     fail_on: str = "error",
+    config: LintConfig | None = None,
 ) -> Review:
-    """Review ``document``: sections, placeholders, completeness against its outline, main themes.
+    """Review ``document``: every stage of ``analyze`` (sections, placeholders, themes, completeness).
 
     ``kind`` (a built-in outline id) or ``outline`` (an outline, id or file) overrides kind detection;
-    an unknown kind or a bad outline file raises a ``GovtextError`` (exit 2).
+    ``config`` (``govtext.toml``) filters the placeholders as ``govtext placeholders`` does. An unknown
+    kind or a bad outline file raises a ``GovtextError`` (exit 2).
     """
     if fail_on not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-    doc = as_document(document)
-    sections = _sections(doc)
-    completeness = score_completeness(doc, outline, kind=kind, sections=sections)
-    placeholders = tuple(_placeholders(doc))
-    themes = _themes(doc, sections)
-    return Review(doc, completeness, sections, placeholders, themes, fail_on)
-
-
-def _sections(doc: Document) -> Outline:
-    from .sections import extract_sections
-
-    return extract_sections(doc)
-
-
-def _placeholders(doc: Document) -> list[Finding]:
-    from .placeholders import find_placeholders
-
-    return find_placeholders(doc)
-
-
-def _themes(doc: Document, sections: Outline):  # -> ThemeResult
-    from .themes import tag_themes
-
-    # lexicon tagging only: the distinctive-terms discovery (jieba + fitted model) is not part of a review
-    return tag_themes(doc, outline=sections)
+    return Review(analyze(document, kind=kind, outline=outline, config=config), fail_on)

@@ -423,52 +423,21 @@ def _congresses() -> tuple[tuple[str, int], ...]:
 
 def find_stale_references(document: Document | str) -> list[Finding]:
     """GT301: "study the spirit of congress N" in a document dated ≥ 2 years after congress N+1."""
-    from . import codes
-
     doc = as_document(document)
     if doc.year is None:
         return []
     order = _congresses()
     successor = {order[i][0]: order[i + 1] for i in range(len(order) - 1)}
-    entry = codes.get("GT301")
     out = []
     for m in _STUDY.finditer(doc.text):
         congress = m.group(1)
         nxt = successor.get(congress)
         if nxt is None or doc.year < nxt[1] + 2:
             continue
-        start, end = m.span()
-        line, col = doc.line_col(start)
-        end_line, end_col = doc.line_col(end)
-        line_start = doc.lines.starts[line - 1]
-        context = (
-            doc.text[max(line_start, start - 15) : start]
-            + "【"
-            + m.group(0)
-            + "】"
-            + doc.text[end : end + 15]
-        )
         out.append(
-            Finding(
-                code="GT301",
-                slug=entry.slug,
-                severity=entry.severity,
-                message=entry.message.format(
-                    match=m.group(0),
-                    year=doc.year,
-                    successor=nxt[0],
-                    successor_year=nxt[1],
-                    congress=congress,
-                ),
-                start_char=start,
-                end_char=end,
-                match=m.group(0),
-                line=line,
-                col=col,
-                end_line=end_line,
-                end_col=end_col,
-                path=doc.path,
-                context=" ".join(context.split()),
+            Finding.at(
+                doc, "GT301", m.start(), m.end(),
+                year=doc.year, successor=nxt[0], successor_year=nxt[1], congress=congress,
             )
         )
     return out

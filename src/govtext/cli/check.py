@@ -9,9 +9,8 @@ import sys
 
 import click
 
+from ..model import FAIL_ON
 from . import cli, format_option
-
-FAIL_ON = ("error", "warning", "info")
 
 
 @cli.command("check")
