@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import DATA, GWR, SEED
 from govtext import UsageError, read_document
-from govtext.cli import cli
+from govtext.cli import cli, main
 from govtext.review import check_document
 
 CONTRACT = {"path", "kind", "kind_label", "kind_confidence", "outline", "score", "parts", "sections", "findings",
@@ -137,3 +137,83 @@ def test_check_cli_html_to_file(tmp_path):
     assert res.output == ""
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "党建工作总结" in page
+
+
+def _stage_codes(doc) -> set[str]:
+    """Codes the stage functions emit when called one by one, as a researcher would."""
+    from govtext.completeness import score_completeness
+    from govtext.placeholders import find_placeholders
+    from govtext.sections import extract_sections
+    from govtext.themes import tag_themes
+
+    outline = extract_sections(doc)
+    found = [*outline.findings, *find_placeholders(doc), *tag_themes(doc, outline=outline).findings,
+             *score_completeness(doc, sections=outline).findings]
+    return {f.code for f in found}
+
+
+def test_check_reports_every_code_any_stage_emits(seed_doc, gwr_docs):
+    seen: set[str] = set()
+    for doc in [seed_doc, *gwr_docs.values()]:
+        emitted = _stage_codes(doc)
+        reported = {f.code for f in check_document(doc).all_findings}
+        assert emitted <= reported, (doc.path, emitted - reported)
+        seen |= emitted
+    # the families of every stage occur, so the comparison above is not vacuous
+    assert {c[:3] for c in seen} >= {"GT1", "GT2", "GT3", "GT4"}
+
+
+def test_check_cli_lists_the_stale_congress_reference():
+    d = json.loads(_run("check", str(SEED), "--format", "json").output)
+    (f,) = [f for f in d["findings"] if f["code"] == "GT301"]
+    assert f["match"] == "学习贯彻党的十八大精神" and (f["line"], f["col"]) == (13, 42)
+    assert "GT301" in _run("check", str(SEED)).output
+    assert "GT301" in _run("check", str(SEED), "--format", "html").output
+
+
+def test_check_cli_sarif_validates_with_a_rule_for_every_code():
+    import jsonschema
+
+    schema = json.loads((DATA / "placeholders_sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    res = _run("check", str(SEED), "--format", "sarif")
+    assert res.exit_code == 1
+    log = json.loads(res.output)
+    jsonschema.Draft4Validator(schema).validate(log)
+    run0 = log["runs"][0]
+    rules = [r["id"] for r in run0["tool"]["driver"]["rules"]]
+    result_codes = {r["ruleId"] for r in run0["results"]}
+    assert set(rules) == result_codes and {"GT103", "GT201", "GT301", "GT402"} <= result_codes
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run0["results"])
+    text = SEED.read_text(encoding="utf-8")
+    for r in run0["results"]:
+        region = r["locations"][0]["physicalLocation"]["region"]
+        assert text[region["charOffset"] : region["charOffset"] + region["charLength"]] == region["snippet"]["text"]
+    clean = _run("check", str(GWR / "gwr_2021_national.txt"), "--format", "sarif")
+    jsonschema.Draft4Validator(schema).validate(json.loads(clean.output))
+
+
+def test_check_cli_github_jsonl_csv_carry_every_stage():
+    review = check_document(read_document(SEED))
+    n = len(review.all_findings)
+    gh = _run("check", str(SEED), "--format", "github").output.splitlines()
+    assert len(gh) == n and any("title=GT301 " in line for line in gh) and any("title=GT402 " in line for line in gh)
+    rows = [json.loads(line) for line in _run("check", str(SEED), "--format", "jsonl").output.splitlines()]
+    assert [r["code"] for r in rows] == [f.code for f in review.all_findings]
+    csv_out = _run("check", str(SEED), "--format", "csv").output
+    assert csv_out.startswith("path,code,slug,severity,kind,match,") and len(csv_out.splitlines()) == n + 1
+
+
+def test_check_cli_honours_govtext_toml(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    plain = json.loads(_run("check", str(SEED), "--format", "json").output)
+    assert any(f["code"] == "GT201" for f in plain["placeholders"])
+    (tmp_path / "govtext.toml").write_text('ignore = ["GT201", "masked-name"]\n', encoding="utf-8")
+    d = json.loads(_run("check", str(SEED), "--format", "json").output)
+    assert d["placeholders"] and not any(f["code"] == "GT201" for f in d["placeholders"])
+    assert [f for f in plain["placeholders"] if f["code"] != "GT201"] == d["placeholders"]
+    assert json.loads(_run("check", str(SEED), "--format", "json", "--no-config").output) == plain
+    (tmp_path / "govtext.toml").write_text('ignore = ["GT201"]\nfail_on = "info"\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(SEED)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "govtext.toml:2" in err and len(err.splitlines()) == 1

@@ -326,6 +326,11 @@ def test_web_page_review_of_the_seed(client):
     assert len(links) == len(review["sections"]) and all(h[1:] in ids for h in links)
     top = [s for s in review["sections"] if s["parent"] is None]
     assert len(top) == 6
+    # every stage's findings are listed, the theme stage's stale 十八大 reference (GT301) included
+    assert {f["code"] for f in review["findings"]} >= {"GT103", "GT108", "GT301", "GT402"}
+    for f in review["findings"]:
+        assert f["code"] in page
+    assert "学习贯彻党的十八大精神" in page
     # placeholders listed and highlighted, each linked
     items = re.findall(r'<li data-kind="[^"]+"><a href="#ph-(\d+)"', page)
     assert len(items) == len(review["placeholders"]) == 50

@@ -12,6 +12,9 @@ import click
 from ..model import FAIL_ON
 from . import cli, format_option
 
+#: Whole reviews (text, json, html) or one record per finding of every stage (the linter's emitters).
+CHECK_FORMATS = ("text", "json", "html", "jsonl", "csv", "sarif", "github")
+
 
 @cli.command("check")
 @click.argument("files", nargs=-1, required=True)
@@ -19,15 +22,18 @@ from . import cli, format_option
               "government-work-report, debrief-report. Default: detected.")
 @click.option("--outline", "outline_file", type=click.Path(dir_okay=False),
               help="Your own reference outline (TOML, same format as models/outlines/*.toml).")
-@format_option(("text", "json", "html"))
+@format_option(CHECK_FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the output to this file instead of standard output.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="Exit 1 when a finding of this severity or higher is reported.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Config file (default: nearest govtext.toml or pyproject.toml [tool.govtext] upward from here).")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.pass_context
 def check_command(
     ctx: click.Context, files: tuple[str, ...], kind: str | None, outline_file: str | None, fmt: str,
-    output: str | None, fail_on: str,
+    output: str | None, fail_on: str, config_file: str | None, no_config: bool,
 ) -> None:
     """Review each FILE (.txt, .md, .docx; "-" for stdin) the way a reviewer does.
 
@@ -35,7 +41,10 @@ def check_command(
     scores completeness 0-100, and lists structural faults, unfilled placeholders and the main themes.
     json: for one file one object {"path", "kind", "kind_label", "kind_confidence", "outline", "score",
     "parts", "sections", "findings", "placeholders", "themes"}; for several, a list. html: one
-    self-contained page. Exit codes: 0 ok; 1 a required part is missing or a finding reaches
+    self-contained page. jsonl, csv, sarif, github: every finding of every stage (placeholders included),
+    one record each, as ``govtext placeholders`` prints them. The placeholders honour govtext.toml
+    (select/ignore, per-file-ignores, rules, inline ``govtext: ignore``) as ``govtext placeholders``
+    does. Exit codes: 0 ok; 1 a required part is missing or a finding reaches
     --fail-on; 2 bad input, unknown kind or bad outline file.
     """
     from ..completeness import get_outline, load_outline
@@ -55,11 +64,15 @@ def check_command(
             from ..errors import UsageError
 
             raise UsageError(f"--kind {kind} and --outline {outline_file} (id {ref.id}) disagree; give one of them")
-    reviews = [check_document(read_document(f), kind=kind if ref is None else None, outline=ref, fail_on=fail_on)
+    config = _config(config_file, no_config)
+    reviews = [check_document(read_document(f), kind=kind if ref is None else None, outline=ref, fail_on=fail_on,
+                              config=config)
                for f in files]
     if fmt == "json":
         data = [r.to_dict() for r in reviews]
         out = to_json(data[0] if len(data) == 1 else data) + "\n"
+    elif fmt in ("jsonl", "csv", "sarif", "github"):
+        out = _findings_output([f for r in reviews for f in r.all_findings], fmt)
     elif fmt == "html":
         out = render_html(reviews)
     else:
@@ -78,3 +91,25 @@ def check_command(
     else:
         emit(out)
     ctx.exit(max(r.exit_code for r in reviews))
+
+
+def _config(config_file: str | None, no_config: bool):
+    """The linter configuration ``govtext placeholders`` would use here (``LintConfig``)."""
+    from ..lint_config import LintConfig, find_config, load_config
+
+    if config_file:
+        return load_config(config_file)
+    found = None if no_config else find_config()
+    return load_config(found) if found else LintConfig()
+
+
+def _findings_output(findings: list, fmt: str) -> str:
+    """Every finding of every stage in one of the linter's formats (``govtext.lint_formats``)."""
+    from .. import lint_formats as lf
+    from ..render import render, to_json
+
+    if fmt == "sarif":
+        return to_json(lf.to_sarif(findings, rule_codes=sorted({f.code for f in findings}))) + "\n"
+    if fmt == "github":
+        return lf.to_github(findings)
+    return render(lf.to_rows(findings), fmt, rows=lambda r: r, columns=lf.COLUMNS)
