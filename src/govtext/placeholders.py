@@ -46,6 +46,7 @@ _SPACES = " \t\u3000\u00a0"
 _RULE_LINE = set("*＊_＿-—=~ \t\u3000")
 _CONTEXT_STOP = set("。！？；!?;，,\t\r\n")
 _CONTEXT_WIDTH = 16
+_ELLIPSIS = re.compile(r"[ \t\u3000]*(?:…+|\.{3,}|。{3,}|·{3,})[ \t\u3000]*")
 
 
 @dataclass(frozen=True)
@@ -382,9 +383,19 @@ def _run(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit | None:
 
 
 def _instruction(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit | None:
+    """A bracketed instruction (（单位名称）, （此处填写…）, 【……】), reported with its brackets."""
     content = m.group(1).strip(_SPACES + "…. ")
+    if not content:
+        if not _ELLIPSIS.fullmatch(m.group(1)):
+            return None  # （ ） is the empty-brackets form's
+        return _Hit(m.start(), m.end(), form.kind, "warning", rules.kind_what[form.kind])
+    dates = [f.regex for f in rules.forms if f.name == "date-template"]
+    if any(rx.fullmatch(content) for rx in dates):  # （××××年××月××日）: the slot, brackets and all
+        return _Hit(m.start(), m.end(), "date", "error", rules.kind_what["date"])
     if any(v in content for v in rules.instruction_verbs):
-        kind = next((k for w, k in rules.instruction_fields.items() if w in content), form.kind)
+        kind = next((k for w, k in rules.instruction_fields.items() if w in content), None)
+        if kind is None:
+            kind = "date" if any(rx.search(content) for rx in dates) else form.kind
     else:
         shape = rules.instruction_shape.fullmatch(content)
         if not shape:
