@@ -10,6 +10,8 @@ import pytest
 
 from conftest import DATA, GWR, SEED
 from govtext import corpus as C
+from govtext.corpus import analyze as analyze_module
+from govtext.corpus import engines
 from govtext.errors import DataFileError, InputError, UsageError
 from govtext.model import Document
 
@@ -174,7 +176,7 @@ def test_corpus_stage_failure_is_recorded_not_raised(monkeypatch):
     def boom(document, meta, *, options):
         raise ValueError("stage broke")
 
-    monkeypatch.setattr(C, "analyze_document", boom)
+    monkeypatch.setattr(analyze_module, "analyze_document", boom)  # looked up where analyze_source runs
     rows = C.analyze_source(C.Source.from_bytes("x", "x.txt", "2020年工作总结".encode()))
     assert rows["documents"][0]["error"] == "internal error: ValueError: stage broke"
 
@@ -396,7 +398,7 @@ def _spy_writes(monkeypatch, store_cls) -> list[list[str]]:
 
 @pytest.mark.parametrize("kind", ["db", "parquet"])
 def test_corpus_streamed_store_equals_in_memory_tables(mini, tmp_path, monkeypatch, kind):
-    store_cls = C._DuckDBStore if kind == "db" else C._ParquetStore
+    store_cls = C.DuckDBStore if kind == "db" else C.ParquetStore
     writes = _spy_writes(monkeypatch, store_cls)
     path = tmp_path / ("c.duckdb" if kind == "db" else "pq")
     info = C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, options=FAST)
@@ -449,7 +451,7 @@ def test_corpus_streamed_batches_mix_reused_and_new_documents(tmp_path):
 def test_corpus_interrupted_run_leaves_the_previous_store_intact(mini, tmp_path, monkeypatch, kind):
     path = tmp_path / ("c.duckdb" if kind == "db" else "pq")
     C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, options=FAST)
-    store_cls = C._DuckDBStore if kind == "db" else C._ParquetStore
+    store_cls = C.DuckDBStore if kind == "db" else C.ParquetStore
     writes = _spy_writes(monkeypatch, store_cls)
     real, calls = C.analyze_source, []
 
@@ -459,18 +461,18 @@ def test_corpus_interrupted_run_leaves_the_previous_store_intact(mini, tmp_path,
             raise RuntimeError("worker lost")
         return real(source, options)
 
-    monkeypatch.setattr(C, "analyze_source", dies_after_three)
+    monkeypatch.setattr(engines, "analyze_source", dies_after_three)
     with pytest.raises(RuntimeError, match="worker lost"):
         C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, fresh=True, options=FAST)
     assert len(writes) == 1 and len(writes[0]) == 2  # a batch was staged before the failure …
     _assert_tables_equal(_read(kind, path), mini)  # … but the stored corpus is the previous one
     if kind == "parquet":
-        assert not (path / C._ParquetStore.STAGE).exists()
-    monkeypatch.setattr(C, "analyze_source", real)
+        assert not (path / C.ParquetStore.STAGE).exists()
+    monkeypatch.setattr(engines, "analyze_source", real)
     # a failed first run leaves no store behind, so nothing later looks like a finished one
     fresh_path = tmp_path / ("new.duckdb" if kind == "db" else "new-pq")
     calls.clear()
-    monkeypatch.setattr(C, "analyze_source", dies_after_three)
+    monkeypatch.setattr(engines, "analyze_source", dies_after_three)
     with pytest.raises(RuntimeError):
         C.analyze_to_store(MINI / "manifest.csv", **{kind: fresh_path}, batch_size=2, options=FAST)
     assert not fresh_path.exists()
@@ -481,7 +483,7 @@ def test_corpus_killed_run_leftovers_never_look_complete(mini, tmp_path):
 
     # a DuckDB file holding only the staging tables of a run that was killed: not a corpus yet …
     db = tmp_path / "c.duckdb"
-    store = C._DuckDBStore(db)
+    store = C.DuckDBStore(db)
     store.begin(["region"])
     store.write(mini.select(["docs/2020_summary.txt"]))
     store.con.close()  # killed: neither commit nor abort
@@ -519,7 +521,7 @@ def test_corpus_ordered_window_bounds_work_in_flight():
         return f
 
     out = []
-    for r in C._ordered_window(range(100), submit, 5):
+    for r in C.ordered_window(range(100), submit, 5):
         pending.discard(r // 10)
         out.append(r)
     assert out == [i * 10 for i in range(100)] and most <= 6  # the window, plus the one submitted ahead

@@ -8,6 +8,8 @@ import pytest
 
 from conftest import GWR
 from govtext import corpus as C
+from govtext.corpus import engines
+from govtext.errors import UsageError
 
 # rjieba keeps this test's three full passes over the 93 reports short; the engines run the very same
 # per-document function whatever the segmenter.
@@ -58,7 +60,7 @@ def test_corpus_gwr_process_pool_equals_local(local, monkeypatch, tmp_path):
     sources = [s for s in C.load_corpus(GWR) if s.doc_id.startswith("gwr_2026_")][:8]
     # the pool is fed through a bounded window: never more than a few documents per worker pending
     windows, most, pending = [], 0, 0
-    real_window = C._ordered_window
+    real_window = C.ordered_window
 
     def spy(items, submit, window):
         nonlocal most, pending
@@ -74,7 +76,7 @@ def test_corpus_gwr_process_pool_equals_local(local, monkeypatch, tmp_path):
             pending -= 1
             yield result
 
-    monkeypatch.setattr(C, "_ordered_window", spy)
+    monkeypatch.setattr(engines, "ordered_window", spy)
     pool = C.analyze_corpus(sources, jobs=2, options=OPTIONS)
     _assert_same(local.select([s.doc_id for s in sources]), pool)
     assert windows == [C.POOL_WINDOW_PER_JOB * 2] and most <= windows[0] + 1
@@ -92,8 +94,8 @@ def test_corpus_gwr_streamed_store_equals_local_row_for_row(local, tmp_path, mon
     stale = ids[3::19]  # five documents spread over the corpus, missing from the previous store
     C.write_duckdb(local.select([i for i in ids if i not in stale]), db)
     batches = []
-    real_write = C._DuckDBStore.write
-    monkeypatch.setattr(C._DuckDBStore, "write", lambda self, b: batches.append(len(b.documents)) or real_write(self, b))
+    real_write = C.DuckDBStore.write
+    monkeypatch.setattr(C.DuckDBStore, "write", lambda self, b: batches.append(len(b.documents)) or real_write(self, b))
     info = C.analyze_to_store(GWR, db=db, batch_size=7, options=OPTIONS)
     assert info["analyzed"] == len(stale) == 5 and info["reused"] == 88
     assert max(batches) == 7 and sum(batches) == 93 and len(batches) == 14
@@ -104,7 +106,7 @@ def test_corpus_gwr_unreachable_scheduler_is_a_clear_error():
     import dask
 
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
-        with pytest.raises(C.UsageError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
+        with pytest.raises(UsageError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
             C.analyze_corpus({"a": "2020年工作总结"}, engine="dask", scheduler="tcp://127.0.0.1:1")
 
 

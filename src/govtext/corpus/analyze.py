@@ -1,0 +1,160 @@
+"""The per-document analysis: the one function every engine runs, returning plain row lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import GovtextError
+from ..model import Document
+from ..readers import SUFFIXES, document_from_bytes
+from .options import DEFAULT_OPTIONS, AnalysisOptions, analysis_key, analysis_version
+from .schema import SCHEMAS, TABLES
+from .sources import Source
+
+_CJK_TERM = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def count_terms(text: str, *, segmenter: str = "rjieba") -> list[tuple[str, int]]:
+    """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
+    stop words removed; sorted by count (descending), then term."""
+    from ..discovery import stop_words
+    from ..segment import segment_words
+
+    words = segment_words(text, engine=segmenter)
+    stop = stop_words()
+    counts: dict[str, int] = {}
+    for w in words:
+        if _CJK_TERM.fullmatch(w) and w not in stop:
+            counts[w] = counts.get(w, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def analyze_document(
+    document: Document, meta: Mapping[str, Any], *, options: AnalysisOptions = DEFAULT_OPTIONS
+) -> dict[str, list[dict]]:
+    """Run every stage on one document; return table name → rows (plain dicts, schema columns).
+
+    ``meta`` carries ``doc_id`` and ``path`` and any manifest metadata (``title``, ``year``,
+    ``issuer``, ``kind``, extra columns); metadata it lacks is taken from the document.
+    """
+    doc_id = meta["doc_id"]
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+
+    from ..completeness import builtin_outlines, score_completeness
+    from ..placeholders import find_placeholders
+    from ..sections import extract_sections
+    from ..themes import tag_themes
+
+    outline = extract_sections(document)
+    for sec in outline.sections:
+        d = sec.to_dict()
+        d.pop("children", None)
+        rows["sections"].append({"doc_id": doc_id, **d})
+    for f in outline.findings:
+        rows["findings"].append(_finding_row(doc_id, "sections", f))
+
+    for f in find_placeholders(document):
+        rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
+
+    for t in tag_themes(document, outline=outline, lexicon=_lexicon(options)).document:
+        rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
+
+    # a manifest kind naming a built-in outline is used; any other label (e.g. ``gwr``) is metadata only
+    kind = meta.get("kind") if meta.get("kind") in builtin_outlines() else None
+    comp = score_completeness(document, kind=kind, sections=outline)
+    score, detected_kind = comp.score, comp.kind.kind
+    for p in comp.parts:
+        rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
+        for sub in p.subparts:
+            rows["parts"].append(_part_row(doc_id, detected_kind, sub, p.id))
+    for f in comp.findings:
+        rows["findings"].append(_finding_row(doc_id, "completeness", f))
+
+    terms = count_terms(document.text, segmenter=options.segmenter)
+    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in terms]
+
+    year = meta.get("year") or document.year
+    rows["documents"].append({
+        "doc_id": doc_id, "path": meta.get("path", document.path),
+        "title": meta.get("title") or document.title, "year": int(year) if year else None,
+        "issuer": meta.get("issuer"), "kind": meta.get("kind") or detected_kind,
+        "detected_kind": detected_kind, "source_format": document.source_format,
+        "encoding": document.encoding, "chars": len(document.text),
+        "paragraphs": len(document.paragraphs), "n_sections": len(rows["sections"]),
+        "n_placeholders": len(rows["placeholders"]), "n_themes": len(rows["themes"]),
+        "n_findings": len(rows["findings"]), "score": score, "error": None,
+        **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
+    })
+    return rows
+
+
+@cache
+def _lexicon(options: AnalysisOptions):
+    """The theme lexicon of ``options`` (None: the shipped one), loaded once per process."""
+    if not options.lexicons:
+        return None
+    import tempfile
+
+    from ..themes import load_lexicon
+
+    folder = Path(tempfile.mkdtemp(prefix="govtext-lexicon-"))
+    paths = []
+    for i, (name, text) in enumerate(options.lexicons):
+        p = folder / f"{i}-{name}"
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return load_lexicon(*paths, replace=options.only_lexicon)
+
+
+def _part_row(doc_id: str, kind: str, p, parent: str | None) -> dict:
+    return {
+        "doc_id": doc_id, "kind": kind, "part": p.id, "parent": parent, "label": p.label,
+        "required": p.required, "weight": p.weight, "status": p.status, "role": p.role,
+        "section_index": p.section_index, "start_char": p.start_char, "end_char": p.end_char,
+        "similarity": p.similarity, "cost": p.cost, "reason": p.reason,
+    }
+
+
+def _finding_row(doc_id: str, stage: str, f) -> dict:
+    d = f.to_dict() if hasattr(f, "to_dict") else dict(f)
+    return {"doc_id": doc_id, "stage": stage, **{k: d.get(k) for k in SCHEMAS["findings"] if k not in ("doc_id", "stage")}}
+
+
+def analyze_source(source: Source, options: AnalysisOptions = DEFAULT_OPTIONS) -> dict[str, list[dict]]:
+    """Decode and analyse one :class:`Source` (what every engine runs, in whatever process).
+
+    Never raises for a bad document: an unreadable or failing document gives a ``documents`` row
+    with ``error`` set, so one bad file never stops a run.
+    """
+    source = source.loaded()
+    meta: dict[str, Any] = {"doc_id": source.doc_id, "path": source.path, **dict(source.meta)}
+    error = source.error
+    rows: dict[str, list[dict]] | None = None
+    if error is None:
+        try:
+            # In-memory texts have ids, not file names: read them as .txt.
+            suffix = Path(source.path).suffix.lower()
+            document = document_from_bytes(source.data or b"", source.path,
+                                           suffix=suffix if suffix in SUFFIXES else ".txt")
+            rows = analyze_document(document, meta, options=options)
+        except GovtextError as exc:
+            error = getattr(exc, "problem", None) or str(exc)
+        except Exception as exc:  # a stage failed on this document: record it, go on with the rest
+            error = f"internal error: {type(exc).__name__}: {exc}"
+    if rows is None:
+        rows = {name: [] for name in TABLES}
+        year = meta.get("year")
+        rows["documents"].append({
+            **{k: meta.get(k) for k in ("doc_id", "path", "title", "issuer", "kind")},
+            "year": int(year) if year else None, "error": error,
+            **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
+        })
+    doc = rows["documents"][0]
+    doc["content_hash"] = source.content_hash
+    doc["analysis_version"] = analysis_version(options)
+    doc["analysis_key"] = analysis_key(source, options)
+    return rows

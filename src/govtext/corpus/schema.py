@@ -1,0 +1,38 @@
+"""The corpus tables' fixed columns (in order) and pandas dtype names — plain data, no pandas import,
+so the per-document analysis and the workers can name tables without loading the frames code."""
+
+from __future__ import annotations
+
+STR, INT, FLOAT, BOOL = "string", "Int64", "Float64", "boolean"
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": STR, "path": STR, "title": STR, "year": INT, "issuer": STR, "kind": STR, "detected_kind": STR,
+        "source_format": STR, "encoding": STR, "chars": INT, "paragraphs": INT, "n_sections": INT,
+        "n_placeholders": INT, "n_themes": INT, "n_findings": INT, "score": FLOAT, "error": STR,
+        "content_hash": STR, "analysis_version": STR, "analysis_key": STR,
+    },
+    "sections": {
+        "doc_id": STR, "index": INT, "parent": INT, "level": INT, "style": STR, "marker": STR, "number": INT,
+        "title": STR, "inline": BOOL, "line": INT, "col": INT, "start_char": INT, "end_char": INT, "body_end": INT,
+    },
+    "placeholders": {
+        "doc_id": STR, "start_char": INT, "end_char": INT, "line": INT, "col": INT, "end_line": INT, "end_col": INT,
+        "code": STR, "slug": STR, "severity": STR, "kind": STR, "match": STR, "message": STR, "context": STR,
+        "suggestion": STR,
+    },
+    "themes": {
+        "doc_id": STR, "theme": STR, "label": STR, "category": STR, "count": INT, "weight": FLOAT,
+    },
+    "parts": {
+        "doc_id": STR, "kind": STR, "part": STR, "parent": STR, "label": STR, "required": BOOL,
+        "weight": FLOAT, "status": STR, "role": STR, "section_index": INT, "start_char": INT,
+        "end_char": INT, "similarity": FLOAT, "cost": FLOAT, "reason": STR,
+    },
+    "findings": {
+        "doc_id": STR, "stage": STR, "start_char": INT, "end_char": INT, "line": INT, "col": INT, "code": STR,
+        "slug": STR, "severity": STR, "match": STR, "message": STR,
+    },
+    "terms": {"doc_id": STR, "term": STR, "count": INT},
+}
+TABLES = tuple(SCHEMAS)

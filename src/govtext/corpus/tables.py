@@ -1,0 +1,160 @@
+"""The tidy tables of a corpus (pandas): the record, typing rows into fixed columns, assembling
+per-document rows, and selecting groups of documents (``year=2021``, ``issuer=国务院,year=2015..2018``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from ..errors import UsageError
+from .schema import BOOL, FLOAT, INT, SCHEMAS, STR, TABLES
+
+
+@dataclass(frozen=True)
+class CorpusTables:
+    """The tidy tables of a corpus analysis (pandas DataFrames, ``doc_id`` first, sorted by doc_id).
+
+    ``documents`` has one row per document (an unreadable one carries its ``error``); ``sections``,
+    ``placeholders``, ``themes``, ``parts`` (completeness), ``findings`` (structure/completeness
+    findings) and ``terms`` (word counts, for TF-IDF comparisons) have one row per item. ``info``
+    holds run statistics (engine, analysed/reused/error counts, seconds) and is not compared.
+    """
+
+    documents: pd.DataFrame
+    sections: pd.DataFrame
+    placeholders: pd.DataFrame
+    themes: pd.DataFrame
+    parts: pd.DataFrame
+    findings: pd.DataFrame
+    terms: pd.DataFrame
+    info: dict = field(default_factory=dict, compare=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Table name → DataFrame, in the fixed order."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def select(self, doc_ids: Iterable[str]) -> CorpusTables:
+        """The same tables restricted to ``doc_ids``."""
+        keep = set(doc_ids)
+        return CorpusTables(
+            **{n: df[df["doc_id"].isin(keep)].reset_index(drop=True) for n, df in self.tables().items()}
+        )
+
+
+def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTables | None = None) -> CorpusTables:
+    """Row lists from :func:`analyze_source` (plus reused tables) → sorted, typed DataFrames."""
+    results = sorted(results, key=lambda r: r["documents"][0]["doc_id"])
+    frames = {}
+    for name in TABLES:
+        rows = [row for r in results for row in r[name]]
+        df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+        if reused is not None:
+            old = getattr(reused, name)
+            df = pd.concat([conform(old, name), conform(df, name)], ignore_index=True) if len(old) else df
+        frames[name] = _sort(conform(df, name), name)
+    return CorpusTables(**frames)
+
+
+def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Stable row order: by doc_id, keeping each document's own row order."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    return df.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Give ``df`` the fixed columns and dtypes of table ``name`` (extra document metadata kept,
+    as strings, after the fixed columns)."""
+    schema = SCHEMAS[name]
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in schema.items():
+        if col in df:
+            s = df[col]
+            if dtype == INT:
+                s = pd.to_numeric(s, errors="coerce").round().astype(INT)
+            elif dtype == FLOAT:
+                s = pd.to_numeric(s, errors="coerce").astype(FLOAT)
+            elif dtype == BOOL:
+                s = s.astype("object").where(s.notna(), None).map(lambda v: None if v is None else bool(v))
+                s = s.astype(BOOL)
+            else:
+                s = s.astype("object").where(s.notna(), None).map(lambda v: None if v is None else str(v))
+                s = s.astype(STR)
+            out[col] = s
+        else:
+            out[col] = pd.Series([None] * len(df), index=df.index, dtype=dtype)
+    if name == "documents":
+        for col in sorted(c for c in df.columns if c not in schema):
+            out[col] = df[col].astype("object").where(df[col].notna(), None).astype(STR)
+    return out.reset_index(drop=True)
+
+
+def empty_tables() -> CorpusTables:
+    """Tables with their columns and no rows."""
+    return CorpusTables(**{n: conform(pd.DataFrame(), n) for n in TABLES})
+
+
+def documents_columns(df: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """``documents`` with exactly the fixed columns then ``extra`` (missing ones as empty text)."""
+    cols = list(SCHEMAS["documents"]) + list(extra)
+    for col in extra:
+        if col not in df:
+            df = df.assign(**{col: pd.Series([None] * len(df), index=df.index, dtype=STR)})
+    return df[cols]
+
+
+def empty_with_extra(extra: list[str]) -> CorpusTables:
+    """Tables with no rows, ``documents`` with the metadata columns ``extra`` after the fixed ones."""
+    t = empty_tables()
+    return replace(t, documents=documents_columns(t.documents, extra))
+
+
+def plain(v: Any) -> Any:
+    """A plain Python value for JSON (pandas' NA → None)."""
+    return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+
+
+def select_documents(tables: CorpusTables, selector: str) -> CorpusTables:
+    """The documents matching ``selector`` (comma-separated ``column=value`` or ``column=lo..hi``
+    conditions, all of which must hold), with their rows in every table."""
+    docs = tables.documents
+    mask = pd.Series(True, index=docs.index)
+    conditions = [c.strip() for c in selector.split(",") if c.strip()]
+    if not conditions:
+        raise UsageError(f"empty selector {selector!r}; expected e.g. year=2021")
+    for cond in conditions:
+        col, sep, value = cond.partition("=")
+        col, value = col.strip(), value.strip()
+        if not sep or not col:
+            raise UsageError(f"bad selector {cond!r}; expected column=value, e.g. year=2021")
+        if col not in docs.columns:
+            raise UsageError(f"unknown column {col!r} in selector; documents has: {', '.join(docs.columns)}")
+        series = docs[col]
+        lo, rng, hi = value.partition("..")
+        if rng:
+            if SCHEMAS["documents"].get(col) not in (INT, FLOAT):
+                raise UsageError(f"a range ({value}) needs a numeric column, not {col!r}")
+            try:
+                m = pd.Series(True, index=docs.index)
+                if lo:
+                    m &= series >= float(lo)
+                if hi:
+                    m &= series <= float(hi)
+            except ValueError:
+                raise UsageError(f"bad range {value!r} in selector; expected e.g. 2015..2018") from None
+            mask &= m.fillna(False).astype(bool)
+        elif SCHEMAS["documents"].get(col) in (INT, FLOAT):
+            try:
+                num = float(value)
+            except ValueError:
+                raise UsageError(f"{col} must be a number in selector {cond!r}") from None
+            mask &= (series == num).fillna(False).astype(bool)
+        else:
+            mask &= (series == value).fillna(False).astype(bool)
+    ids = docs.loc[mask & docs["error"].isna(), "doc_id"]
+    if ids.empty:
+        raise UsageError(f"no analysed document matches {selector!r}")
+    return tables.select(ids)
