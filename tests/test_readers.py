@@ -232,8 +232,10 @@ def test_readers_document_from_bytes_matches_files(tmp_path):
         "上传.txt",
         "2019年党建工作总结",
     )
-    with pytest.raises(InputError, match="unsupported file type '.pdf'"):
+    with pytest.raises(InputError, match=r"a.pdf: is a corrupt PDF \("):
         document_from_bytes(b"%PDF-1.4", "a.pdf")
+    with pytest.raises(InputError, match="unsupported file type '.rtf'; expected .txt, .md, .docx or .pdf"):
+        document_from_bytes(b"{\\rtf1 x}", "a.rtf")
     with pytest.raises(InputError, match="a.docx: is not a valid .docx"):
         document_from_bytes(text.encode(), "a.docx")
 
@@ -316,6 +318,7 @@ def _bad_inputs(tmp_path: Path) -> list[tuple[list[str], str, str]]:
 
     (tmp_path / "secret.docx").write_bytes(fake_encrypted_docx())
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "report.rtf").write_bytes(b"{\\rtf1 x}")
     (tmp_path / "README").write_bytes(b"text")
     (tmp_path / "big.txt").write_bytes("工作总结。\n".encode() * 500)
     (tmp_path / "adir.txt").mkdir()
@@ -336,8 +339,9 @@ def _bad_inputs(tmp_path: Path) -> list[tuple[list[str], str, str]]:
             "secret.docx",
             "is password-protected (encrypted .docx); remove the password in Word and save again",
         ),
-        ([], "report.pdf", "unsupported file type '.pdf'; expected .txt, .md or .docx"),
-        ([], "README", "unsupported file type '(none)'; expected .txt, .md or .docx"),
+        ([], "report.pdf", "is a corrupt PDF (Stream has ended unexpectedly)"),
+        ([], "report.rtf", "unsupported file type '.rtf'; expected .txt, .md, .docx or .pdf"),
+        ([], "README", "unsupported file type '(none)'; expected .txt, .md, .docx or .pdf"),
         (["--max-size", "0.001"], "big.txt", "file is 7.8 KB, over the 1.0 KB limit"),
     ]
 

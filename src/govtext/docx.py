@@ -9,7 +9,8 @@ the paragraph text.
 What is read: the main document body in order — paragraphs and tables interleaved as in the file,
 table cells row by row (nested tables in place), content controls opened. Headers, footers,
 footnotes, comments, text boxes and deleted (tracked) text are not read. Each paragraph becomes one
-line; lines are joined with ``"\\n"``. The number's suffix is rendered as nothing for Word's
+line; lines are joined with ``"\\n"``. ``read_docx`` also returns where each table's text lands
+(``Document.table_spans``). The number's suffix is rendered as nothing for Word's
 default TAB suffix (a TAB would read as a paragraph break), as one space for a space suffix.
 """
 
@@ -415,8 +416,13 @@ def _paragraph_text(p) -> str:
     return "".join(out)
 
 
-def _walk(container, numbering: Numbering, lines: list[str]) -> None:
-    """Append one line per paragraph of ``container`` (body, cell, content control) in order."""
+def _walk(
+    container, numbering: Numbering, lines: list[str], tables: list[tuple[int, int]] | None = None
+) -> None:
+    """Append one line per paragraph of ``container`` (body, cell, content control) in order.
+
+    ``tables`` receives ``(first line, end line)`` of every table read (nested ones inside their own).
+    """
     for el in container:
         tag = el.tag
         if tag == _q("p"):
@@ -424,20 +430,28 @@ def _walk(container, numbering: Numbering, lines: list[str]) -> None:
             label = numbering.label(num_id, ilvl) if num_id not in (None, "0") else ""
             lines.append(label + _paragraph_text(el))
         elif tag == _q("tbl"):
-            for tr in el.iter(_q("tr")):
-                if _nearest_table(tr) is not el:
-                    continue  # rows of nested tables are read where their cell is
-                for tc in tr.findall(_q("tc")):
-                    vmerge = tc.find(f"{_q('tcPr')}/{_q('vMerge')}")
-                    if vmerge is not None and vmerge.get(_q("val")) in (None, "continue"):
-                        continue  # continuation of a vertically merged cell: no own content
-                    _walk(tc, numbering, lines)
+            first = len(lines)
+            _walk_table(el, numbering, lines, tables)
+            if tables is not None and len(lines) > first:
+                tables.append((first, len(lines)))
         elif tag in (_q("sdt"),):
             content = el.find(_q("sdtContent"))
             if content is not None:
-                _walk(content, numbering, lines)
+                _walk(content, numbering, lines, tables)
         elif tag in (_q("customXml"), _q("sdtContent"), _q("ins"), _q("moveTo")):
-            _walk(el, numbering, lines)
+            _walk(el, numbering, lines, tables)
+
+
+def _walk_table(el, numbering: Numbering, lines: list[str], tables: list[tuple[int, int]] | None) -> None:
+    """Cells of one table, row by row (a merged cell once, nested tables where their cell is)."""
+    for tr in el.iter(_q("tr")):
+        if _nearest_table(tr) is not el:
+            continue  # rows of nested tables are read where their cell is
+        for tc in tr.findall(_q("tc")):
+            vmerge = tc.find(f"{_q('tcPr')}/{_q('vMerge')}")
+            if vmerge is not None and vmerge.get(_q("val")) in (None, "continue"):
+                continue  # continuation of a vertically merged cell: no own content
+            _walk(tc, numbering, lines, tables)
 
 
 def _nearest_table(el):
@@ -452,6 +466,15 @@ def read_docx_text(data: bytes, name: str) -> str:
 
     Raises ``InputError`` for an old binary .doc, a password-protected (encrypted) file, a corrupt
     zip, or a zip that is not a Word document.
+    """
+    return read_docx(data, name)[0]
+
+
+def read_docx(data: bytes, name: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """``read_docx_text``'s text and the ``(start, end)`` character span of every table in it.
+
+    A table's span runs from the start of its first cell's line to the end of its last cell's line
+    (nested tables have their own span inside their parent's). Errors as ``read_docx_text``.
     """
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
@@ -499,9 +522,14 @@ def read_docx_text(data: bytes, name: str) -> str:
     try:
         numbering = _load_numbering(document)
         lines: list[str] = []
-        _walk(document.element.body, numbering, lines)
+        table_lines: list[tuple[int, int]] = []
+        _walk(document.element.body, numbering, lines, table_lines)
     except InputError:
         raise
     except Exception as exc:
         raise InputError(name, f"is a .docx govtext cannot read ({type(exc).__name__}: {exc})") from None
-    return "\n".join(lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    spans = tuple(sorted((starts[a], starts[b] - 1) for a, b in table_lines if starts[b] - 1 > starts[a]))
+    return "\n".join(lines), spans

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from .text import LineIndex, Paragraph, TextView, split_paragraphs
+from .text import Layout, LineIndex, Paragraph, TextView, text_layout
 
 
 @dataclass(frozen=True)
@@ -30,26 +31,52 @@ class Document:
         return LineIndex(self.text)
 
     @cached_property
+    def layout(self) -> Layout:
+        """Paragraphs, page residue and wrap width (``text.text_layout``)."""
+        return text_layout(self.text)
+
+    @property
     def paragraphs(self) -> list[Paragraph]:
-        """Non-empty paragraphs with offsets (also split on TAB / U+3000 U+3000 in flattened texts)."""
-        return split_paragraphs(self.text)
+        """Non-empty paragraphs with offsets (split on TAB / U+3000 U+3000 in flattened texts; wrapped
+        lines joined and page residue left out in hard-wrapped texts such as PDF text)."""
+        return self.layout.paragraphs
+
+    @property
+    def residue(self) -> tuple[tuple[int, int], ...]:
+        """Sorted spans of page residue (page numbers, running headers/footers, form feeds)."""
+        return self.layout.residue
 
     @cached_property
     def view(self) -> TextView:
-        """The one-to-one folded view (full-width digits/brackets/dots, odd spaces)."""
-        return TextView.folded(self.text)
+        """The one-to-one folded view (full-width digits/brackets/dots, odd spaces), page residue
+        blanked to spaces so that pattern matching never sees it."""
+        view = TextView.folded(self.text)
+        if not self.residue:
+            return view
+        chars = list(view.text)
+        for a, b in self.residue:
+            chars[a:b] = " " * (b - a)
+        return TextView("".join(chars), None)
 
     @cached_property
     def tables(self) -> tuple[tuple[int, int], ...]:
-        """Sorted spans of statistics tables: their cells are never sections, headings or findings.
+        """Sorted, merged spans of statistics tables: their cells are never sections, headings or findings.
 
-        Holds the spans the reader declared (``table_spans``).
+        The spans the reader declared (``table_spans``, .docx tables) and those ``tables.detect_tables``
+        finds in the text (labelled rows followed by numbers).
         """
-        return tuple(sorted(self.table_spans))
+        from .tables import detect_tables, merge_spans
+
+        return merge_spans([*self.table_spans, *detect_tables(self)])
+
+    @cached_property
+    def _table_starts(self) -> list[int]:
+        return [s for s, _ in self.tables]
 
     def in_table(self, offset: int) -> bool:
-        """Whether ``offset`` lies inside one of ``tables``."""
-        return any(s <= offset < e for s, e in self.tables)
+        """Whether ``offset`` lies inside one of ``tables`` (binary search)."""
+        i = bisect.bisect_right(self._table_starts, offset) - 1
+        return i >= 0 and offset < self.tables[i][1]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, col) of a 0-based offset."""
@@ -65,9 +92,18 @@ class Document:
         """A document from a string; title and year are detected unless given."""
         from .readers import detect_title, detect_year
 
-        title = kw.pop("title", None) or detect_title(text)
-        year = kw.pop("year", None) or detect_year(text, title)
-        return cls(text=text, path=path, title=title, year=year, **kw)  # type: ignore[arg-type]
+        layout = text_layout(text)
+        seen = text  # title and year are read with page residue (running headers) blanked
+        if layout.residue:
+            chars = list(text)
+            for a, b in layout.residue:
+                chars[a:b] = " " * (b - a)
+            seen = "".join(chars)
+        title = kw.pop("title", None) or detect_title(seen)
+        year = kw.pop("year", None) or detect_year(seen, title)
+        doc = cls(text=text, path=path, title=title, year=year, **kw)  # type: ignore[arg-type]
+        doc.__dict__["layout"] = layout  # computed once
+        return doc
 
 
 @dataclass(frozen=True)

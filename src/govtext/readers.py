@@ -1,4 +1,4 @@
-"""Files → ``Document``: encodings, line ends kept, .docx with its automatic numbering rebuilt.
+"""Files → ``Document``: encodings, line ends kept, .docx with its automatic numbering rebuilt, PDF text.
 
 The text is never altered: only a byte-order mark is dropped, so every offset maps to the file the
 user has (``\\r\\n`` and ``\\r`` stay as they are). Input files are only ever opened for reading.
@@ -19,7 +19,11 @@ from .text import fold, line_end_style
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_BYTES_ENV = "GOVTEXT_MAX_BYTES"
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
-SUFFIXES = TEXT_SUFFIXES | {".docx"}
+SUFFIXES = TEXT_SUFFIXES | {".docx"}  # what directory walks and uploads pick up
+PDF_SUFFIXES = {".pdf"}  # read when named explicitly (read_document / document_from_bytes)
+READ_SUFFIXES = SUFFIXES | PDF_SUFFIXES
+_EXPECTED = "expected .txt, .md, .docx or .pdf"
+MAX_PDF_PAGES = 2000
 
 
 def default_max_bytes() -> int:
@@ -37,9 +41,10 @@ def default_max_bytes() -> int:
 
 
 def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
-    """Read a .txt/.md/.docx file (or ``"-"`` for stdin) into a ``Document``. Never writes the file.
+    """Read a .txt/.md/.docx/.pdf file (or ``"-"`` for stdin) into a ``Document``. Never writes the file.
 
-    ``max_bytes`` defaults to ``default_max_bytes()``. Every problem raises ``InputError``.
+    ``max_bytes`` defaults to ``default_max_bytes()``; for a PDF it bounds both the file and the text
+    extracted from it. Every problem raises ``InputError``.
     """
     limit = default_max_bytes() if max_bytes is None else max_bytes
     name = str(path)
@@ -63,9 +68,9 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
     if not stat.S_ISREG(st.st_mode):
         raise InputError(name, "is not a regular file")
     suffix = p.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in READ_SUFFIXES:
         shown = suffix or "(none)"
-        raise InputError(name, f"unsupported file type {shown!r}; expected .txt, .md or .docx")
+        raise InputError(name, f"unsupported file type {shown!r}; {_EXPECTED}")
     size = st.st_size
     if size > limit:
         raise InputError(name, f"file is {_mb(size)}, over the {_mb(limit)} limit")
@@ -78,31 +83,43 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:  # grew while we looked
         raise InputError(name, f"file is over the {_mb(limit)} limit")
-    return document_from_bytes(data, name, suffix=suffix)
+    return document_from_bytes(data, name, suffix=suffix, max_bytes=limit)
 
 
 def document_from_bytes(
-    data: bytes, name: str, *, suffix: str | None = None, path: str | None = None
+    data: bytes,
+    name: str,
+    *,
+    suffix: str | None = None,
+    path: str | None = None,
+    max_bytes: int | None = None,
 ) -> Document:
-    """The bytes of a .txt/.md/.docx file → ``Document``, exactly as ``read_document`` decodes a file.
+    """The bytes of a .txt/.md/.docx/.pdf file → ``Document``, exactly as ``read_document`` decodes a file.
 
     ``name`` is used in messages and, unless ``path`` is given, as the document's path; ``suffix``
-    defaults to ``name``'s. For uploads and other in-memory input (no size limit is applied here).
+    defaults to ``name``'s. For uploads and other in-memory input: the bytes are not size-checked
+    here; ``max_bytes`` (default ``default_max_bytes()``) bounds the text a PDF expands to.
     """
     suffix = (suffix if suffix is not None else Path(name).suffix).lower()
     path = name if path is None else path
-    if suffix not in SUFFIXES:
+    if suffix not in READ_SUFFIXES:
         shown = suffix or "(none)"
-        raise InputError(name, f"unsupported file type {shown!r}; expected .txt, .md or .docx")
+        raise InputError(name, f"unsupported file type {shown!r}; {_EXPECTED}")
     if not data:
         raise InputError(name, "file is empty")
-    if suffix == ".docx":
-        from .docx import read_docx_text
+    if suffix in PDF_SUFFIXES:
+        from .pdf import read_pdf_text
 
-        text = read_docx_text(data, name)
+        limit = default_max_bytes() if max_bytes is None else max_bytes
+        text = read_pdf_text(data, name, max_bytes=limit, max_pages=MAX_PDF_PAGES)
+        return Document.from_text(text, path=path, encoding=None, source_format="pdf")
+    if suffix == ".docx":
+        from .docx import read_docx
+
+        text, tables = read_docx(data, name)
         if not text.strip():
             raise InputError(name, "document contains no text")
-        return Document.from_text(text, path=path, encoding=None, source_format="docx")
+        return Document.from_text(text, path=path, encoding=None, source_format="docx", table_spans=tables)
     text, enc = decode_bytes(data, name)
     fmt = "md" if suffix in (".md", ".markdown") else "txt"
     return Document.from_text(text, path=path, encoding=enc, source_format=fmt)
@@ -216,8 +233,16 @@ def _mb(n: int) -> str:
 _BOILER = re.compile(
     r"^(本文系|下载|打印|全屏|收藏|加大|还原|减小|来源|时间|发布时间|发表时间|更新时间|【字号|【字体|字号|字体|"
     r"分享|首页|当前位置|您的位置|作者|责任编辑|编辑|浏览|阅读|点击|扫一扫|关闭|返回|"
+    r"发布机构|发文机关|发布日期|成文日期|索引号|主题分类|信息来源|文号|发文字号|"
     r"新华社[^。]{0,16}电|[（(]?新华社)"
 )
+# A crawler's label for the page title: the title is the value after it.
+_TITLE_LABEL = re.compile(
+    r"^(?:标题|文章标题|信息名称|名称)\s*[:：]\s*(?P<value>.+?)"
+    r"(?=\s+(?:发布时间|发布机构|发文机关|发布日期|成文日期|来源|信息来源|索引号|文号)\s*[:：]|$)"
+)
+# Breadcrumbs: 首页 > 政务公开 > … (two separators or more anywhere in a short line).
+_BREADCRUMB = re.compile(r"^[^。]{0,80}?(?:\s*(?:>|＞|»|›|→)\s*[^>＞»›→。]{1,20}){2,}$")
 _CAPTION = re.compile(r"摄[)）]?$|记者[^。]{0,12}摄")
 _DATELINE_START = re.compile(r"^(?:——|—|－－|--|――|─|－|[（(]\s*[0-9０-９一二〇○零]{4}\s*年)")
 _SALUTATION = re.compile(
@@ -236,8 +261,9 @@ _CN_NUM = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | 
 def detect_title(text: str) -> str | None:
     """The title as written (stripped), if the text gives one before its body starts; else None.
 
-    Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, ``来源：`` lines,
-    photo captions, news datelines) and the ``——YYYY年M月D日在…会议上`` dateline. A title must name a
+    Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, crawler labels such
+    as ``发布时间:`` ``发布机构:`` ``来源:``, breadcrumbs ``首页 > 政务公开 > …``, photo captions, news
+    datelines) and the ``——YYYY年M月D日在…会议上`` dateline; a crawler's ``标题:`` label gives its value. A title must name a
     kind of document (总结, 报告, 述职, 讲话, 计划, 要点, 情况 …), be at most 60 characters and not end
     like a sentence. Scanning stops at the body: a salutation (``各位代表：``), a numbered heading, a
     ``…如下：`` lead-in or the first sentence.
@@ -248,7 +274,13 @@ def detect_title(text: str) -> str | None:
         if not seg:
             continue
         seg = re.sub(r"^#{1,6}\s*", "", seg)
-        if _BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg):
+        label = _TITLE_LABEL.match(seg)
+        if label:
+            value = label.group("value").strip(" \t\u3000\u00a0")
+            if value and len(value) <= 80:
+                return value
+            continue
+        if _BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg) or _BREADCRUMB.match(seg):
             continue
         if _HEADING.match(seg):
             return None  # a numbered heading: the body has started

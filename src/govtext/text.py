@@ -110,25 +110,284 @@ _LONE_MARKER = re.compile(
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Split ``text`` into non-empty paragraphs with offsets into ``text``.
 
-    Works on one-paragraph-per-line texts (any line end) and on flattened texts whose paragraphs
-    were joined on one line with TAB or U+3000 U+3000 marking each start. A TAB after a lone
-    numbering marker (``一、\t总体要求``) is kept inside its paragraph.
+    Works on one-paragraph-per-line texts (any line end), on flattened texts whose paragraphs were
+    joined on one line with TAB or U+3000 U+3000 marking each start (a TAB after a lone numbering
+    marker, ``一、\t总体要求``, is kept inside its paragraph), and on hard-wrapped texts (PDF text):
+    there wrapped lines are joined into one paragraph and page residue is left out (``text_layout``).
     """
-    out: list[Paragraph] = []
+    return text_layout(text).paragraphs
+
+
+def _split_lines(text: str, residue_lines: set[int] | None = None) -> list[tuple[int, int, int, bool, bool]]:
+    """Segments ``(start, end, line, first_in_line, last_in_line)`` of every line, split at inline breaks."""
+    segs: list[tuple[int, int, int, bool, bool]] = []
     pos = 0
+    line = 0
     for m in list(_LINE_END.finditer(text)) + [None]:
         line_end = m.start() if m else len(text)
-        seg_start = pos
-        for b in _INLINE_BREAK.finditer(text, pos, line_end):
-            if text[b.start()] == "\t" and _LONE_MARKER.fullmatch(text[seg_start : b.start()].strip(_SPACE)):
-                continue
-            _add_paragraph(text, seg_start, b.start(), out)
-            seg_start = b.end()
-        _add_paragraph(text, seg_start, line_end, out)
+        if not residue_lines or line not in residue_lines:
+            seg_start = pos
+            first = True
+            pieces: list[tuple[int, int]] = []
+            for b in _INLINE_BREAK.finditer(text, pos, line_end):
+                if text[b.start()] == "\t" and _LONE_MARKER.fullmatch(text[seg_start : b.start()].strip(_SPACE)):
+                    continue
+                pieces.append((seg_start, b.start()))
+                seg_start = b.end()
+            pieces.append((seg_start, line_end))
+            for k, (a, e) in enumerate(pieces):
+                segs.append((a, e, line, first and k == 0, k == len(pieces) - 1))
         if m is None:
             break
         pos = m.end()
+        line += 1
+    return segs
+
+
+# --------------------------------------------------------------------------- hard wraps and page residue
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a text is laid out: its paragraphs, the page residue left out of them, and the wrap width.
+
+    ``residue`` holds sorted ``(start, end)`` spans of page numbers, running headers/footers and form
+    feeds; ``wrap_width`` is the common line width (in columns, CJK = 2) when the text is hard-wrapped,
+    else None.
+    """
+
+    paragraphs: list[Paragraph]
+    residue: tuple[tuple[int, int], ...] = ()
+    wrap_width: int | None = None
+
+
+_DASHES = "-—–－―─~～_"
+# Whole lines that are page numbers: - 3 -, — 3 —, 第3页, 第 3 页 共 9 页, 3/9, Page 3 of 9.
+_PAGE_NUMBER = re.compile(
+    rf"[{_DASHES}]+\s*[0-9０-９]{{1,4}}\s*[{_DASHES}]+"
+    r"|第\s*[0-9０-９]{1,4}\s*页(?:\s*[,，/、]?\s*共\s*[0-9０-９]{1,4}\s*页)?"
+    r"|共\s*[0-9０-９]{1,4}\s*页\s*[,，/、]?\s*第\s*[0-9０-９]{1,4}\s*页"
+    r"|[0-9０-９]{1,4}\s*/\s*[0-9０-９]{1,4}"
+    r"|(?i:page)\s*[0-9]{1,4}(?:\s*(?i:of)\s*[0-9]{1,4})?"
+)
+_BARE_NUMBER = re.compile(r"[0-9０-９]{1,4}")
+_SENTENCE_END = "。！？!?；;：:…"
+_CLOSE = "”’」』）)》〉】\"'"
+_MARKER_START = re.compile(
+    r"[ \u3000\u00a0]*(?:[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d０-９]{1,3}[）)]|[\d０-９]{1,2}[.．、](?![\d０-９])"
+    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十]{1,3}[，、,])"
+)
+_MIN_WRAP_LINES = 8
+_PAGE_LINES = 15  # a page holds at least this many lines
+
+
+def _width(s: str) -> int:
+    """Display columns: CJK and full-width characters count 2, others 1."""
+    return sum(1 if (c < "\u1100" or "\uff61" <= c <= "\uffdc") else 2 for c in s)
+
+
+def _page_residue_lines(lines: list[tuple[int, int]], text: str) -> set[int]:
+    """Indices of lines that are page residue: form feeds, page numbers, running headers/footers."""
+    stripped = [text[a:e].strip(_SPACE + "\f") for a, e in lines]
+    residue = {i for i, (a, e) in enumerate(lines) if "\f" in text[a:e] and not stripped[i]}
+    residue |= {i for i, t in enumerate(stripped) if t and _PAGE_NUMBER.fullmatch(t)}
+    breaks = sorted(i for i, (a, e) in enumerate(lines) if "\f" in text[a:e])
+    if breaks:
+        # pages: line ranges between form feeds; look at the first and last two content lines of each
+        bounds = [-1, *breaks, len(lines)]
+        edges: list[list[int]] = []
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            content = [i for i in range(a + 1, b) if stripped[i] and i not in residue]
+            edges.append(content[:2] + content[-2:] if len(content) > 4 else content)
+        for page_edges in edges:  # a bare number at a page's top or bottom is its page number
+            for i in page_edges[:1] + page_edges[-1:]:
+                if _BARE_NUMBER.fullmatch(stripped[i]):
+                    residue.add(i)
+        counts: dict[str, set[int]] = {}
+        for pno, page_edges in enumerate(edges):
+            for i in page_edges:
+                t = stripped[i]
+                if 0 < len(t) <= 40:
+                    counts.setdefault(re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", t)), set()).add(pno)
+        need = max(2, (len(edges) + 1) // 2)
+        repeated = {k for k, pages in counts.items() if len(pages) >= need}
+        if repeated:
+            for page_edges in edges:
+                for i in page_edges:
+                    if re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", stripped[i])) in repeated:
+                        residue.add(i)
+    else:
+        # no form feeds: lone bare numbers counting up page by page (1, 2, 3 …, each at least
+        # _PAGE_LINES lines after the one before, none next to another number line) are page numbers
+        def lone(i: int) -> bool:
+            return all(not (0 <= k < len(stripped) and _BARE_NUMBER.fullmatch(stripped[k])) for k in (i - 1, i + 1))
+
+        bare = [(i, int(fold(t))) for i, t in enumerate(stripped) if _BARE_NUMBER.fullmatch(t) and lone(i)]
+        chain: list[tuple[int, int]] = []
+        for i, v in bare:
+            if chain and v == chain[-1][1] + 1 and i - chain[-1][0] >= _PAGE_LINES:
+                chain.append((i, v))
+            elif len(chain) < 3:
+                chain = [(i, v)] if v >= 1 else []
+        if len(chain) >= 3:
+            residue.update(i for i, _ in chain)
+    return residue
+
+
+def _wrap_width(widths: list[int], ends_open: list[bool]) -> int | None:
+    """The common maximum line width of a hard-wrapped text, or None when lines are not wrapped.
+
+    Hard-wrapped: at least ``_MIN_WRAP_LINES`` lines fill the width (within two CJK characters) and
+    end without sentence punctuation, and they are at least a quarter of all content lines.
+    """
+    long = sorted(w for w in widths if w >= 20)
+    if len(long) < _MIN_WRAP_LINES:
+        return None
+    best, best_n = None, 0
+    for w in sorted(set(long)):
+        n = sum(1 for x in long if w - 4 <= x <= w)
+        if n >= best_n:
+            best, best_n = w, n
+    if best is None:
+        return None
+    full_open = sum(1 for w, o in zip(widths, ends_open, strict=True) if o and best - 4 <= w <= best + 2)
+    content = sum(1 for w in widths if w > 0)
+    if full_open < _MIN_WRAP_LINES or full_open * 4 < content:
+        return None
+    return best
+
+
+def text_layout(text: str) -> Layout:
+    """Paragraphs, page residue and wrap width of ``text`` (offsets into ``text``, never rewritten).
+
+    Residue (form feeds, page-number lines ``- 3 -`` ``— 3 —`` ``第3页`` ``第 3 页 共 9 页``, a bare number
+    at a page's top or bottom, a line repeated at the page boundaries) is found in any text; it is
+    never part of a paragraph. When the text is hard-wrapped (``_wrap_width``), a line that fills
+    the width continues its paragraph on the next content line (across page residue), unless it
+    ends a sentence and the next line starts with a numbering marker.
+    """
+    line_spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _LINE_END.finditer(text):
+        line_spans.append((pos, m.start()))
+        pos = m.end()
+    line_spans.append((pos, len(text)))
+    residue_lines: set[int] = set()
+    if len(line_spans) > 1 or "\f" in text:
+        residue_lines = _page_residue_lines(line_spans, text)
+    residue = _residue_spans(text, line_spans, residue_lines)
+    segs = _split_lines(text, residue_lines)
+    width = None
+    cont: dict[int, int] = {}
+    if len(line_spans) >= _MIN_WRAP_LINES:
+        stripped = [
+            "" if i in residue_lines else text[a:e].strip(_SPACE + "\f") for i, (a, e) in enumerate(line_spans)
+        ]
+        widths = [_width(t) for t in stripped]
+        ends_open = [bool(t) and t.rstrip(_CLOSE)[-1:] not in _SENTENCE_END for t in stripped]
+        width = _wrap_width(widths, ends_open)
+        if width is not None:
+            cont = _continuations(text, line_spans, stripped, widths, width, residue_lines)
+    out: list[Paragraph] = []
+    tail: tuple[int, bool] | None = None  # (line, last segment of its line) of what ended out[-1]
+    for a, e, line, first, last in segs:
+        if out and first and tail is not None and tail[1] and cont.get(tail[0]) == line:
+            start = out[-1].start
+            end = _trim_end(text, start, e)
+            out[-1] = Paragraph(start, end, text[start:end])
+            tail = (line, last)
+            continue
+        before = len(out)
+        _add_paragraph(text, a, e, out)
+        if len(out) > before:
+            tail = (line, last)
+    return Layout(out, residue, width)
+
+
+def _continuations(
+    text: str,
+    spans: list[tuple[int, int]],
+    stripped: list[str],
+    widths: list[int],
+    width: int,
+    residue_lines: set[int],
+) -> dict[int, int]:
+    """For each line that wraps: the content line its paragraph continues on.
+
+    A line wraps when it fills the width: within four CJK characters (a paragraph's first line is
+    indented by two), within one if it ends a sentence and the text shows no paragraph indents.
+    When paragraphs start indented (three indented lines or more), an indented line never continues
+    the line before it. The next content line is the
+    following non-empty line; blank lines and residue are skipped only inside a page break (a form
+    feed among them), otherwise a blank line ends the paragraph. A filled line that ends a sentence
+    does not wrap into a line that starts with a numbering marker.
+    """
+    out: dict[int, int] = {}
+    n = len(spans)
+    indent = [_indent(text, a, e) for a, e in spans]
+    base_counts: dict[int, int] = {}
+    for i in range(n):
+        if stripped[i]:
+            base_counts[indent[i]] = base_counts.get(indent[i], 0) + 1
+    base = max(base_counts, key=lambda k: (base_counts[k], -k)) if base_counts else 0
+    indented = sum(1 for i in range(n) if stripped[i] and indent[i] > base)
+    by_indent = indented >= 3  # paragraphs start indented: that, not punctuation, ends a paragraph
+    for i in range(n):
+        ends_sentence = stripped[i].rstrip(_CLOSE)[-1:] in _SENTENCE_END
+        # an open line may be a paragraph's indented first line (2 characters) plus slack for narrow
+        # glyphs and line-start rules; without indents a line ending a sentence must fill the width
+        slack = 2 if ends_sentence and not by_indent else 8
+        if not stripped[i] or widths[i] < width - slack:
+            continue
+        j = i + 1
+        page_break = False
+        blank = False
+        while j < n and not stripped[j]:
+            a, e = spans[j]
+            if "\f" in text[a:e]:
+                page_break = True
+            elif j not in residue_lines:
+                blank = True
+            j += 1
+        if j >= n or (blank and not page_break):
+            continue
+        if by_indent and indent[j] > base:
+            continue
+        if ends_sentence and _MARKER_START.match(stripped[j]):
+            continue
+        out[i] = j
     return out
+
+
+def _indent(text: str, a: int, e: int) -> int:
+    """Leading blank columns of a line (U+3000 and TAB count 2, other spaces 1)."""
+    n = 0
+    for c in text[a:e]:
+        if c in "\u3000\t":
+            n += 2
+        elif c in " \u00a0":
+            n += 1
+        else:
+            break
+    return n
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return end
+
+
+def _residue_spans(text: str, spans: list[tuple[int, int]], lines: set[int]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for i in sorted(lines):
+        a, e = spans[i]
+        if e > a:
+            out.append((a, e))
+    for m in re.finditer("\f+", text):  # form feeds inside content lines
+        if not any(a <= m.start() < e for a, e in out):
+            out.append((m.start(), m.end()))
+    return tuple(sorted(out))
 
 
 def _add_paragraph(text: str, start: int, end: int, out: list[Paragraph]) -> None:

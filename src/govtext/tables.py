@@ -1,0 +1,162 @@
+"""Statistics tables in plain, web and PDF text: runs of short labelled rows followed by numbers.
+
+Reports such as the 政府信息公开工作年度报告 carry mandated statistics tables whose row labels have
+their own numbering (``一、本年新收政府信息公开申请数量``, ``（一）予以公开``, ``1.属于国家秘密``); those
+labels must not become report sections or numbering faults. In text taken from a PDF or a web page
+a table comes out in one of two forms, both recognised here:
+
+* **one cell per line** — a label line followed by one or more lines holding only numbers
+  (``52``, ``0``, ``-``), or a label and its numbers on one line separated by spaces/TABs;
+* **flattened** — rows run together on one line: ``（一）予以公开 20 0 0 0 0 0 20 （二）部分公开 …``.
+
+A table is at least ``MIN_ROWS`` rows (a label followed by number cells) with at most ``MAX_GAP``
+label cells (column headers, a group label such as ``三、本年度办理结果``) between two rows; a longer
+stretch of labels (a part heading and the next table's header block) ends the table. Numbers inside prose (``完成235.2亿元``, ``增长18.5%``)
+are never cells: a cell is a number standing alone between spaces or on its own line, and a label
+is a short stretch of text without sentence punctuation. Matching runs on ``Document.view`` (folded,
+page residue blanked), so every span is an offset into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Document, as_document
+
+__all__ = ["MIN_ROWS", "detect_tables", "merge_spans"]
+
+MIN_ROWS = 3
+MAX_LABEL = 40
+MAX_GAP = 3  # label cells (column headers, group labels) allowed between two rows of one table
+
+_NUM = r"(?:[-+]?\d+(?:[.,]\d+)*%?|[-—–/／]{1,2})"
+_NUM_LINE = re.compile(rf"[ \t\u3000]*{_NUM}(?:[ \t\u3000]+{_NUM})*[ \t\u3000]*")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SENTENCE = re.compile(r"[。；;！!？?]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# a label: an optional numbering marker, then text without spaces, digits or sentence punctuation
+_MARK = r"(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、])"
+_LABEL = rf"{_MARK}?[^\s\d。；;！!？?]{{2,{MAX_LABEL}}}"
+_ROW_LINE = re.compile(rf"[ \t\u3000]*(?P<label>{_LABEL})[ \t\u3000]+(?P<nums>{_NUM}(?:[ \t\u3000]+{_NUM})*)[ \t\u3000]*")
+_FLAT_ROW = re.compile(
+    rf"(?P<label>{_LABEL})[ \t\u3000]+(?P<nums>{_NUM}(?:[ \t\u3000]+{_NUM})*)(?=[ \t\u3000]|$)"
+)
+_FLAT_GAP = re.compile(rf"[ \t\u3000]*(?:[^\s。；;！!？?]{{1,{MAX_LABEL}}}[ \t\u3000]+){{0,{MAX_GAP}}}")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sorted spans with overlapping or touching ones merged."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def detect_tables(document: Document | str) -> tuple[tuple[int, int], ...]:
+    """Spans ``(start, end)`` of the statistics tables found in the text (cells one per line or flattened)."""
+    doc = as_document(document)
+    view = doc.view.text
+    if not _HAS_DIGIT.search(view):
+        return ()
+    return merge_spans([*_line_tables(view), *_flat_tables(view)])
+
+
+def _is_label(t: str) -> bool:
+    return 2 <= len(t) <= MAX_LABEL and not _SENTENCE.search(t) and _CJK.search(t) is not None
+
+
+def _line_tables(view: str) -> list[tuple[int, int]]:
+    """Tables whose cells stand one per line (or one row per line)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    lines: list[tuple[int, int, str]] = []  # (start, end, kind) with kind num | row | label | blank | other
+    for m in [*_LINE_END.finditer(view), None]:
+        end = m.start() if m else len(view)
+        raw = view[pos:end]
+        t = raw.strip(" \t\u3000\f")
+        if not t:
+            kind = "blank"
+        elif _NUM_LINE.fullmatch(raw) and _HAS_DIGIT.search(t):
+            kind = "num"
+        elif _ROW_LINE.fullmatch(raw) and _HAS_DIGIT.search(t):
+            kind = "row"
+        elif _is_label(t):
+            kind = "label"
+        else:
+            kind = "other"
+        lead = len(raw) - len(raw.lstrip(" \t\u3000\f"))
+        lines.append((pos + lead, pos + lead + len(t), kind))
+        if m is None:
+            break
+        pos = m.end()
+    i = 0
+    n = len(lines)
+    while i < n:
+        if lines[i][2] in ("other", "blank"):
+            i += 1
+            continue
+        j = i
+        blanks = 0
+        while j < n and lines[j][2] != "other":
+            blanks = blanks + 1 if lines[j][2] == "blank" else 0
+            if blanks > 1:
+                break
+            j += 1
+        run = lines[i:j]
+        rows: list[tuple[int, int]] = []  # (start, end) of each row of the current table
+        gap: list[int] = []  # starts of the label lines since the last row
+        k = 0
+        while k < len(run):
+            kind = run[k][2]
+            if kind in ("row", "label") and (kind == "row" or (k + 1 < len(run) and run[k + 1][2] == "num")):
+                e = k
+                while e + 1 < len(run) and run[e + 1][2] == "num":
+                    e += 1
+                if rows and len(gap) > MAX_GAP:
+                    _close(rows, 0, spans)
+                    rows = []
+                rows.append((gap[0] if rows and gap else run[k][0], run[e][1]))
+                gap = []
+                k = e + 1
+                continue
+            if kind == "label":
+                gap.append(run[k][0])
+            k += 1
+        _close(rows, 0, spans)
+        i = max(j, i + 1)
+    return spans
+
+
+def _flat_tables(view: str) -> list[tuple[int, int]]:
+    """Tables whose rows run together on one line: ``label n n n label n n n …``."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in [*_LINE_END.finditer(view), None]:
+        end = m.start() if m else len(view)
+        line = view[pos:end]
+        if len(line) > 20 and re.search(r"\S[ \t\u3000]+\d", line):
+            run: list[tuple[int, int]] = []
+            for r in _FLAT_ROW.finditer(line):
+                if not _CJK.search(r.group("label")):
+                    continue
+                if run and not _FLAT_GAP.fullmatch(line, run[-1][1], r.start()):
+                    _close(run, pos, spans)
+                    run = []
+                run.append((r.start(), r.end()))
+            _close(run, pos, spans)
+        if m is None:
+            break
+        pos = m.end()
+    return spans
+
+
+def _close(run: list[tuple[int, int]], base: int, spans: list[tuple[int, int]]) -> None:
+    """Record the run of rows as a table if it has ``MIN_ROWS`` rows."""
+    if len(run) >= MIN_ROWS:
+        spans.append((base + run[0][0], base + run[-1][1]))
