@@ -214,7 +214,7 @@ def test_placeholders_component_stores_spans_and_findings() -> None:
     nlp = spacy.blank("zh")  # character segmenter: no jieba needed here
     nlp.add_pipe("govtext_placeholders")
     analysis = nlp.analyze_pipes()
-    assert analysis["summary"]["govtext_placeholders"]["assigns"] == ["doc.spans"]
+    assert analysis["summary"]["govtext_placeholders"]["assigns"] == ["doc.spans", "doc._.govtext_placeholders"]
     doc = nlp("今年共培养发展了X名预备党员，市X局")
     spans = doc.spans["govtext_placeholders"]
     assert [(s.text, s.label_, s.start_char) for s in spans] == [("X", "count", 8), ("X", "organisation", 16)]

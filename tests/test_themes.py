@@ -348,7 +348,8 @@ def test_themes_spacy_component_stores_evidence_spans(seed_doc):
     for span, hit in zip(spans, result.evidence, strict=True):
         assert span.label_ == hit.theme
         assert span.start_char <= hit.start_char and hit.end_char <= span.end_char
-    assert doc.user_data["govtext_themes"]["evidence"][0]["match"] == result.evidence[0].match
+    assert doc._.govtext_themes.evidence == result.evidence
+    assert [f.code for f in doc._.govtext_themes.findings] == ["GT301"]  # the year reaches the pipeline
 
 
 def test_themes_component_is_in_the_default_pipeline():

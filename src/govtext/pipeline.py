@@ -2,7 +2,10 @@
 
 ``load()`` returns ``spacy.blank("zh")`` with govtext's tokenizer (``govtext.jieba_tokenizer.v1``,
 see :mod:`govtext.segment`) followed by the components named in :data:`COMPONENTS`, built once per
-engine and process.
+engine and process. Each component runs one stage of :func:`govtext.analyze` and keeps its result on
+``Doc._`` (:mod:`govtext.doc_component`). Tokenizer and components are registered through entry
+points (``spacy_tokenizers``, ``spacy_factories`` in ``pyproject.toml``), so a pipeline saved with
+``nlp.to_disk`` loads with ``spacy.load`` in a process that never imported govtext.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from typing import Any
 from . import segment
 from .segment import DEFAULT_ENGINE, TOKENIZER_NAME, check_engine
 
-# Component factory names in pipeline order. To add a stage: append its factory name here and import
-# the module that registers it in _import_component_modules() below (one line each).
+# Component factory names in pipeline order. To add a stage: append its factory name here, import the
+# module that registers it in _import_component_modules() below and add its spacy_factories entry point.
 COMPONENTS: list[str] = ["govtext_placeholders", "govtext_sections", "govtext_themes"]
 
 _PIPELINES: dict[str, Any] = {}
@@ -23,7 +26,6 @@ _LOCK = threading.Lock()
 
 def _import_component_modules() -> None:
     """Import the modules whose ``@Language.factory`` registrations :data:`COMPONENTS` names."""
-    # (component modules are imported below as they are added)
     from . import placeholders_component  # noqa: F401, I001 (one line per stage)
     from . import sections_component  # noqa: F401
     from . import themes_component  # noqa: F401
