@@ -163,6 +163,29 @@ def test_corpus_document_rows_match_the_stages(seed_doc):
     assert all(len(t) >= 2 for t in terms)
 
 
+def test_corpus_seed_findings_table_holds_every_stage_finding_including_gt301():
+    """The findings table is govtext.analyze's findings, by position, each with its stage: the 2019
+    seed's stale 十八大 reference (GT301, themes) is there next to GT1xx, GT2xx and GT4xx."""
+    from govtext import analyze, read_document
+
+    tables = C.analyze_corpus([SEED], options=FAST)
+    findings = tables.findings
+    text = SEED.read_text(encoding="utf-8")
+    stale = findings[findings["code"] == "GT301"]
+    assert len(stale) == 1
+    (row,) = stale.to_dict("records")
+    assert row["stage"] == "themes" and "十八大" in row["match"]
+    assert text[row["start_char"]:row["end_char"]] == row["match"]
+    for r in findings.to_dict("records"):
+        assert text[r["start_char"]:r["end_char"]] == r["match"], r
+    assert {c[:3] for c in findings["code"]} == {"GT1", "GT2", "GT3", "GT4"}
+    expected = analyze(read_document(SEED)).findings
+    assert list(zip(findings["code"], findings["start_char"], strict=True)) == [(f.code, f.start_char) for f in expected]
+    stages = dict(zip(findings["code"].str[:3], findings["stage"], strict=False))
+    assert stages == {"GT1": "sections", "GT2": "placeholders", "GT3": "themes", "GT4": "completeness"}
+    assert tables.documents.loc[0, "n_findings"] == len(findings) == len(expected)
+
+
 def test_corpus_empty_tables_keep_columns(tmp_path):
     (tmp_path / "m.csv").write_text("path\nnothere.txt\n", encoding="utf-8")
     tables = C.analyze_corpus(tmp_path / "m.csv")

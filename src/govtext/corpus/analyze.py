@@ -38,41 +38,42 @@ def analyze_document(
 ) -> dict[str, list[dict]]:
     """Run every stage on one document; return table name → rows (plain dicts, schema columns).
 
-    ``meta`` carries ``doc_id`` and ``path`` and any manifest metadata (``title``, ``year``,
-    ``issuer``, ``kind``, extra columns); metadata it lacks is taken from the document.
+    The stages run through :func:`govtext.analysis.analyze`, as for ``govtext check``: ``findings``
+    holds every finding of every stage (GT1xx–GT4xx, e.g. GT301's stale congress reference), by
+    position, each with the ``stage`` that reported it. ``meta`` carries ``doc_id`` and ``path`` and
+    any manifest metadata (``title``, ``year``, ``issuer``, ``kind``, extra columns); metadata it
+    lacks is taken from the document.
     """
+    from ..analysis import analyze
+    from ..completeness import builtin_outlines
+
     doc_id = meta["doc_id"]
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    # a manifest kind naming a built-in outline is used; any other label (e.g. ``gwr``) is metadata only
+    kind = meta.get("kind") if meta.get("kind") in builtin_outlines() else None
+    result = analyze(document, kind=kind, lexicon=_lexicon(options))
+    outline, comp = result.outline, result.completeness
+    # every stage ran, so none of its results is None
+    assert outline is not None and comp is not None and result.placeholders is not None and result.themes is not None
 
-    from ..completeness import builtin_outlines, score_completeness
-    from ..placeholders import find_placeholders
-    from ..sections import extract_sections
-    from ..themes import tag_themes
-
-    outline = extract_sections(document)
     for sec in outline.sections:
         d = sec.to_dict()
         d.pop("children", None)
         rows["sections"].append({"doc_id": doc_id, **d})
-    for f in outline.findings:
-        rows["findings"].append(_finding_row(doc_id, "sections", f))
-
-    for f in find_placeholders(document):
+    for f in result.placeholders:
         rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
-
-    for t in tag_themes(document, outline=outline, lexicon=_lexicon(options)).document:
+    for t in result.themes.document:
         rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
-
-    # a manifest kind naming a built-in outline is used; any other label (e.g. ``gwr``) is metadata only
-    kind = meta.get("kind") if meta.get("kind") in builtin_outlines() else None
-    comp = score_completeness(document, kind=kind, sections=outline)
     score, detected_kind = comp.score, comp.kind.kind
     for p in comp.parts:
         rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
         for sub in p.subparts:
             rows["parts"].append(_part_row(doc_id, detected_kind, sub, p.id))
-    for f in comp.findings:
-        rows["findings"].append(_finding_row(doc_id, "completeness", f))
+    stage_of = {id(f): stage for stage, found in (
+        ("sections", outline.findings), ("placeholders", result.placeholders),
+        ("themes", result.themes.findings), ("completeness", comp.findings)) for f in found}
+    for f in result.findings:
+        rows["findings"].append(_finding_row(doc_id, stage_of[id(f)], f))
 
     terms = count_terms(document.text, segmenter=options.segmenter)
     rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in terms]
