@@ -260,7 +260,226 @@ def _paragraphs(doc: Document) -> list[Paragraph]:
             out.append(p)
         elif pos < p.end:
             out.append(Paragraph(pos, p.end, text[pos : p.end]))
+    return _split_lost_breaks(doc, out)
+
+
+# --- lost paragraph breaks ----------------------------------------------------------------------
+
+# A heading-family marker that may stand mid-paragraph (not inside a number: 1.5, 2019.11, 五一、, 第一、).
+_LOST_HEAD = re.compile(
+    rf"(?<![0-9.一二三四五六七八九十第])(?:\({_SP}(?:{_CN}|\d{{1,2}}){_SP}\)|{_CN}、|\d{{1,2}}[.、])"
+)
+# The first item of a run-in chain (一是, 一要, 其一) — not 之一是, 统一是, 唯一是, 第一.
+_LOST_CHAIN = re.compile(r"(?<![之统唯第一二三四五六七八九十])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
+_SENT_PUNCT = "。；;！!？?：:"
+_QUOTE_CLOSERS = "”’」』"
+
+
+@dataclass(frozen=True)
+class _FlatRules:
+    max_title: int
+    openers: re.Pattern[str]
+
+
+@cache
+def _flat_rules() -> _FlatRules:
+    from .errors import DataFileError
+
+    path = model_path("sections", "flat.toml")
+    data = load_toml(path)
+    try:
+        openers = re.compile("|".join(f"(?:{p})" for p in data.get("body_openers", [])) or "(?!)")
+    except re.error as exc:
+        raise DataFileError(str(path), f"bad regular expression in body_openers: {exc}") from None
+    return _FlatRules(
+        max_title=int(data.get("max_title_chars", 40)),
+        openers=openers,
+    )
+
+
+@dataclass
+class _Lost:
+    """A heading marker found while looking for lost paragraph breaks."""
+
+    pos: int
+    marker_end: int
+    style: str
+    number: int
+    anchor: bool  # at a real paragraph start
+    eligible: bool  # stands where a heading can stand (after a sentence end, a space, a short title)
+    para: int
+    ok: bool = False
+
+
+def _after_boundary(folded: str, i: int, para_start: int) -> bool:
+    """True when ``i`` follows a sentence end (``。；！？``), a closing quote or a space."""
+    if i <= para_start:
+        return True
+    c = folded[i - 1]
+    if c in _WS:
+        return True
+    return c in "。；;！!？?：:" or c in _QUOTE_CLOSERS
+
+
+def _short_title_before(folded: str, head_end: int | None, i: int, max_title: int) -> bool:
+    """True when ``i`` directly follows a heading title (begun at ``head_end``) with no sentence end."""
+    if head_end is None or not 0 < i - head_end <= max_title:
+        return False
+    return not any(ch in _SENT_PUNCT for ch in folded[head_end:i])
+
+
+def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs split where a heading stands mid-line because the paragraph break was lost.
+
+    A marker (``二、`` ``（一）`` ``1.`` ``1、`` ``（1）``) inside a paragraph starts a paragraph of its own
+    when it stands after a sentence end, a closing quote or a space, or directly after a short heading
+    title (``二、下一步工作打算（一）…``), and the numbering sequence vouches for it: ``二、`` continues an
+    accepted ``一、`` of the same family, and an ``一、`` is followed by a ``二、`` standing where a heading
+    can. A run-in chain (``一是``) whose first item follows an unpunctuated title or a space starts one
+    too. Such a heading's title ends at its first ``。``/``；``, at the next heading, at a space, or where
+    report body text visibly opens (``2023年是…``, ``models/sections/flat.toml``); a break is put there.
+    """
+    text, folded = doc.text, doc.view.text
+    rules = _flat_rules()
+    items: list[_Lost] = []
+    chains: list[tuple[int, int]] = []  # (position, paragraph) of accepted 一是 chain starts
+    for pi, p in enumerate(paras):
+        head_end: int | None = None
+        hit = _match_start(folded, p.start)
+        if hit is not None and hit[0] in _HEADING_FAMILIES:
+            num = _lost_number(hit[1])
+            if num is not None:
+                items.append(_Lost(p.start, hit[1].end(), hit[0], num, True, True, pi))
+                head_end = hit[1].end()
+        for m in _LOST_HEAD.finditer(folded, p.start + 1, p.end):
+            i = m.start()
+            h = _match_start(folded, i)
+            if h is None or h[0] not in _HEADING_FAMILIES or (doc.tables and doc.in_table(i)):
+                continue
+            num = _lost_number(h[1])
+            if num is None:
+                continue
+            eligible = _after_boundary(folded, i, p.start) or _short_title_before(
+                folded, head_end, i, rules.max_title
+            )
+            items.append(_Lost(i, h[1].end(), h[0], num, False, eligible, pi))
+            if eligible:
+                head_end = h[1].end()
+    # the numbering sequence vouches for each mid-line marker
+    following: list[_Lost | None] = [None] * len(items)
+    seen: dict[str, _Lost] = {}
+    for k in range(len(items) - 1, -1, -1):
+        following[k] = seen.get(items[k].style)
+        if items[k].eligible:
+            seen[items[k].style] = items[k]
+    last: dict[str, _Lost] = {}
+    for k, it in enumerate(items):
+        nx = following[k]
+        if it.anchor:
+            it.ok = True
+        elif nx is not None and nx.number == it.number + 1 and _no_sentence_between(folded, it, nx):
+            it.ok = False  # 一、甲二、乙三、丙: a contents list or an enumeration, not headings with bodies
+        elif it.eligible:
+            if it.number == 1:
+                nx = following[k]
+                it.ok = nx is not None and nx.number == 2
+            else:
+                prev = last.get(it.style)
+                it.ok = prev is not None and prev.ok and prev.number == it.number - 1
+        if it.eligible:
+            last[it.style] = it
+    cuts_by_para: dict[int, list[int]] = {}
+    heads = [it for it in items if it.ok]
+    for it in heads:
+        if not it.anchor:
+            cuts_by_para.setdefault(it.para, []).append(it.pos)
+    # 一是 chains begun right after an unpunctuated title or a space
+    heads_by_para: dict[int, list[_Lost]] = {}
+    for it in heads:
+        heads_by_para.setdefault(it.para, []).append(it)
+    for pi, p in enumerate(paras):
+        for m in _LOST_CHAIN.finditer(folded, p.start + 1, p.end):
+            i = m.start()
+            if folded[i - 1] in _SENT_PUNCT + "，,":
+                continue  # found as an inline item anyway
+            before = [h for h in heads_by_para.get(pi, ()) if h.pos < i]
+            head_end = before[-1].marker_end if before else None
+            if not (folded[i - 1] in _WS or _short_title_before(folded, head_end, i, rules.max_title)):
+                continue
+            second = f"二{m.group('word')}" if m.group("word") else "其二"
+            j = folded.find(second, m.end(), p.end)
+            if j < 0 or folded[j - 1] not in _SENT_PUNCT + "，," + _WS:
+                continue
+            if doc.tables and doc.in_table(i):
+                continue
+            chains.append((i, pi))
+            cuts_by_para.setdefault(pi, []).append(i)
+    if not cuts_by_para:
+        return paras
+    # where a mid-line heading's title ends: 。/；, the next cut, a space, or an opening of body text
+    for it in heads:
+        if it.anchor:
+            continue
+        p = paras[it.para]
+        ts = it.marker_end
+        while ts < p.end and folded[ts] in _WS:
+            ts += 1
+        limit = min((c for c in cuts_by_para[it.para] if c > it.pos), default=p.end)
+        sm = _TITLE_END.search(folded, ts, limit)
+        s_end = sm.start() if sm else limit
+        end = s_end
+        k = ts + 1
+        while k < s_end - 1:
+            if folded[k] not in _WS:
+                k += 1
+                continue
+            run_end = k
+            while run_end < s_end and folded[run_end] in _WS:
+                run_end += 1
+            if run_end < s_end and not (_keeps_space(folded[k - 1]) or _keeps_space(folded[run_end], True)):
+                end = k
+                break
+            k = run_end
+        om = rules.openers.search(folded, ts + 2, s_end)
+        if om is not None:
+            end = min(end, om.start())
+        if end < s_end:
+            cuts_by_para[it.para].append(end)
+    out: list[Paragraph] = []
+    for pi, p in enumerate(paras):
+        cuts = sorted(set(cuts_by_para.get(pi, ())))
+        if not cuts:
+            out.append(p)
+            continue
+        bounds = [p.start, *cuts, p.end]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            while a < b and text[a] in _WS:
+                a += 1
+            while b > a and text[b - 1] in _WS:
+                b -= 1
+            if b > a:
+                out.append(Paragraph(a, b, text[a:b]))
     return out
+
+
+def _keeps_space(ch: str, after: bool = False) -> bool:
+    """A space next to ``ch`` may stand inside a title (``2008 年``, ``“党建+河长制” 品牌``).
+
+    ``after``: ``ch`` follows the space (an opening quote there starts new text, not the title's).
+    """
+    if ch.isascii() and ch.isalnum():
+        return True
+    return ch in ("”’\"'+-—" if not after else "”’+-—")
+
+
+def _no_sentence_between(folded: str, a: _Lost, b: _Lost) -> bool:
+    """True when ``b`` follows ``a`` in the same paragraph with no full stop between (a ``；`` list)."""
+    return a.para == b.para and not any(ch in "。！!？?" for ch in folded[a.marker_end : b.pos])
+
+
+def _lost_number(m: re.Match[str]) -> int | None:
+    s = m.group("num")
+    return int(s) if s.isdigit() else parse_cn_number(s)
 
 
 # --- parts: boilerplate and appendices ----------------------------------------------------------
@@ -725,6 +944,8 @@ def extract_sections(document: Document | str) -> Outline:
     titles = _unnumbered_titles(doc, kinds, paras, cands)
     if titles:
         cands = sorted(cands + titles, key=lambda c: c.start)
+    if doc.tables:  # statistics-table cells are never headings
+        cands = [c for c in cands if not doc.in_table(c.start)]
     builder = _Builder(doc, kinds, paras)
     starts = sorted(
         {k: i for i, k in reversed(list(enumerate(kinds))) if k > 0}.items(), key=lambda kv: kv[1]
@@ -946,7 +1167,7 @@ class _Builder:
                     style=r["style"],
                     marker=c.marker,
                     number=r["number"],
-                    title=doc.text[c.title_start : c.end] if c.end > c.title_start else "",
+                    title=_one_line(doc.text[c.title_start : c.end]) if c.end > c.title_start else "",
                     inline=c.inline,
                     line=line,
                     col=col,
@@ -967,6 +1188,14 @@ class _Builder:
                 ends[k] = p.end
         ends.setdefault(0, len(self.doc.text))
         return ends
+
+
+_WRAP = re.compile(r"(?:\r\n|\r|\n)[ \t\u3000\u00a0]*")
+
+
+def _one_line(title: str) -> str:
+    """A title without the line breaks of a hard-wrapped heading (nor the indentation after them)."""
+    return _WRAP.sub("", title) if "\n" in title or "\r" in title else title
 
 
 def _squash(s: str) -> str:
