@@ -9,11 +9,12 @@ SEED   := corpora/seeds/2019_party_building_summary.txt
 
 venv: $(STAMP)
 
-# Install exactly the versions in constraints.txt (the lock), the project itself editable.
+# Install exactly the versions in constraints.txt (the lock), the project itself editable, with every
+# extra (web, corpus, dask) and the test tools: the suite covers all commands.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[all,test]'
 	touch $(STAMP)
 
 # The seed has unfilled placeholders and structural faults, so `check` exits 1 (findings): that is
@@ -24,22 +25,31 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 
-test: $(STAMP) lint
+# System packages first (skipped when present), then the lock install, ruff, the whole suite.
+test: system-deps $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
-# System packages for the browser test and CJK charts (Debian): Chromium and Noto CJK fonts.
+# System packages for the browser test and the CJK charts (Debian): Chromium and Noto CJK fonts.
+# Installs only what is missing, with apt-get as root or through sudo, and says so in one line.
+# GOVTEXT_SYSDEPS_DRY_RUN=1 prints the apt-get commands instead of running them: the same recipe
+# (tests/test_lint_integrations.py runs it with a PATH where chromium and fc-list are absent).
 system-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
-		echo "system-deps: chromium and fonts-noto-cjk already installed"; \
-	else \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null && \
-		echo "system-deps: installed chromium and fonts-noto-cjk"; \
-	fi
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="chromium"; \
+	{ command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -qi 'noto.*cjk'; } \
+		|| need="$$need fonts-noto-cjk fontconfig"; \
+	need="$${need# }"; \
+	if [ -z "$$need" ]; then echo "system-deps: chromium and fonts-noto-cjk already installed"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo "; \
+	else echo "system-deps: cannot install $$need: run as root or install sudo" >&2; exit 2; fi; \
+	echo "system-deps: installing $$need with $${sudo}apt-get (for the browser test and CJK charts)"; \
+	run() { if [ -n "$$GOVTEXT_SYSDEPS_DRY_RUN" ]; then echo "+ $$*"; else "$$@" >/dev/null; fi; }; \
+	run $${sudo}apt-get update -qq && \
+	run $${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -174,7 +174,7 @@ def test_placeholders_cli_stats(run, nocfg) -> None:
     stats = json.loads(out)
     assert stats["total"] == 50 and {k["kind"]: k["count"] for k in stats["kinds"]}["organisation"] == 23
     rc, _, err = run("placeholders", "--stats", "--format", "sarif", str(SEED))
-    assert rc == 2 and "--stats cannot be combined" in err
+    assert rc == 2 and "--statistics cannot be combined with --output-format sarif" in err
     _, out, _ = run("placeholders", "--stats", "--format", "csv", str(SEED))
     assert out.splitlines()[:2] == ["kind,code,slug,count", "organisation,GT206,unfilled-organisation,23"]
     _, out, _ = run("placeholders", "--stats", "--format", "jsonl", str(SEED))

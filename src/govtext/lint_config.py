@@ -12,9 +12,14 @@ A project keeps its settings in ``govtext.toml`` (top-level keys) or in ``[tool.
     [per-file-ignores]
     "drafts/*.md" = ["GT208"]
 
-Inside a document, a line containing ``govtext: ignore`` (or ``govtext: ignore[GT201, date]``) is not
-reported; ``govtext: ignore-file`` or ``govtext: template`` anywhere silences the whole file. Both
-work as HTML comments in Markdown (``<!-- govtext: template -->``).
+Inside a document, directives are honoured only where they are meant as directives, never inside a
+sentence: alone on a line, in an HTML/Markdown comment (``<!-- govtext: template -->``,
+``[//]: # (govtext: template)``), at the end of a line after a space (``… govtext: ignore[GT201]``), or
+starting one of the first ``HEADER_LINES`` lines followed by a note. ``govtext: ignore`` (optionally
+``[codes or kinds]``) silences its own line, or the next non-blank line when it stands alone;
+``govtext: template`` / ``govtext: ignore-file`` silence the file — alone on a line or in a comment
+anywhere, or at the start or end of one of the first lines. Directives inside backtick code spans or
+fenced code blocks of Markdown are text, not directives.
 """
 
 from __future__ import annotations
@@ -29,7 +34,13 @@ from .model import SEVERITY_RANK, Document, Finding
 
 CONFIG_FILE = "govtext.toml"
 KEYS = ("select", "ignore", "fail-on", "exclude", "per-file-ignores", "rules")
+HEADER_LINES = 5  # a file-level directive may also start or end one of the first lines, with a note
 _INLINE = re.compile(r"govtext:[ \t]*(ignore-file|template|ignore)(?:\[([^\]\n]*)\])?")
+_LINE_START = re.compile(r"[ \t\ufeff]*(?:(?:#+|//|%|;|--)[ \t]*)?")  # optional comment marker
+_HTML_OPEN = re.compile(r"<!--[ \t]*$")
+_MD_REF_OPEN = re.compile(r"[ \t]*\[[^\]\n]*\]:[ \t]*(?:#|<>)[ \t]*[(\"']$")
+_NOTE_START = re.compile(r"[ \t\u3000:：—–\-（(，,]")
+_FENCE = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -123,7 +134,7 @@ def selector_matches(selector: str, finding: Finding) -> bool:
 def check_selectors(values: object, where: str) -> list[str]:
     """Split comma-separated selectors and check each names a placeholder code, kind or slug."""
     from . import codes
-    from .placeholders import KIND_CODE, KINDS
+    from .codes import KIND_CODE, KINDS
 
     if isinstance(values, str):
         values = [values]
@@ -151,20 +162,116 @@ def check_selectors(values: object, where: str) -> list[str]:
 
 
 def inline_ignores(doc: Document) -> tuple[list[str] | None, dict[int, list[str]]]:
-    """(file-level selectors or None, {line: selectors}); an empty list means everything."""
-    text = doc.text
-    if "govtext:" not in text:
-        return None, {}
+    """(file-level selectors or None, {line: selectors}); an empty list means everything.
+
+    Only directives (see the module docstring) count: ``govtext: template`` written inside a sentence
+    silences nothing.
+    """
     file_level: list[str] | None = None
     lines: dict[int, list[str]] = {}
-    for m in _INLINE.finditer(text):
-        sel = [s.strip() for s in (m.group(2) or "").split(",") if s.strip()]
-        if m.group(1) == "ignore":
-            line = doc.line_col(m.start())[0]
-            lines[line] = _merge(lines.get(line), sel)
+    for directive in find_directives(doc):
+        if directive.kind == "ignore":
+            lines[directive.target_line] = _merge(lines.get(directive.target_line), list(directive.selectors))
         else:
-            file_level = _merge(file_level, sel)
+            file_level = _merge(file_level, list(directive.selectors))
     return file_level, lines
+
+
+def is_template(doc: Document) -> bool:
+    """Does a ``govtext: template`` / ``ignore-file`` directive without codes silence the whole file?"""
+    return inline_ignores(doc)[0] == []
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A ``govtext:`` directive honoured in a document; ``target_line`` is the 1-based line it silences."""
+
+    kind: str  # ignore | template | ignore-file
+    selectors: tuple[str, ...]
+    line: int
+    target_line: int
+    start_char: int
+    end_char: int
+
+
+def find_directives(doc: Document) -> list[Directive]:
+    """The ``govtext:`` directives of ``doc`` in text order, mentions in prose and code left out."""
+    text = doc.text
+    if "govtext:" not in text:
+        return []
+    fenced = _fenced_spans(text) if _is_markdown(doc) else []
+    out = []
+    for m in _INLINE.finditer(text):
+        if any(a <= m.start() < b for a, b in fenced):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        before = text[line_start : m.start()]
+        after = text[m.end() : line_end].rstrip("\r")
+        if before.count("`") % 2:  # inside a code span
+            continue
+        line = doc.line_col(m.start())[0]
+        form = _directive_form(before, after)
+        kind = m.group(1)
+        if form is None or (form in ("leading", "trailing") and line > HEADER_LINES and kind != "ignore"):
+            continue
+        if form == "leading" and kind == "ignore" and line > HEADER_LINES:
+            continue
+        target = line
+        if kind == "ignore" and form == "alone":
+            target = _next_content_line(doc, line_end)
+        sel = tuple(s.strip() for s in (m.group(2) or "").split(",") if s.strip())
+        out.append(Directive(kind, sel, line, target, m.start(), m.end()))
+    return out
+
+
+def _directive_form(before: str, after: str) -> str | None:
+    """How a ``govtext:`` match sits on its line: alone, comment, trailing, leading (with a note) or None."""
+    head = _LINE_START.fullmatch(before) is not None
+    if _HTML_OPEN.search(before) and "-->" in after:
+        rest_before = before[: _HTML_OPEN.search(before).start()]
+        rest_after = after[after.index("-->") + 3 :]
+        alone = not rest_before.strip() and not rest_after.strip()
+        return "alone" if alone else "comment"
+    if _MD_REF_OPEN.fullmatch(before) and re.fullmatch(r"[)\"'][ \t]*", after):
+        return "alone"
+    if head and not after.strip():
+        return "alone"
+    if not after.strip() and before[-1:] in (" ", "\t", "\u3000") and before.strip():
+        return "trailing"
+    if head and _NOTE_START.match(after):
+        return "leading"
+    return None
+
+
+def _next_content_line(doc: Document, offset: int) -> int:
+    """The 1-based line of the first non-blank character after ``offset`` (its own line if none)."""
+    m = re.compile(r"\S").search(doc.text, offset)
+    return doc.line_col(m.start())[0] if m else doc.line_col(max(offset - 1, 0))[0]
+
+
+def _is_markdown(doc: Document) -> bool:
+    if doc.source_format == "md":
+        return True
+    return bool(doc.path) and str(doc.path).lower().endswith((".md", ".markdown"))
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of Markdown fenced code blocks (``` or ~~~), an unclosed fence running to the end."""
+    spans = []
+    opened: tuple[int, str] | None = None
+    for m in _FENCE.finditer(text):
+        fence = m.group(1)
+        if opened is None:
+            opened = (m.start(), fence)
+        elif fence[0] == opened[1][0] and len(fence) >= len(opened[1]):
+            end = text.find("\n", m.end())
+            spans.append((opened[0], len(text) if end < 0 else end))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
 
 
 def _merge(current: list[str] | None, sel: list[str]) -> list[str]:

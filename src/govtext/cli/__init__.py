@@ -17,14 +17,26 @@ from ..errors import GovtextError
 FORMATS = ("text", "json", "jsonl", "csv")
 
 
-def format_option(choices: tuple[str, ...] = FORMATS, default: str = "text"):
-    """The shared ``--format`` option (one choice, one renderer)."""
+def format_option(
+    choices: tuple[str, ...] = FORMATS,
+    default: str = "text",
+    *,
+    output_format_first: bool = False,
+    envvar: str | None = None,
+):
+    """The shared output format option: ``--format`` and its alias ``--output-format`` (ruff's name).
+
+    The linter lists ``--output-format`` first and reads ``envvar`` when the option is not given.
+    """
+    names = ("--output-format", "--format") if output_format_first else ("--format", "--output-format")
     return click.option(
-        "--format",
+        *names,
         "fmt",
         type=click.Choice(choices),
         default=default,
         show_default=True,
+        envvar=envvar,
+        show_envvar=envvar is not None,
         help="Output format.",
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import GovtextError, InputError, UsageError
+from ..extras import require
 from ..render import emit, render, to_csv
 from . import cli, format_option
 
@@ -86,6 +87,9 @@ def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter,
     run (same content, metadata and lexicon/outline/govtext versions) reuse their stored rows.
     A document that cannot be read is recorded with its error and the run goes on.
     """
+    require("corpus", "govtext corpus analyze")
+    if engine == "dask":
+        require("dask", "govtext corpus analyze --engine dask")
     from ..corpus import AnalysisOptions, analyze_to_store, load_corpus
 
     if db and parquet:
@@ -155,6 +159,8 @@ def compare_cmd(a, b, db, parquet, max_level, top, threshold, segmenter, fmt) ->
     selectors of stored documents, e.g. `year=2021`, `year=2015..2018`, `issuer=国务院,year=2022`,
     `doc_id=gwr_2021_national.txt`.
     """
+    if db or parquet:
+        require("corpus", "govtext corpus compare --db/--parquet")
     from ..corpus import compare, select_documents
 
     if db or parquet:
@@ -208,6 +214,7 @@ def _compare_text(r: dict) -> str:
 @format_option(("text", "csv", "json"), "text")
 def trends(db, parquet, out_dir, where, top, themes, fmt) -> None:
     """Theme-by-year table (trends.csv) and chart (trends.png, Chinese labels in a CJK font)."""
+    require("corpus", "govtext corpus trends")
     from ..corpus import TREND_COLUMNS, find_cjk_font, plot_trends, select_documents, theme_trends
 
     stored = _load_store(db, parquet)

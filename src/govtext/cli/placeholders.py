@@ -10,14 +10,22 @@ import click
 
 from . import cli, format_option
 
-LINT_FORMATS = ("text", "json", "jsonl", "csv", "sarif", "github")
+LINT_FORMATS = ("text", "json", "jsonl", "csv", "sarif", "github", "gitlab", "junit")
+_NO_STATS = ("sarif", "github", "gitlab", "junit")
 _GLOB_CHARS = set("*?[")
 _SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 
 
 @cli.command("placeholders")
 @click.argument("paths", nargs=-1, required=True)
-@format_option(LINT_FORMATS)
+@format_option(LINT_FORMATS, output_format_first=True, envvar="GOVTEXT_OUTPUT_FORMAT")
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the findings (or statistics) to this file instead of stdout.",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
@@ -31,7 +39,14 @@ _SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 @click.option(
     "--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or kinds (comma list)."
 )
-@click.option("--stats", is_flag=True, help="Print per-kind counts instead of the findings.")
+@click.option("--statistics", "--stats", "stats", is_flag=True, help="Print per-kind counts instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary or notes on stderr.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    default=None,
+    help="The name of the file read from stdin (-): findings, config per-file-ignores and the reader use it.",
+)
 @click.option(
     "--config",
     "config_file",
@@ -45,11 +60,14 @@ _SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 def placeholders_command(
     paths: tuple[str, ...],
     fmt: str,
+    output_file: str | None,
     fail_on: str | None,
     exit_zero: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     stats: bool,
+    quiet: bool,
+    stdin_filename: str | None,
     config_file: str | None,
     no_config: bool,
     rules_file: str | None,
@@ -57,17 +75,20 @@ def placeholders_command(
     """Flag unfilled template placeholders (X名, 市X局, XX等, 某某, （单位名称）…) in PATHS.
 
     PATHS are files, directories (searched for .txt/.md/.docx), globs, or - for stdin.
+    Output formats: text, json, jsonl, csv, sarif, github (workflow annotations), gitlab (Code Quality
+    JSON), junit (XML). A file marked `govtext: template` is skipped and reported as skipped.
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad input or config.
     """
     from .. import lint_formats as lf
     from ..errors import GovtextError, InputError, UsageError
-    from ..lint_config import LintConfig, find_config, load_config
+    from ..lint_config import LintConfig, find_config, is_template, load_config
     from ..placeholders import KIND_CODE, find_placeholders, load_rules
-    from ..readers import read_document
     from ..render import emit, render, to_json
 
-    if stats and fmt in ("sarif", "github"):
-        raise UsageError(f"--stats cannot be combined with --format {fmt}")
+    if stats and fmt in _NO_STATS:
+        raise UsageError(f"--statistics cannot be combined with --output-format {fmt}")
+    if stdin_filename is not None and not stdin_filename.strip():
+        raise UsageError("--stdin-filename needs a file name")
     config = LintConfig()
     if config_file:
         config = load_config(config_file)
@@ -86,40 +107,50 @@ def placeholders_command(
     config = config.replace(**changes)
     load_rules(config.rules)  # a bad rules file is exit 2 before any output
 
-    files, problems = expand_paths(paths, config)
+    note = (lambda message: None) if quiet else (lambda message: emit(message, err=True))  # noqa: E731
+    files, problems = expand_paths(paths, config, note=note)
     findings = []
-    linted = 0
+    linted: list[str] = []
+    skipped: list[str] = []
     for path in files:
         try:
-            doc = read_document(path)
+            doc = _read_stdin(stdin_filename) if path == "-" and stdin_filename else _read(path)
         except InputError as exc:
-            problems.append((path, exc.problem))
+            problems.append(((stdin_filename or path) if path == "-" else path, exc.problem))
             continue
         except GovtextError as exc:
             problems.append((path, getattr(exc, "problem", exc.message)))
             continue
-        linted += 1
+        shown = doc.path if doc.path is not None else path
+        linted.append(shown)
+        if config.inline and is_template(doc):
+            skipped.append(shown)
+            note(f"govtext: {shown}: skipped as a template (govtext: template)")
         findings.extend(find_placeholders(doc, config=config))
     for path, problem in problems:
         emit(f"govtext: {path}: {problem}", err=True)
 
+    out = ""
     if stats:
-        s = lf.stats(findings, linted)
+        s = lf.stats(findings, len(linted), skipped)
         rows = lambda d: d["kinds"]  # noqa: E731
-        emit(render(s, fmt, text=lf.stats_text, rows=rows, columns=["kind", "code", "slug", "count"]))
+        out = render(s, fmt, text=lf.stats_text, rows=rows, columns=["kind", "code", "slug", "count"])
     elif fmt == "sarif":
         rule_codes = sorted(set(KIND_CODE.values()))
-        emit(to_json(lf.to_sarif(findings, rule_codes=rule_codes, problems=problems)) + "\n")
+        out = to_json(lf.to_sarif(findings, rule_codes=rule_codes, problems=problems)) + "\n"
     elif fmt == "github":
-        if findings or problems:
-            emit(lf.to_github(findings, problems=problems))
+        out = lf.to_github(findings, problems=problems)
+    elif fmt == "gitlab":
+        out = to_json(lf.to_gitlab(findings, problems=problems)) + "\n"
+    elif fmt == "junit":
+        out = lf.to_junit(findings, files=linted, skipped=skipped, problems=problems)
     elif fmt == "text":
-        if findings:
-            emit(lf.to_text(findings))
-        emit(_summary(findings, linted), err=True)
+        out = lf.to_text(findings)
+        if not quiet:
+            emit(_summary(findings, len(linted), len(skipped)), err=True)
     else:
-        records = lf.to_rows(findings)
-        emit(render(records, fmt, rows=lambda r: r, columns=lf.COLUMNS))
+        out = render(lf.to_rows(findings), fmt, rows=lambda r: r, columns=lf.COLUMNS)
+    _write(out, output_file, emit)
 
     if problems:
         return 2
@@ -128,20 +159,68 @@ def placeholders_command(
     return 0
 
 
-def _summary(findings: list, files: int) -> str:
+def _read(path: str):
+    from ..readers import read_document
+
+    return read_document(path)
+
+
+def _read_stdin(name: str):
+    """stdin read as the file ``name`` would be (its suffix picks the reader), named ``name``."""
+    import sys
+
+    from ..errors import InputError
+    from ..model import Document
+    from ..readers import SUFFIXES, decode_bytes, default_max_bytes, document_from_bytes
+
+    limit = default_max_bytes()
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(name, f"input is larger than the limit of {limit} bytes")
+    if not data:
+        raise InputError(name, "input is empty")
+    if Path(name).suffix.lower() in SUFFIXES:
+        return document_from_bytes(data, name)
+    text, enc = decode_bytes(data, name)
+    return Document.from_text(text, path=name, encoding=enc, source_format="stdin")
+
+
+def _write(out: str, output_file: str | None, emit) -> None:
+    """The report to stdout, or to ``--output-file`` (written even when empty, as CI expects a file)."""
+    from ..errors import UsageError
+
+    if output_file is None:
+        if out:
+            emit(out)
+        return
+    try:
+        Path(output_file).write_text(out, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output-file {output_file}: cannot write: {exc.strerror or exc}") from None
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _summary(findings: list, files: int, skipped: int = 0) -> str:
     files_word = "file" if files == 1 else "files"
+    where = f"{files} {files_word}"
+    if skipped:
+        where += f", {skipped} skipped as {'a template' if skipped == 1 else 'templates'}"
     if not findings:
-        return f"No placeholders found in {files} {files_word}."
+        return f"No placeholders found in {where}."
     n = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     parts = ", ".join(f"{v} {k}{'s' if v != 1 and k != 'info' else ''}" for k, v in n.items() if v)
-    return f"Found {len(findings)} placeholder{'s' if len(findings) != 1 else ''} ({parts}) in {files} {files_word}."
+    return f"Found {len(findings)} placeholder{'s' if len(findings) != 1 else ''} ({parts}) in {where}."
 
 
-def expand_paths(paths: tuple[str, ...], config) -> tuple[list[str], list[tuple[str, str]]]:
+def expand_paths(paths: tuple[str, ...], config, note=None) -> tuple[list[str], list[tuple[str, str]]]:
     """Files to lint from files, directories, globs and ``-``; plus (path, problem) for bad arguments.
 
     Directories are searched recursively for .txt/.md/.docx files, skipping hidden directories and
-    the config's ``exclude`` globs; a file named explicitly is always linted.
+    the config's ``exclude`` globs; a file named explicitly is always linted. ``note`` receives the
+    notes for arguments that hold nothing to lint (default: printed on stderr).
     """
     from ..readers import SUFFIXES
 
@@ -171,7 +250,7 @@ def expand_paths(paths: tuple[str, ...], config) -> tuple[list[str], list[tuple[
             files.append(arg)
         elif os.path.isdir(arg):
             if not walk(arg):
-                click.echo(f"govtext: {arg}: no .txt, .md or .docx files found", err=True)
+                (note or _stderr)(f"govtext: {arg}: no .txt, .md or .docx files found")
         elif _GLOB_CHARS & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
+from ..extras import require
 from . import cli
 
 
@@ -24,6 +25,7 @@ def serve(host: str, port: int, max_upload_mb: float) -> None:
     Pages: / (paste or upload) and the review. API: POST /api/check, /api/placeholders, /api/outline
     with JSON {"text": …, "kind": …} or a multipart file; schema at /openapi.json. Nothing is stored.
     """
+    require("web", "govtext serve")
     import uvicorn
 
     from ..web import create_app
