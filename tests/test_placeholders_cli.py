@@ -314,3 +314,146 @@ def test_placeholders_glob_match(pattern, path, expected) -> None:
     from govtext.lint_config import glob_match
 
     assert glob_match(pattern, path) is expected
+
+
+# --- linter conventions (ruff's names), integrations' formats, directives ---------------------------------
+
+
+def test_placeholders_cli_output_format_is_canonical_format_an_alias_env_a_default(run, nocfg, monkeypatch) -> None:
+    _, canonical, _ = run("placeholders", "--output-format", "json", str(SEED))
+    _, alias, _ = run("placeholders", "--format", "json", str(SEED))
+    assert canonical == alias and len(json.loads(canonical)) == 50
+    monkeypatch.setenv("GOVTEXT_OUTPUT_FORMAT", "jsonl")
+    _, out, _ = run("placeholders", str(SEED))
+    assert len(out.splitlines()) == 50 and json.loads(out.splitlines()[0])["code"] == "GT206"
+    _, out, _ = run("placeholders", "--output-format", "csv", str(SEED))  # the option wins
+    assert out.startswith("path,code,slug,")
+    monkeypatch.setenv("GOVTEXT_OUTPUT_FORMAT", "xml")
+    rc, out, err = run("placeholders", str(SEED))
+    assert rc == 2 and out == "" and "'xml' is not one of" in err
+    rc, out, _ = run("placeholders", "--help")
+    assert "--output-format" in out and "GOVTEXT_OUTPUT_FORMAT" in out
+
+
+def test_placeholders_cli_quiet_and_output_file(run, nocfg, tmp_path) -> None:
+    rc, out, err = run("placeholders", "-q", str(SEED))
+    assert rc == 1 and len(out.splitlines()) == 50 and err == ""
+    rc, out, err = run("placeholders", str(SEED))
+    target = tmp_path / "report.txt"
+    rc2, out2, err2 = run("placeholders", "-o", str(target), str(SEED))
+    assert (rc2, out2) == (1, "") and target.read_text(encoding="utf-8") == out and err2 == err
+    rc, out, _ = run("placeholders", "--output-file", str(target), "--output-format", "github", str(GWR))
+    assert (rc, out) == (0, "") and target.read_text(encoding="utf-8") == ""  # written even when clean
+    rc, out, err = run("placeholders", "-o", str(tmp_path / "no" / "such" / "dir.txt"), str(SEED))
+    assert (rc, out) == (2, "") and err.startswith("govtext: --output-file") and len(err.splitlines()) == 1
+    assert "its directory does not exist" in err
+
+
+def test_placeholders_cli_stdin_filename_names_findings_and_picks_config(run, nocfg) -> None:
+    (nocfg / "govtext.toml").write_text('[per-file-ignores]\n"drafts/*.md" = ["GT201"]\n', encoding="utf-8")
+    text = "今年共培养发展了X名预备党员，党费X元\n"
+    rc, out, _ = run("placeholders", "--stdin-filename", "reports/2019.md", "-", stdin=text)
+    assert rc == 1
+    assert out.splitlines()[0] == (
+        "reports/2019.md:1:9: GT201 (unfilled-count) 今年共培养发展了[X]名预备党员 — number of people missing"
+    )
+    _, out, _ = run("placeholders", "--stdin-filename", "drafts/2019.md", "-", stdin=text)
+    assert [ln.split(": ")[1].split()[0] for ln in out.splitlines()] == ["GT202"]  # per-file-ignores by name
+    rc, out, _ = run(
+        "placeholders", "--stdin-filename", "t.md", "-", stdin="<!-- govtext: template -->\n共有X名党员\n"
+    )
+    assert (rc, out) == (0, "")
+    rc, _, err = run("placeholders", "--stdin-filename", "empty.txt", "-", stdin="")
+    assert rc == 2 and "govtext: empty.txt: input is empty" in err
+
+
+def test_placeholders_cli_gitlab_code_quality(run, nocfg, tmp_path) -> None:
+    rc, out, _ = run("placeholders", "--output-format", "gitlab", str(SEED), "missing.txt")
+    assert rc == 2  # the unreadable file is an issue too, and exit 2
+    issues = json.loads(out)
+    assert len(issues) == 51
+    first = issues[0]
+    assert set(first) == {"type", "check_name", "description", "categories", "severity", "fingerprint", "location"}
+    assert first["check_name"] == "GT206" and first["severity"] == "major"
+    assert first["location"] == {
+        "path": str(SEED),
+        "positions": {"begin": {"line": 4, "column": 6}, "end": {"line": 4, "column": 7}},
+    }
+    assert {i["severity"] for i in issues} == {"major", "minor", "critical"}
+    assert len({i["fingerprint"] for i in issues}) == 51
+    assert issues[-1]["location"] == {"path": "missing.txt", "lines": {"begin": 1}}
+    # fingerprints do not move with the line: a line added above keeps every issue's fingerprint
+    doc = tmp_path / "a.txt"
+    doc.write_text("共有X名党员\n共有X名党员\n", encoding="utf-8")
+    before = [i["fingerprint"] for i in json.loads(run("placeholders", "--output-format", "gitlab", str(doc))[1])]
+    doc.write_text("前言\n共有X名党员\n共有X名党员\n", encoding="utf-8")
+    after = [i["fingerprint"] for i in json.loads(run("placeholders", "--output-format", "gitlab", str(doc))[1])]
+    assert before == after and len(set(before)) == 2
+
+
+def test_placeholders_cli_junit_xml(run, nocfg, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    clean = tmp_path / "clean.txt"
+    clean.write_text("全年完成既定任务。\n", encoding="utf-8")
+    template = tmp_path / "template.md"
+    template.write_text("<!-- govtext: template -->\n共有X名党员\n", encoding="utf-8")
+    rc, out, _ = run("placeholders", "--output-format", "junit", str(SEED), str(clean), str(template), "gone.md")
+    assert rc == 2
+    root = ET.fromstring(out)
+    assert root.tag == "testsuites"
+    assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
+        "tests": "53", "failures": "50", "errors": "1", "skipped": "1"
+    }
+    suites = {s.get("name"): s for s in root}
+    assert list(suites) == [str(SEED), str(clean), str(template), "gone.md"]
+    case = suites[str(SEED)].find("testcase[@line='15']")
+    assert case.get("name") == "GT201 (unfilled-count) at line 15, column 39"
+    assert case.find("failure").get("message") == "今年共培养发展了[X]名预备党员 — number of people missing"
+    assert [c.find("failure") for c in suites[str(clean)]] == [None]
+    assert suites[str(template)].find("testcase/skipped").get("message") == "govtext: template"
+    assert suites["gone.md"].find("testcase/error").get("message") == "no such file"
+
+
+def test_placeholders_cli_directive_in_prose_silences_nothing(run, nocfg) -> None:
+    prose = "市X局工作总结\n说明：请勿写 govtext: template 这样的注释。\n"
+    rc, out, err = run("placeholders", "-", stdin=prose)
+    assert rc == 1
+    assert out == "-:1:2: GT206 (unfilled-organisation) 市[X]局工作总结 — name of the organisation or place missing\n"
+    assert "skipped" not in err
+    # the same words as a directive: alone on a line, in a comment, or heading the file with a note
+    for marked in (
+        "govtext: template\n市X局工作总结\n",
+        "市X局工作总结\n<!-- govtext: template -->\n",
+        "govtext: template — 模板，占位符保留\n市X局工作总结\n",
+        "市X局工作总结 govtext: template\n共有X名党员\n",
+    ):
+        rc, out, err = run("placeholders", "-", stdin=marked)
+        assert (rc, out) == (0, ""), marked
+        assert "govtext: -: skipped as a template" in err and "1 file, 1 skipped as a template" in err
+
+
+def test_placeholders_cli_template_skips_are_reported(run, nocfg, tmp_path) -> None:
+    (tmp_path / "template.md").write_text("<!-- govtext: template -->\n共有X名党员\n", encoding="utf-8")
+    (tmp_path / "report.md").write_text("共有X名党员\n", encoding="utf-8")
+    rc, out, err = run("placeholders", ".")
+    assert rc == 1 and out.startswith("report.md:1:3: GT201")
+    assert "govtext: template.md: skipped as a template (govtext: template)" in err
+    assert "Found 1 placeholder (1 error) in 2 files, 1 skipped as a template." in err
+    _, out, _ = run("placeholders", "--statistics", ".")
+    assert out.splitlines()[-2:] == [
+        "     1  total in 1 of 2 files (1 error, 0 warning, 0 info)",
+        "     1  skipped as template: template.md",
+    ]
+    _, out, _ = run("placeholders", "--statistics", "--output-format", "json", ".")
+    assert json.loads(out)["skipped_as_template"] == ["template.md"]
+    _, _, err = run("placeholders", "-q", ".")
+    assert err == ""
+
+
+def test_placeholders_cli_docs_page_about_directives_is_linted_not_skipped(run, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    rc, out, err = run("placeholders", "--no-config", "--output-format", "json", "docs/")
+    paths = {f["path"] for f in json.loads(out)}
+    assert "docs/placeholders.md" in paths  # it mentions `govtext: template` in prose and code only
+    assert "skipped" not in err

@@ -89,6 +89,8 @@ def placeholders_command(
         raise UsageError(f"--statistics cannot be combined with --output-format {fmt}")
     if stdin_filename is not None and not stdin_filename.strip():
         raise UsageError("--stdin-filename needs a file name")
+    if output_file is not None and not Path(output_file).resolve().parent.is_dir():
+        raise UsageError(f"--output-file {output_file}: its directory does not exist")
     config = LintConfig()
     if config_file:
         config = load_config(config_file)
@@ -146,11 +148,11 @@ def placeholders_command(
         out = lf.to_junit(findings, files=linted, skipped=skipped, problems=problems)
     elif fmt == "text":
         out = lf.to_text(findings)
-        if not quiet:
-            emit(_summary(findings, len(linted), len(skipped)), err=True)
     else:
         out = render(lf.to_rows(findings), fmt, rows=lambda r: r, columns=lf.COLUMNS)
     _write(out, output_file, emit)
+    if fmt == "text" and not stats and not quiet:
+        emit(_summary(findings, len(linted), len(skipped)), err=True)
 
     if problems:
         return 2
