@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import unicodedata
 import warnings
 
 from .errors import InputError
 
 DEFAULT_MAX_PAGES = 2000
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 PAGE_BREAK = "\n\f\n"
 
 # CJK Radicals Supplement code points that Chinese fonts use for simplified-form glyphs, and the
@@ -155,7 +157,7 @@ def _page_text(page: object) -> str:
 
     pypdf's plain extraction drops the indent that starts a paragraph; it is the best evidence of
     where a wrapped paragraph ends, so the x position of each line's first character (from pypdf's
-    visitor) is compared with the page's body margin (the most common line start).
+    visitor) is compared with the page's body margin (the leftmost line start shared by two lines).
     """
     from pypdf import mult
 
@@ -169,26 +171,31 @@ def _page_text(page: object) -> str:
     if "".join(t for t, _ in pieces) != plain:
         return plain  # the visitor did not see what was extracted: keep pypdf's text as it is
     lines: list[list[object]] = [["", None]]  # [text, x of the first visible character]
-    steps: list[float] = []
-    prev_x: float | None = None
+    steps: list[float] = []  # advance per CJK character, from consecutive pieces on one line
+    prev: tuple[str, float] | None = None
     for text, x in pieces:
         parts = text.split("\n")
         for k, part in enumerate(parts):
             if k:
                 lines.append(["", None])
-                prev_x = None
+                prev = None
             cur = lines[-1]
             if part.strip() and cur[1] is None:
                 cur[1] = x
-            if len(part) == 1 and prev_x is not None and 0 < x - prev_x < 100:
-                steps.append(x - prev_x)
+            if prev is not None and _CJK_RUN.fullmatch(prev[0]) and x > prev[1]:
+                steps.append((x - prev[1]) / len(prev[0]))
             if part:
-                prev_x = x if len(part) == 1 else None
+                prev = (part, x)
             cur[0] = str(cur[0]) + part
     starts = [round(float(x)) for t, x in lines if x is not None and len(str(t).strip()) >= 8]
     if not starts or not steps:
         return plain
-    margin = max(set(starts), key=lambda v: (starts.count(v), -v))
+    # the body's left edge: the leftmost start shared by two lines or more (first lines of short
+    # paragraphs may outnumber the lines that start at the edge)
+    shared = [v for v in set(starts) if sum(1 for w in starts if abs(w - v) <= 1) >= 2]
+    if not shared:
+        return plain
+    margin = min(shared)
     steps.sort()
     em = steps[len(steps) // 2]
     out = []

@@ -31,18 +31,18 @@ MAX_LABEL = 40
 MAX_GAP = 3  # label cells (column headers, group labels) allowed between two rows of one table
 
 _NUM = r"(?:[-+]?\d+(?:[.,]\d+)*%?|[-—–/／]{1,2})"
-_NUM_LINE = re.compile(rf"[ \t\u3000]*{_NUM}(?:[ \t\u3000]+{_NUM})*[ \t\u3000]*")
+_SEP = r"(?:[ \t\u3000]*[|｜][ \t\u3000|｜]*|[ \t\u3000]+)"  # spaces, TABs or pipes between cells
+_EDGE = r"[ \t\u3000|｜]*"
+_NUM_LINE = re.compile(rf"{_EDGE}{_NUM}(?:{_SEP}{_NUM})*{_EDGE}")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SENTENCE = re.compile(r"[。；;！!？?]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a label: an optional numbering marker, then text without spaces, digits or sentence punctuation
 _MARK = r"(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、])"
-_LABEL = rf"{_MARK}?[^\s\d。；;！!？?]{{2,{MAX_LABEL}}}"
-_ROW_LINE = re.compile(rf"[ \t\u3000]*(?P<label>{_LABEL})[ \t\u3000]+(?P<nums>{_NUM}(?:[ \t\u3000]+{_NUM})*)[ \t\u3000]*")
-_FLAT_ROW = re.compile(
-    rf"(?P<label>{_LABEL})[ \t\u3000]+(?P<nums>{_NUM}(?:[ \t\u3000]+{_NUM})*)(?=[ \t\u3000]|$)"
-)
-_FLAT_GAP = re.compile(rf"[ \t\u3000]*(?:[^\s。；;！!？?]{{1,{MAX_LABEL}}}[ \t\u3000]+){{0,{MAX_GAP}}}")
+_LABEL = rf"{_MARK}?[^\s\d|｜。；;！!？?]{{2,{MAX_LABEL}}}"
+_ROW_LINE = re.compile(rf"{_EDGE}(?P<label>{_LABEL}){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*){_EDGE}")
+_FLAT_ROW = re.compile(rf"(?P<label>{_LABEL}){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*)(?=[ \t\u3000|｜]|$)")
+_FLAT_GAP = re.compile(rf"{_EDGE}(?:[^\s|｜。；;！!？?]{{1,{MAX_LABEL}}}{_SEP}){{0,{MAX_GAP}}}")
 _HAS_DIGIT = re.compile(r"\d")
 
 
@@ -68,7 +68,36 @@ def detect_tables(document: Document | str) -> tuple[tuple[int, int], ...]:
 
 
 def _is_label(t: str) -> bool:
-    return 2 <= len(t) <= MAX_LABEL and not _SENTENCE.search(t) and _CJK.search(t) is not None
+    """A label cell, or a piece of one wrapped inside its cell (one character is enough)."""
+    return len(t) <= MAX_LABEL and not _SENTENCE.search(t) and _CJK.search(t) is not None
+
+
+_TOP = re.compile(r"[ \t\u3000|｜]*([一二三四五六七八九十]{1,3})、")
+
+
+def _top_number(label: str) -> int | None:
+    """The number of a top-level ``一、`` marker opening ``label``, else None."""
+    from .sections import parse_cn_number
+
+    m = _TOP.match(label)
+    return parse_cn_number(m.group(1)) if m else None
+
+
+class _Sequence:
+    """The ``一、 二、 …`` numbers a table's own rows carry: a label that does not continue them
+    (``四、政府信息公开行政复议…`` after the row ``四、结转下年度继续办理``) is the report's next part."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    def continues(self, label: str) -> bool:
+        n = _top_number(label)
+        return n is None or (self.last is not None and n == self.last + 1)
+
+    def see(self, label: str) -> None:
+        n = _top_number(label)
+        if n is not None:
+            self.last = n
 
 
 def _line_tables(view: str) -> list[tuple[int, int]]:
@@ -79,7 +108,7 @@ def _line_tables(view: str) -> list[tuple[int, int]]:
     for m in [*_LINE_END.finditer(view), None]:
         end = m.start() if m else len(view)
         raw = view[pos:end]
-        t = raw.strip(" \t\u3000\f")
+        t = raw.strip(" \t\u3000\f|｜")
         if not t:
             kind = "blank"
         elif _NUM_LINE.fullmatch(raw) and _HAS_DIGIT.search(t):
@@ -90,7 +119,7 @@ def _line_tables(view: str) -> list[tuple[int, int]]:
             kind = "label"
         else:
             kind = "other"
-        lead = len(raw) - len(raw.lstrip(" \t\u3000\f"))
+        lead = len(raw) - len(raw.lstrip(" \t\u3000\f|｜"))
         lines.append((pos + lead, pos + lead + len(t), kind))
         if m is None:
             break
@@ -110,23 +139,31 @@ def _line_tables(view: str) -> list[tuple[int, int]]:
             j += 1
         run = lines[i:j]
         rows: list[tuple[int, int]] = []  # (start, end) of each row of the current table
-        gap: list[int] = []  # starts of the label lines since the last row
+        gap: list[tuple[int, int]] = []  # the label lines since the last row
+        seq = _Sequence()
         k = 0
         while k < len(run):
             kind = run[k][2]
+            label = view[run[k][0] : run[k][1]]
+            if rows and kind in ("row", "label") and not seq.continues(label):
+                _close(rows, 0, spans)  # the report's next numbered part, not a row label
+                rows, gap, seq = [], [], _Sequence()
             if kind in ("row", "label") and (kind == "row" or (k + 1 < len(run) and run[k + 1][2] == "num")):
                 e = k
                 while e + 1 < len(run) and run[e + 1][2] == "num":
                     e += 1
                 if rows and len(gap) > MAX_GAP:
                     _close(rows, 0, spans)
-                    rows = []
-                rows.append((gap[0] if rows and gap else run[k][0], run[e][1]))
+                    rows, seq = [], _Sequence()
+                rows.append((gap[0][0] if rows and gap else run[k][0], run[e][1]))
+                for a, b in gap:
+                    seq.see(view[a:b])
+                seq.see(label)
                 gap = []
                 k = e + 1
                 continue
             if kind == "label":
-                gap.append(run[k][0])
+                gap.append((run[k][0], run[k][1]))
             k += 1
         _close(rows, 0, spans)
         i = max(j, i + 1)
@@ -140,14 +177,23 @@ def _flat_tables(view: str) -> list[tuple[int, int]]:
     for m in [*_LINE_END.finditer(view), None]:
         end = m.start() if m else len(view)
         line = view[pos:end]
-        if len(line) > 20 and re.search(r"\S[ \t\u3000]+\d", line):
+        if len(line) > 20 and re.search(r"\S[ \t\u3000|｜]+\d", line):
             run: list[tuple[int, int]] = []
+            seq = _Sequence()
             for r in _FLAT_ROW.finditer(line):
                 if not _CJK.search(r.group("label")):
                     continue
-                if run and not _FLAT_GAP.fullmatch(line, run[-1][1], r.start()):
+                gap = line[run[-1][1] : r.start()] if run else ""
+                if run and (
+                    not _FLAT_GAP.fullmatch(line, run[-1][1], r.start())
+                    or not all(seq.continues(t) for t in gap.split())
+                    or not seq.continues(r.group("label"))
+                ):
                     _close(run, pos, spans)
-                    run = []
+                    run, seq = [], _Sequence()
+                for t in gap.split():
+                    seq.see(t)
+                seq.see(r.group("label"))
                 run.append((r.start(), r.end()))
             _close(run, pos, spans)
         if m is None:

@@ -152,8 +152,8 @@ class Layout:
     """How a text is laid out: its paragraphs, the page residue left out of them, and the wrap width.
 
     ``residue`` holds sorted ``(start, end)`` spans of page numbers, running headers/footers and form
-    feeds; ``wrap_width`` is the common line width (in columns, CJK = 2) when the text is hard-wrapped,
-    else None.
+    feeds; ``wrap_width`` is the common line width (in columns, CJK = 2; or in characters × 2 when
+    only that measure shows the wrap) when the text is hard-wrapped, else None.
     """
 
     paragraphs: list[Paragraph]
@@ -177,7 +177,9 @@ _MARKER_START = re.compile(
     r"[ \u3000\u00a0]*(?:[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d０-９]{1,3}[）)]|[\d０-９]{1,2}[.．、](?![\d０-９])"
     r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十]{1,3}[，、,])"
 )
-_MIN_WRAP_LINES = 8
+_MIN_WRAP_LINES = 6
+_MIN_WRAP_WIDTH = 30  # columns (15 CJK characters)
+_WRAP_SLACK = 6  # columns: narrow digits and Latin letters make filled lines differ in width
 _PAGE_LINES = 15  # a page holds at least this many lines
 
 
@@ -237,22 +239,27 @@ def _page_residue_lines(lines: list[tuple[int, int]], text: str) -> set[int]:
 def _wrap_width(widths: list[int], ends_open: list[bool]) -> int | None:
     """The common maximum line width of a hard-wrapped text, or None when lines are not wrapped.
 
-    Hard-wrapped: at least ``_MIN_WRAP_LINES`` lines fill the width (within two CJK characters) and
-    end without sentence punctuation, and they are at least a quarter of all content lines.
+    The width is the widest cluster of ``_MIN_WRAP_LINES`` lines within ``_WRAP_SLACK`` columns.
+    Hard-wrapped: the width is at least ``_MIN_WRAP_WIDTH`` columns, at least ``_MIN_WRAP_LINES``
+    lines fill it and end without sentence punctuation, they are at
+    least half of the lines that fill it, and lines running past the width hold at most a tenth of
+    the text (in a text with one paragraph per line, long paragraphs do).
     """
     long = sorted(w for w in widths if w >= 20)
     if len(long) < _MIN_WRAP_LINES:
         return None
-    best, best_n = None, 0
-    for w in sorted(set(long)):
-        n = sum(1 for x in long if w - 4 <= x <= w)
-        if n >= best_n:
-            best, best_n = w, n
+    # the widest cluster of lines (within _WRAP_SLACK columns) holding _MIN_WRAP_LINES lines or more
+    best = next(
+        (w for w in sorted(set(long), reverse=True) if sum(1 for x in long if w - _WRAP_SLACK <= x <= w) >= _MIN_WRAP_LINES),
+        None,
+    )
     if best is None:
         return None
-    full_open = sum(1 for w, o in zip(widths, ends_open, strict=True) if o and best - 4 <= w <= best + 2)
-    content = sum(1 for w in widths if w > 0)
-    if full_open < _MIN_WRAP_LINES or full_open * 4 < content:
+    full = [o for w, o in zip(widths, ends_open, strict=True) if best - _WRAP_SLACK <= w <= best + 2]
+    full_open = sum(full)
+    total = sum(widths)
+    over = sum(w for w in widths if w > best + 2)
+    if best < _MIN_WRAP_WIDTH or full_open < _MIN_WRAP_LINES or full_open * 2 < len(full) or over * 10 > total:
         return None
     return best
 
@@ -283,11 +290,17 @@ def text_layout(text: str) -> Layout:
         stripped = [
             "" if i in residue_lines else text[a:e].strip(_SPACE + "\f") for i, (a, e) in enumerate(line_spans)
         ]
-        widths = [_width(t) for t in stripped]
         ends_open = [bool(t) and t.rstrip(_CLOSE)[-1:] not in _SENTENCE_END for t in stripped]
-        width = _wrap_width(widths, ends_open)
-        if width is not None:
-            cont = _continuations(text, line_spans, stripped, widths, width, residue_lines)
+        # two measures of a line: display columns (a PDF wraps by width) and characters counted as
+        # CJK (a plain-text wrapper cuts every N characters, digits included)
+        measures = []
+        for values in ([_width(t) for t in stripped], [2 * len(t) for t in stripped]):
+            w = _wrap_width(values, ends_open)
+            if w is not None:
+                measures.append((values, w))
+        if measures:
+            width = measures[0][1]
+            cont = _continuations(text, line_spans, stripped, measures, residue_lines)
     out: list[Paragraph] = []
     tail: tuple[int, bool] | None = None  # (line, last segment of its line) of what ended out[-1]
     for a, e, line, first, last in segs:
@@ -308,17 +321,17 @@ def _continuations(
     text: str,
     spans: list[tuple[int, int]],
     stripped: list[str],
-    widths: list[int],
-    width: int,
+    measures: list[tuple[list[int], int]],
     residue_lines: set[int],
 ) -> dict[int, int]:
     """For each line that wraps: the content line its paragraph continues on.
 
-    A line wraps when it fills the width: within four CJK characters (a paragraph's first line is
-    indented by two), within one if it ends a sentence and the text shows no paragraph indents.
-    When paragraphs start indented (three indented lines or more), an indented line never continues
-    the line before it. The next content line is the
-    following non-empty line; blank lines and residue are skipped only inside a page break (a form
+    A line wraps when it fills the width by one of the ``measures`` (line lengths and the width
+    they wrap at): within ``_WRAP_SLACK`` + 4 columns (a paragraph's first
+    line is indented by two characters), within ``_WRAP_SLACK`` if it ends a sentence and the text
+    shows no paragraph indents. When paragraphs start indented (three indented lines or more), an
+    indented line never continues the line before it. The next content line is the following
+    non-empty line; blank lines and residue are skipped only inside a page break (a form
     feed among them), otherwise a blank line ends the paragraph. A filled line that ends a sentence
     does not wrap into a line that starts with a numbering marker.
     """
@@ -336,8 +349,8 @@ def _continuations(
         ends_sentence = stripped[i].rstrip(_CLOSE)[-1:] in _SENTENCE_END
         # an open line may be a paragraph's indented first line (2 characters) plus slack for narrow
         # glyphs and line-start rules; without indents a line ending a sentence must fill the width
-        slack = 2 if ends_sentence and not by_indent else 8
-        if not stripped[i] or widths[i] < width - slack:
+        slack = _WRAP_SLACK if ends_sentence and not by_indent else _WRAP_SLACK + 4
+        if not stripped[i] or all(values[i] < width - slack for values, width in measures):
             continue
         j = i + 1
         page_break = False
