@@ -235,7 +235,7 @@ def test_themes_user_lexicon_adds_and_replaces(tmp_path):
     ("text", "line"),
     [
         ('[[theme]]\nid = "x"\nlabel = "甲\ncategory = "party"\n', 3),  # unterminated string
-        ('[[theme]]\nid = "x"\nlabel = "甲"\nterms = ["甲乙"\n', 4),  # unclosed array at the end
+        ('[[theme]]\nid = "x"\nlabel = "甲"\nterms = ["甲乙"\n', 5),  # unclosed array: the end of the document (line 5, as Python 3.14 reports it)
     ],
 )
 def test_themes_broken_toml_names_file_and_line(tmp_path, text, line):

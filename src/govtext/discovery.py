@@ -174,8 +174,8 @@ def fit_discovery(texts: dict[str, str], *, corpus: str = "", **params: int | fl
     from sklearn.decomposition import NMF
 
     from . import __version__
+    from .lexicon import default_lexicon as _default_lexicon
     from .text import split_paragraphs
-    from .themes import _default_lexicon
 
     p = {**DEFAULTS, **params}
     names = sorted(texts)
@@ -297,7 +297,7 @@ def topics_of(nmf, vectorizer, *, top: int = 12, lexicon=None) -> list[Topic]:  
     """Top words of each NMF component, marking those already among the lexicon's terms."""
     import numpy as np
 
-    from .themes import _default_lexicon
+    from .lexicon import default_lexicon as _default_lexicon
 
     lex = lexicon or _default_lexicon()
     known = {t for theme in lex.themes for t in theme.terms}

@@ -25,7 +25,6 @@ fenced code blocks of Markdown are text, not directives.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -316,20 +315,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 def read_toml(path: str | Path) -> tuple[dict, str]:
     """(data, raw text) of a TOML file; any problem raises ``DataFileError`` with the file and line."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise DataFileError(str(path), "not UTF-8 text") from None
-    try:
-        return tomllib.loads(raw), raw
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at (?:line (\d+), column \d+|end of document)\)$", str(exc))
-        line = getattr(exc, "lineno", None) or (int(m.group(1) or raw.count("\n") + 1) if m else None)
-        problem = str(exc)[: m.start()].strip() if m else str(exc)
-        raise DataFileError(str(path), f"invalid TOML: {problem}", line) from None
+    from .resources import read_toml as read
+
+    return read(path)
 
 
 def find_config(start: str | Path | None = None) -> Path | None:

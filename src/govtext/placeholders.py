@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import codes
+from .codes import KIND_CODE, KINDS  # noqa: F401 (defined once, in the code catalogue)
 from .errors import DataFileError
 from .model import Document, Finding, as_document
 from .resources import model_path
@@ -23,18 +24,6 @@ from .resources import model_path
 if TYPE_CHECKING:
     from .lint_config import LintConfig
 
-KIND_CODE = {
-    "count": "GT201",
-    "money": "GT202",
-    "date": "GT203",
-    "ordinal": "GT204",
-    "person": "GT205",
-    "organisation": "GT206",
-    "slogan": "GT207",
-    "text": "GT208",
-    "masked-name": "GT209",
-}
-KINDS = tuple(KIND_CODE)
 HANDLERS = ("fixed", "context", "run", "instruction", "variable", "masked")
 SEVERITIES = ("error", "warning", "info")
 

@@ -46,17 +46,29 @@ def read_word_list(path: str | Path) -> frozenset[str]:
     return frozenset(w for line in lines if (w := line.split("#", 1)[0].strip()))
 
 
-def load_toml(path: str | Path) -> dict:
-    """Read a TOML data file; a syntax error names the file and line."""
-    text = read_data_text(path)
+def parse_toml(text: str, name: str) -> dict:
+    """Parse TOML ``text`` read from ``name``: the one place a syntax error becomes a ``DataFileError``
+    naming the file and line (Python ≥ 3.14 gives ``lineno``; 3.11–3.13 only put it in the message,
+    "(at line 3, column 7)" or "(at end of document)": the line the text ends on)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)  # Python ≥ 3.14
+        line = getattr(exc, "lineno", None)
         msg = getattr(exc, "msg", None) or str(exc)
-        if line is None:  # Python 3.11–3.13 put it in the message: "… (at line 3, column 7)"
-            m = re.search(r"\(at line (\d+), column \d+\)", msg)
-            if m:
-                line = int(m.group(1))
-                msg = msg[: m.start()].rstrip()
-        raise DataFileError(str(path), f"invalid TOML: {msg}", line) from None
+        m = re.search(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$", msg)
+        if m:
+            if line is None:
+                line = int(m.group(1)) if m.group(1) else text.count("\n") + 1  # as 3.14 counts it
+            msg = msg[: m.start()]
+        raise DataFileError(name, f"invalid TOML: {msg.strip()}", line) from None
+
+
+def read_toml(path: str | Path) -> tuple[dict, str]:
+    """(data, raw text) of a TOML data file; any problem raises ``DataFileError`` with the file and line."""
+    text = read_data_text(path)
+    return parse_toml(text, str(path)), text
+
+
+def load_toml(path: str | Path) -> dict:
+    """Read a TOML data file; a syntax error names the file and line."""
+    return read_toml(path)[0]
