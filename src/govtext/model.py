@@ -90,7 +90,7 @@ class Document:
     @classmethod
     def from_text(cls, text: str, path: str | None = None, **kw: object) -> Document:
         """A document from a string; title and year are detected unless given."""
-        from .readers import detect_title, detect_year
+        from .docmeta import detect_title, detect_year
 
         layout = text_layout(text)
         seen = text  # title and year are read with page residue (running headers) blanked

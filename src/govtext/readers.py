@@ -12,9 +12,10 @@ import stat
 import sys
 from pathlib import Path
 
+from .docmeta import detect_title, detect_year  # noqa: F401 (re-exported: the readers' API)
 from .errors import GovtextError, InputError
 from .model import Document
-from .text import fold, line_end_style
+from .text import line_end_style
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_BYTES_ENV = "GOVTEXT_MAX_BYTES"
@@ -225,144 +226,6 @@ def _mb(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n} bytes"
-
-
-# --------------------------------------------------------------------------- title and year
-
-# Lines of web-page residue before a title (menus, sources, dates, share buttons, bylines).
-_BOILER = re.compile(
-    r"^(本文系|下载|打印|全屏|收藏|加大|还原|减小|来源|时间|发布时间|发表时间|更新时间|【字号|【字体|字号|字体|"
-    r"分享|首页|当前位置|您的位置|作者|责任编辑|编辑|浏览|阅读|点击|扫一扫|关闭|返回|"
-    r"发布机构|发文机关|发布日期|成文日期|索引号|主题分类|信息来源|文号|发文字号|"
-    r"新华社[^。]{0,16}电|[（(]?新华社)"
-)
-# A crawler's label for the page title: the title is the value after it.
-_TITLE_LABEL = re.compile(
-    r"^(?:标题|文章标题|信息名称|名称)\s*[:：]\s*(?P<value>.+?)"
-    r"(?=\s+(?:发布时间|发布机构|发文机关|发布日期|成文日期|来源|信息来源|索引号|文号)\s*[:：]|$)"
-)
-# Breadcrumbs: 首页 > 政务公开 > … (two separators or more anywhere in a short line).
-_BREADCRUMB = re.compile(r"^[^。]{0,80}?(?:\s*(?:>|＞|»|›|→)\s*[^>＞»›→。]{1,20}){2,}$")
-_CAPTION = re.compile(r"摄[)）]?$|记者[^。]{0,12}摄")
-_DATELINE_START = re.compile(r"^(?:——|—|－－|--|――|─|－|[（(]\s*[0-9０-９一二〇○零]{4}\s*年)")
-_SALUTATION = re.compile(
-    r"^[^，。；！？：:]{0,20}(各位|同志|代表|领导|委员|朋友|大家|老师|书记|主任|主席)[^，。；！？：:]{0,8}[：:]$"
-)
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d０-９]+\s*[）)]|[\d０-９]+\s*[、.．](?!\d)|[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、])"
-)
-_TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要)")
-_GAP = re.compile(r"[ \t\u3000\u00a0]*[\u3000\u00a0][ \t\u3000\u00a0]*|[ \t]{2,}")
-_DASH_CUT = re.compile(r"(?:——|—|－－|--|――)\s*(?=[0-9０-９〇○一二])")
-_HEAD_SPLIT = re.compile(r"\r\n|\r|\n|\t|\u3000{2,}")
-_CN_NUM = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "Ｏ": "0"}
-
-
-def detect_title(text: str) -> str | None:
-    """The title as written (stripped), if the text gives one before its body starts; else None.
-
-    Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, crawler labels such
-    as ``发布时间:`` ``发布机构:`` ``来源:``, breadcrumbs ``首页 > 政务公开 > …``, photo captions, news
-    datelines) and the ``——YYYY年M月D日在…会议上`` dateline; a crawler's ``标题:`` label gives its value. A title must name a
-    kind of document (总结, 报告, 述职, 讲话, 计划, 要点, 情况 …), be at most 60 characters and not end
-    like a sentence. Scanning stops at the body: a salutation (``各位代表：``), a numbered heading, a
-    ``…如下：`` lead-in or the first sentence.
-    A leading Markdown ``#`` is not part of the title.
-    """
-    for seg in _HEAD_SPLIT.split(text[:3000])[:60]:
-        seg = seg.strip(" \t\u3000\u00a0\ufeff\u200b")
-        if not seg:
-            continue
-        seg = re.sub(r"^#{1,6}\s*", "", seg)
-        label = _TITLE_LABEL.match(seg)
-        if label:
-            value = label.group("value").strip(" \t\u3000\u00a0")
-            if value and len(value) <= 80:
-                return value
-            continue
-        if _BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg) or _BREADCRUMB.match(seg):
-            continue
-        if _HEADING.match(seg):
-            return None  # a numbered heading: the body has started
-        cut = _DASH_CUT.search(seg)
-        if cut:
-            seg = seg[: cut.start()].rstrip(" \t\u3000\u00a0")
-        for piece in _GAP.split(seg):
-            bare = re.sub(r"\s+", "", piece)
-            if (
-                bare
-                and len(piece) <= 60
-                and _TITLE_HINT.search(bare)
-                and not bare.endswith(("。", "，", "；", "：", ":", "！", "？"))
-                and "。" not in bare
-            ):
-                return piece.strip()
-        if _SALUTATION.match(seg) or "。" in seg or len(seg) > 60 or seg.endswith(("如下：", "如下:")):
-            return None  # the body has started: the text gives no title
-    return None
-
-
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_YEAR_BARE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_DATELINE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})年\d{1,2}月\d{1,2}日[^。\n]{0,30}?在[^。\n]{0,60}?(?:代表大会|会议)"
-)
-_REVIEW = re.compile(r"一、\s*((?:19|20)\d{2})\s*年[^。\n\t\u3000]{0,16}?工作回顾")
-
-
-def _normalise_digits(s: str) -> str:
-    """Full-width digits → ASCII, Chinese year numerals (二〇一九年) → digits, spaces between digits out."""
-    s = fold(s)
-    s = re.sub(
-        r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)",
-        lambda m: "".join(_CN_NUM.get(c, c) for c in m.group(0)),
-        s,
-    )
-    s = re.sub(r"[〇○零一二三四五六七八九十]{1,3}(?=月|日)", lambda m: str(_cn_small(m.group(0))), s)
-    return re.sub(r"(?<=\d) +(?=\d|年|月|日)", "", s)
-
-
-def _cn_small(s: str) -> int:
-    """一 … 三十一 (months and days written in Chinese numerals)."""
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    return int("".join(str(digits.get(c, 0)) for c in s) or 0)
-
-
-def detect_year(text: str, title: str | None = None) -> int | None:
-    """The year the document names itself by; None unless the text says so unambiguously.
-
-    1. The first year in the title: ``2019年党建工作总结`` → 2019 (the year summarised);
-       ``2026年北京市政府工作报告`` → 2026 (a work report is named by the year it is delivered).
-    2. For a government work report (政府工作报告) without a year in its title, the year it was
-       delivered: from its dateline (``——2022年3月5日在…代表大会…会议上``), else from the review heading
-       ``一、2021年工作回顾`` (a report reviews the year before: → 2022). ``过去五年工作回顾`` gives None.
-    Other documents are not dated from their body (``今年以来`` says nothing reliable).
-    """
-    if title:
-        t = _normalise_digits(title)
-        m = _YEAR.search(t) or _YEAR_BARE.search(t)
-        if m:
-            return int(m.group(1))
-    head = _normalise_digits(text[:4000])
-    if not _is_work_report(head, title):
-        return None
-    m = _DATELINE.search(head)
-    if m:
-        return int(m.group(1))
-    m = _REVIEW.search(_normalise_digits(text[:20000]))
-    if m:
-        return int(m.group(1)) + 1
-    return None
-
-
-def _is_work_report(head: str, title: str | None) -> bool:
-    bare_head = re.sub(r"\s+", "", head)
-    if title and "政府工作报告" in re.sub(r"\s+", "", title):
-        return True
-    return bool(re.search(r"各位代表[：:]", bare_head)) and "向大会" in bare_head
 
 
 # --------------------------------------------------------------------------- summary
