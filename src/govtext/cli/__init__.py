@@ -11,44 +11,7 @@ import sys
 
 import click
 
-from .. import __version__
 from ..errors import GovtextError
-
-FORMATS = ("text", "json", "jsonl", "csv")
-
-
-def format_option(
-    choices: tuple[str, ...] = FORMATS,
-    default: str = "text",
-    *,
-    output_format_first: bool = False,
-    envvar: str | None = None,
-):
-    """The shared output format option: ``--format`` and its alias ``--output-format`` (ruff's name).
-
-    The linter lists ``--output-format`` first and reads ``envvar`` when the option is not given.
-    """
-    names = ("--output-format", "--format") if output_format_first else ("--format", "--output-format")
-    return click.option(
-        *names,
-        "fmt",
-        type=click.Choice(choices),
-        default=default,
-        show_default=True,
-        envvar=envvar,
-        show_envvar=envvar is not None,
-        help="Output format.",
-    )
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="govtext")
-def cli() -> None:
-    """Read Chinese official work summaries the way a reviewer does.
-
-    Exit codes: 0 clean, 1 findings (at or above --fail-on), 2 bad input or error.
-    """
-
 
 # Each command module registers itself on ``cli`` when imported; keep imports cheap (no spaCy here).
 from . import (  # noqa: E402,F401
@@ -61,6 +24,7 @@ from . import (  # noqa: E402,F401
     serve,
     themes,
 )
+from .group import FORMATS, cli, format_option  # noqa: E402, F401 (the group and shared options)
 
 
 def main(argv: list[str] | None = None) -> None:

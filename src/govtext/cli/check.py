@@ -10,7 +10,7 @@ import sys
 import click
 
 from ..model import FAIL_ON
-from . import cli, format_option
+from .group import cli, format_option
 
 #: Whole reviews (text, json, html) or one record per finding of every stage (the linter's emitters).
 CHECK_FORMATS = ("text", "json", "html", "jsonl", "csv", "sarif", "github")

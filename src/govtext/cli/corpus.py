@@ -15,7 +15,7 @@ import click
 from ..errors import GovtextError, InputError, UsageError
 from ..extras import require
 from ..render import emit, render, to_csv
-from . import cli, format_option
+from .group import cli, format_option
 
 
 def _default_jobs() -> int:

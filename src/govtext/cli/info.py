@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli, format_option
+from .group import cli, format_option
 
 COLUMNS = ["path", "format", "encoding", "title", "year", "chars", "lines", "paragraphs", "line_ends"]
 

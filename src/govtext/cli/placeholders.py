@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, format_option
+from .group import cli, format_option
 
 LINT_FORMATS = ("text", "json", "jsonl", "csv", "sarif", "github", "gitlab", "junit")
 _NO_STATS = ("sarif", "github", "gitlab", "junit")

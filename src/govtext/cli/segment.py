@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from . import cli, format_option
+from .group import cli, format_option
 
 
 def _line_breaks(token: str) -> int:

@@ -6,7 +6,7 @@ import click
 
 from ..errors import UsageError
 from ..extras import require
-from . import cli
+from .group import cli
 
 
 @cli.command("serve")

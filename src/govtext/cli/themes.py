@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli, format_option
+from .group import cli, format_option
 
 CSV_COLUMNS = ["path", "scope", "index", "theme", "label", "category", "count", "weight"]
 
