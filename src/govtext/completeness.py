@@ -39,9 +39,16 @@ from .model import (
 )
 from .resources import models_dir, read_data_text
 
-BUILTIN_KINDS = ("work-summary", "party-building-summary", "government-work-report", "debrief-report")
+BUILTIN_KINDS = (
+    "work-summary",
+    "party-building-summary",
+    "government-work-report",
+    "debrief-report",
+    "information-disclosure-annual-report",
+    "rule-of-law-annual-report",
+)
 ROLES = ("heading", "lead", "inline", "body", "title")
-ROLE_RANK = {"heading": 4, "lead": 3, "body": 2, "inline": 2, "title": 1, "implied": 0}
+ROLE_RANK = {"heading": 4, "lead": 3, "body": 2, "inline": 2, "paragraphs": 1.5, "title": 1, "implied": 0}
 CREDIT = {"present": 1.0, "weak": 0.5, "missing": 0.0}
 #: Minimum TF-IDF similarity for an unmatched heading to count as a near-miss wording of a part.
 HEADING_SIMILARITY = 0.34
@@ -471,6 +478,21 @@ def paragraph_phrases(part: OutlinePart) -> list[str]:
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _TITLE_SKIP = re.compile(r"^(本文系|下载|打印|全屏|收藏|来源|时间|发布|【|】|字号|加大|还原|减小|新华社|——|--)")
+#: Labels a web page (政务公开 column) or a crawler puts around a document: residue, never its title.
+PAGE_LABEL = re.compile(
+    r"^[\s•·|]*(标\s*题|来\s*源|信息来源|文章来源|稿件来源|发布(时间|日期|机构|单位)|发文(机关|机构|日期|字号)|成文日期|"
+    r"生成日期|索\s*引\s*号|文\s*号|主题分类|分\s*类|关键词|公开(形式|方式|范围)|有\s*效\s*性|是否有效|作\s*者|"
+    r"浏览次数|点击(数|量|率)|阅读次数|更新时间|字号|今天是|您(现在)?(所在|的)(的)?位置|当前位置|无障碍|简体)\s*[:：|]?"
+)
+_LABEL_VALUE = re.compile(r"标\s*题\s*[:：|]\s*")
+_NEXT_LABEL = re.compile(r"\s*(发布(时间|日期|机构)|来\s*源|信息来源|文章来源|发文日期|成文日期|索\s*引\s*号|作\s*者)\s*[:：]|[|\n]")
+_KIND_WORD = re.compile(r"(总结|报告|述职|汇报|年报)")
+#: A title run into the body where paragraph breaks were lost: ``…2023年度法治政府建设情况报告2023年，…``.
+#: It ends at its kind word, before a year, a numbered heading or the body's first words.
+_RUN_IN_TITLE = re.compile(
+    r"([^\s|:：。，,；;！？!?“”]{4,50}?(?:工作总结|总结|情况报告|年度报告|报告|年报|述职报告))"
+    r"(?=\s*(?:(?:19|20)\d\d年|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|根据|按照|为|在|今年|一年来|各位))"
+)
 
 
 def _squash(s: str) -> str:
@@ -478,21 +500,71 @@ def _squash(s: str) -> str:
 
 
 def document_title(document: Document) -> tuple[str | None, int | None, int | None]:
-    """The document's title and its span: ``document.title`` if set, else the first short line naming a kind."""
+    """The document's title and its span.
+
+    ``document.title`` if set (and not a page label such as ``来源：…``), else the first short line
+    naming a kind. Page labels are residue, never the title: ``标题：<title>`` gives the text after
+    the label (in a crawled page it may stand mid-line); ``来源：``, ``发布时间：``, ``索引号`` lines
+    are skipped. A title broken over two lines (``…2013年度信息公开工作`` / ``年度报告``) is joined.
+    """
     paras = document.paragraphs[:15]
-    if document.title:
+    if document.title and not PAGE_LABEL.match(document.title):
         want = _squash(document.title)
-        for p in paras:
+        for i, p in enumerate(paras):
             if _squash(p.text) == want or (want and want in _squash(p.text) and len(p.text) <= 80):
-                return document.title, p.start, p.end
+                return _join_wrapped_title(document, paras, i, document.title, p.start, p.end)
+        at = document.text.find(document.title.strip(), 0, 400)  # a crawled page: the title runs into the body
+        if at >= 0:
+            return document.title, at, at + len(document.title.strip())
         return document.title, None, None
-    for p in paras:
+    for i, p in enumerate(paras):
         t = p.text
-        if _TITLE_SKIP.match(t) or len(t) > 60 or t.endswith(("。", "：", ":")):
+        if _LABEL_VALUE.match(t):
+            return _labelled_title(document, p.start)
+        if PAGE_LABEL.match(t) or _TITLE_SKIP.match(t) or len(t) > 60 or t.endswith(("。", "：", ":")):
             continue
-        if re.search(r"(总结|报告|述职|汇报)", t):
-            return t, p.start, p.end
+        if _KIND_WORD.search(t):
+            return _join_wrapped_title(document, paras, i, t, p.start, p.end)
+    label = _LABEL_VALUE.search(document.text, 0, 400)  # a crawled page: 标题:…发布时间:… on one line
+    if label:
+        return _labelled_title(document, label.start())
+    if paras and len(paras[0].text) > 60:  # paragraph breaks lost: the title is the head of the first one
+        m = _RUN_IN_TITLE.match(paras[0].text)
+        if m and not PAGE_LABEL.match(m.group(1)):
+            return m.group(1), paras[0].start, paras[0].start + m.end(1)
     return None, None, None
+
+
+def _labelled_title(document: Document, at: int) -> tuple[str | None, int | None, int | None]:
+    """The value of a ``标题：`` page label at ``at``, up to the next label or line end (the label is not the title)."""
+    m = _LABEL_VALUE.match(document.text, at)
+    if m is None:
+        return None, None, None
+    start = m.end()
+    stop = _NEXT_LABEL.search(document.text, start, start + 80)
+    end = stop.start() if stop else min(len(document.text), start + 60)
+    title = document.text[start:end].strip()
+    if not title or not _KIND_WORD.search(title):
+        return None, None, None
+    start = document.text.index(title, start)
+    return title, start, start + len(title)
+
+
+def _join_wrapped_title(
+    document: Document, paras: Sequence, i: int, title: str, start: int, end: int
+) -> tuple[str, int, int]:
+    """Join a title fragment (``年度报告``) with the short line above it that begins the title."""
+    if i == 0 or len(_squash(title)) > 8:
+        return title, start, end
+    prev = paras[i - 1]
+    gap = document.text[prev.end : start]
+    t = prev.text
+    if (
+        gap.count("\n") == 1 and not gap.strip() and len(t) <= 40 and not PAGE_LABEL.match(t)
+        and not _TITLE_SKIP.match(t) and not re.search(r"[。：:；;，,！？]", t)
+    ):
+        return t + title, prev.start, end
+    return title, start, end
 
 
 def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] | None = None) -> KindGuess:
@@ -599,6 +671,8 @@ class _Units:
         self.paragraphs = doc.paragraphs
         self.sentences: list[_Sentence] = []
         for i, p in enumerate(self.paragraphs):
+            if self.in_table(p.start):
+                continue  # a statistics table's rows are never a part's lead, statement or body
             pos = p.start
             first = True
             for m in _SENT_END.finditer(self.text, p.start, p.end):
@@ -612,9 +686,22 @@ class _Units:
                 self.sentences.append(_Sentence(pos, p.end, i, first))
         self.headings = self._headings(sections)
 
+    def para_of(self, offset: int) -> int | None:
+        """Index of the paragraph containing ``offset`` (None between paragraphs)."""
+        for i, p in enumerate(self.paragraphs):
+            if p.start <= offset < p.end:
+                return i
+        return None
+
+    def in_table(self, offset: int) -> bool:
+        """Whether ``offset`` lies in a statistics table (``Document.tables``)."""
+        return bool(self.doc.tables) and self.doc.in_table(offset)
+
     def _headings(self, sections: Outline) -> list[_Heading]:
         out = []
         for s in sections.sections:
+            if self.in_table(s.start_char):
+                continue  # a table row's own numbering (一、本年新收…申请数量) is not a heading of the report
             title = _squash(self.view[s.start_char : s.end_char])
             out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline))
         return out
@@ -757,19 +844,29 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                             ROLE_RANK["heading"] - 0.5 + sim / 10, round(sim, 2), ("h", h.start),
                                             by_similarity=True))
 
-    # 2. leads (paragraph starts) and 3. inline statements (any sentence)
+    # 2. leads (paragraph starts) and 3. inline statements (any sentence); never the title or a page label
+    title, tstart, tend = document_title(units.doc)
     heading_starts = {h.start for h in units.headings if not h.inline}
+    title_s = _squash(title) if title else None
     for s in units.sentences:
+        if tstart is not None and tend is not None and tstart <= s.start < tend:
+            if s.end <= tend or not s.first:
+                continue
+            s = replace(s, start=tend)  # a title run into its body (breaks lost): the body starts after it
+        if s.first and (PAGE_LABEL.match(units.paragraphs[s.para].text)
+                        or _squash(units.paragraphs[s.para].text) == title_s):  # the title repeated on a page
+            continue
         seg = _squash(view[s.start : s.end])
         stripped = _LEAD_STRIP.sub("", seg)
         for j, p in enumerate(parts):
             if s.first and "lead" in p.roles and s.start not in heading_starts:
                 para = units.paragraphs[s.para]
-                head = _squash(view[para.start : para.end])
+                head = _squash(view[max(para.start, s.start) : para.end])
                 head = _LEAD_STRIP.sub("", head)[: p.window]
                 m = _first_match(p.lead, head)
                 if m is not None:
                     region = units.innermost_end(s.start) if p.extent == "section" else para.end
+                    region = max(region, _list_end(units, s) or 0)
                     sim = psim(s.para, j)
                     cands.append(_Candidate(p.id, "lead", s.start, s.end, region, None,
                                             ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
@@ -780,12 +877,23 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 if m is not None:
                     para = units.paragraphs[s.para]
                     sim = psim(s.para, j)
-                    cands.append(_Candidate(p.id, "inline", s.start, s.end, para.end, None,
+                    region = max(para.end, _list_end(units, s) or 0)
+                    cands.append(_Candidate(p.id, "inline", s.start, s.end, region, None,
                                             ROLE_RANK["inline"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
 
+    # 3b. the opening: without a 现将……如下 formula, the first body paragraph stating the year's situation
+    opening = next((p for p in parts if p.id == "opening" and "lead" in p.roles), None)
+    if opening is not None and not any(c.part == "opening" for c in cands):
+        first = _first_body_paragraph(units, tend)
+        if first is not None:
+            para = units.paragraphs[first]
+            end = next((x.end for x in units.sentences if x.para == first), para.end)
+            sim = psim(first, parts.index(opening))
+            cands.append(_Candidate("opening", "lead", para.start, end, para.end, None, ROLE_RANK["lead"] - 0.5 + sim / 2,
+                                    round(sim, 2), anchor_key=("s", para.start)))
+
     # 4. title
-    title, tstart, tend = document_title(units.doc)
     for p in parts:
         if "title" in p.roles and title and tstart is not None:
             if _first_match(p.title, _squash(title)) is not None:
@@ -821,6 +929,93 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
             para = units.paragraphs[best[1]]
             chosen[p.id] = _Candidate(p.id, "implied", para.start, para.end, para.end, None, 0.0, round(best[0], 2))
     return chosen, others
+
+
+#: The year a paragraph speaks of: an opening paragraph states the year's situation.
+_YEAR_WORDS = re.compile(r"(19|20)\d\d年|今年|一年来|本年度|全年|年初以来|过去一年|上半年|下半年")
+#: A list item's marker: its family (for a run of items) and its number.
+_ITEM = re.compile(
+    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})(?P<cnsep>[、是]|，)|[（(](?P<pcn>[一二三四五六七八九十]{1,3})[)）]|"
+    r"[（(](?P<pd>\d{1,2})[)）]|(?P<d>\d{1,2})(?P<dsep>[.、．)）])(?!\d)|第(?P<ord>[一二三四五六七八九十]{1,3})[，,、]|"
+    r"(?P<circ>[①-⑳]))"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+
+def _cn_number(s: str) -> int:
+    if s == "十":
+        return 10
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN_DIGITS.get(a, 1) if a else 1) * 10 + (_CN_DIGITS.get(b, 0) if b else 0)
+    return _CN_DIGITS.get(s, 0)
+
+
+def _item(text: str) -> tuple[str, int] | None:
+    """(family, number) of a paragraph that starts with a list marker (一是, （二）, 3., ④), else None."""
+    m = _ITEM.match(text)
+    if m is None:
+        return None
+    if m["cn"]:
+        return "cn" + m["cnsep"], _cn_number(m["cn"])
+    if m["pcn"]:
+        return "pcn", _cn_number(m["pcn"])
+    if m["pd"]:
+        return "pd", int(m["pd"])
+    if m["d"]:
+        return "d" + m["dsep"].replace("．", "."), int(m["d"])
+    if m["ord"]:
+        return "ord", _cn_number(m["ord"])
+    return "circ", ord(m["circ"]) - ord("①") + 1
+
+
+def _list_end(units: _Units, s: _Sentence) -> int | None:
+    """End of the list a lead-in sentence announces (``下一步，重点抓好以下工作：`` then 1. 2. 3.).
+
+    The sentence must end its paragraph with a colon (or announce 以下/如下/几个方面); the list is the
+    run of following paragraphs numbered 1, 2, 3 … in one marker family, so the part is judged by the
+    list rather than by its one-line lead. None when no such list follows.
+    """
+    para = units.paragraphs[s.para]
+    lead = units.text[s.start : para.end].rstrip()
+    if not (lead.endswith(("：", ":")) or re.search(r"(以下|如下|下列|几个方面|几方面)", lead[-30:])):
+        return None
+    if units.text[s.end : para.end].strip() and not lead.endswith(("：", ":")):
+        return None
+    end, want = None, None
+    for q in units.paragraphs[s.para + 1 :]:
+        it = _item(q.text)
+        if it is None or units.in_table(q.start):
+            break
+        family, n = it
+        if want is None:
+            if n != 1:
+                break
+        elif family != want[0] or n != want[1] + 1:
+            break
+        want = (family, n)
+        end = q.end
+    return end if want is not None and want[1] >= 2 else None
+
+
+def _first_body_paragraph(units: _Units, title_end: int | None) -> int | None:
+    """Index of the opening paragraph: the first body paragraph, before any numbered heading, that
+    states the year's situation (a year word, at least two sentences' worth). Title, page labels,
+    salutations, tables and short lines are passed over; None when the body opens otherwise.
+    """
+    first_heading = min((h.start for h in units.headings if not h.inline and h.level == 1), default=len(units.text))
+    for i, p in enumerate(units.paragraphs):
+        if p.start >= first_heading or units.rel(p.start) > 0.3:
+            return None
+        if (title_end is not None and p.start < title_end) or units.in_table(p.start):
+            continue
+        t = p.text
+        if PAGE_LABEL.match(t) or _TITLE_SKIP.match(t) or len(t) < 30 or t.endswith(("：", ":")):
+            continue
+        if _item(t) is not None:
+            return None
+        return i if _YEAR_WORDS.search(t[:80]) and _SENT_END.search(t) else None
+    return None
 
 
 def _first_match(patterns: Iterable[str], s: str) -> str | None:
@@ -883,11 +1078,31 @@ def _assign(
                 return True
         return False
 
+    def heading_inside_other(c: _Candidate) -> bool:
+        """A part's heading nested under another part's heading that its ``within`` does not allow
+        (（一）主动公开政府信息情况 under 一、总体情况, when 二、主动公开政府信息情况 exists)."""
+        within = by_id[c.part].within
+        if c.role != "heading" or "*" in within:
+            return False
+        return any(o is not None and o.role == "heading" and o.part != c.part and o.part not in within
+                   and o.start < c.start < o.region_end for o in chosen.values())
+
     ranked = sorted(cands, key=key, reverse=True)
     for c in ranked:
         if chosen[c.part] is None and c.anchor_key not in taken and not nested_wrongly(c):
             chosen[c.part] = c
             taken.add(c.anchor_key)
+    # a heading chosen inside another part's section gives way to one of its own standing (same fit)
+    for pid, c in list(chosen.items()):
+        if c is None or not heading_inside_other(c):
+            continue
+        alt = next((d for d in ranked if d.part == pid and d is not c and d.role == "heading"
+                    and d.anchor_key not in taken and key(d)[0] >= key(c)[0]
+                    and not nested_wrongly(d) and not heading_inside_other(d)), None)
+        if alt is not None:
+            taken.discard(c.anchor_key)
+            chosen[pid] = alt
+            taken.add(alt.anchor_key)
     # the other places that realise a part (a report may state its targets twice)
     others: dict[str, list[_Candidate]] = {p.id: [] for p in ref.parts}
     for c in ranked:
@@ -929,7 +1144,7 @@ def _body_candidate(
                 lvl = min(h.level for h in kids)
                 free = [h for h in kids if h.level == lvl and not any(a <= h.start < b for a, b in claimed)]
     if not free:
-        return None
+        return _body_paragraphs(p, units, chosen, ref, hi)
     first, last = free[0], free[-1]
     end = min(last.body_end, hi)
     for q, c in chosen.items():  # stop where another part begins
@@ -937,6 +1152,46 @@ def _body_candidate(
             end = c.start
     return _Candidate(p.id, "body", first.start, first.title_end, end, first.index, ROLE_RANK["body"],
                       anchor_key=("h", first.start))
+
+
+def _body_paragraphs(
+    p: OutlinePart, units: _Units, chosen: dict[str, _Candidate | None], ref: ReferenceOutline, hi: int
+) -> _Candidate | None:
+    """A body told without numbered sections: the text between the parts before ``p`` and the next part.
+
+    When a summary has no numbered sections before its next part, its main work is the run of
+    paragraphs after the opening and before the next part found (存在问题, say) — or, where paragraph
+    breaks were lost (a crawled page), the run of sentences. Never a table, a page label, the title or
+    a sentence another part stands on; at least 60 characters. Role ``paragraphs``: weak as unnumbered
+    (and thin under the part's ``min_chars``).
+    """
+    if any(not h.inline for h in units.headings if h.start < hi):
+        return None  # numbered sections exist before the next part: the body is theirs or nobody's
+    ids = [q.id for q in ref.parts]
+    k = ids.index(p.id)
+    others = [c for c in chosen.values() if c is not None]
+    lo = max((c.region_end for c in others if c.role == "title"), default=0)
+    for q, c in chosen.items():
+        if c is None or ids.index(q) >= k or c.role == "title":
+            continue
+        i = units.para_of(c.start)
+        if c.role in ("lead", "inline", "implied") and i is not None:
+            para = units.paragraphs[i]
+            shared = any(o is not c and para.start <= o.start < para.end for o in others)
+            lo = max(lo, c.anchor_end if shared else para.end)  # one paragraph holding several parts: its sentences
+        else:
+            lo = max(lo, c.region_end)
+    anchors = {c.start for c in others}
+    sents = [
+        x for x in units.sentences
+        if lo <= x.start < hi and x.start not in anchors and not units.in_table(x.start)
+        and not (x.first and PAGE_LABEL.match(units.paragraphs[x.para].text))
+    ]
+    if not sents or sum(len(_squash(units.text[x.start : x.end])) for x in sents) < 60:
+        return None  # (fewer than min_chars make it thin, as for any part)
+    first, last = sents[0], sents[-1]
+    return _Candidate(p.id, "paragraphs", first.start, first.end, last.end, None, ROLE_RANK["body"] - 0.5,
+                      anchor_key=("s", first.start))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -991,6 +1246,9 @@ def _score(
         if c.role == "implied":
             because.append("implied")
             reasons.append(f"only implied: no wording of its own, but a paragraph reads like it (similarity {c.sim:.2f})")
+        elif c.role == "paragraphs":
+            because.append("unnumbered")
+            reasons.append("told in unnumbered paragraphs, without a heading or lead sentence of its own")
         elif c.role not in p.full_roles:
             because.append("unnumbered")
             reasons.append("stated inside a paragraph, without a heading or lead sentence of its own")
@@ -1132,6 +1390,8 @@ def _found_reason(c: _Candidate, anchor: str, units: _Units) -> str:
         return f"run-in statement “{a}” (line {line})"
     if c.role == "body":
         return f"numbered sections from “{a}” (line {line})"
+    if c.role == "paragraphs":
+        return f"unnumbered paragraphs from “{a}” (line {line})"
     if c.role == "title":
         return f"title “{a}”"
     return f"paragraph at line {line}"
