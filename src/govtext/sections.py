@@ -21,7 +21,7 @@ from functools import cache
 from . import codes
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
-from .text import Paragraph
+from .text import Paragraph, parse_cn_number  # noqa: F401 (parse_cn_number: exported here too)
 
 __all__ = [
     "STYLES",
@@ -45,32 +45,6 @@ STYLES = (
     "appendix",
     "unnumbered",
 )
-
-# --- Chinese numerals -------------------------------------------------------------------------
-
-_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def parse_cn_number(s: str) -> int | None:
-    """Value of a well-formed Chinese numeral 1–99 (``十一`` = 11, ``二十`` = 20); None otherwise.
-
-    ``五一`` or ``七一`` (holidays) are not numerals in this sense and give None.
-    """
-    if not s:
-        return None
-    if len(s) == 1:
-        return 10 if s == "十" else _CN_DIGIT.get(s)
-    if len(s) == 2:
-        if s[0] == "十":
-            d = _CN_DIGIT.get(s[1])
-            return 10 + d if d else None
-        if s[1] == "十" and _CN_DIGIT.get(s[0], 0) >= 2:
-            return _CN_DIGIT[s[0]] * 10
-        return None
-    if len(s) == 3 and s[1] == "十" and _CN_DIGIT.get(s[0], 0) >= 2 and s[2] in _CN_DIGIT:
-        return _CN_DIGIT[s[0]] * 10 + _CN_DIGIT[s[2]]
-    return None
-
 
 # --- marker grammar (matched on the folded view: （→( ）→) ．→. full-width digits → ASCII) ---------
 

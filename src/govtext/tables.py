@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .model import Document, as_document
+from .text import TextView, parse_cn_number, text_layout
+
+if TYPE_CHECKING:
+    from .model import Document
 
 __all__ = ["MIN_ROWS", "detect_tables", "merge_spans"]
 
@@ -60,8 +64,10 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]
 
 def detect_tables(document: Document | str) -> tuple[tuple[int, int], ...]:
     """Spans ``(start, end)`` of the statistics tables found in the text (cells one per line or flattened)."""
-    doc = as_document(document)
-    view = doc.view.text
+    if isinstance(document, str):  # the view Document.from_text(document) would have
+        view = TextView.folded(document).blanked(text_layout(document).residue).text
+    else:
+        view = document.view.text
     if not _HAS_DIGIT.search(view):
         return ()
     return merge_spans([*_line_tables(view), *_flat_tables(view)])
@@ -77,8 +83,6 @@ _TOP = re.compile(r"[ \t\u3000|｜]*([一二三四五六七八九十]{1,3})、")
 
 def _top_number(label: str) -> int | None:
     """The number of a top-level ``一、`` marker opening ``label``, else None."""
-    from .sections import parse_cn_number
-
     m = _TOP.match(label)
     return parse_cn_number(m.group(1)) if m else None
 
