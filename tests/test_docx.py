@@ -11,7 +11,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from govtext import read_document
-from govtext.docx import format_number, read_docx_text
+from govtext.docx import format_number, read_docx, read_docx_text
 from govtext.errors import InputError
 
 # ----------------------------------------------------------------------------- building documents
@@ -219,6 +219,40 @@ def test_docx_tables_kept_in_reading_order():
         "合并单元格", "R2C2",
         "表格后的段落",
     ]  # fmt: skip
+
+
+def test_docx_tables_declare_their_spans():
+    """Each table's text span is declared (nested ones inside their parent's); Document.tables has them."""
+    d = docx.Document()
+    d.add_paragraph("2023年政府信息公开工作年度报告")
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    t = d.add_table(rows=3, cols=2)
+    rows = [("一、本年新收政府信息公开申请数量", "52"), ("（一）予以公开", "20"), ("四、结转下年度继续办理", "3")]
+    for r, (label, n) in enumerate(rows):
+        t.cell(r, 0).text, t.cell(r, 1).text = label, n
+    inner = t.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "内表甲", "7"
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    data = to_bytes(d)
+    text, spans = read_docx(data, "t.docx")
+    assert text == read_docx_text(data, "t.docx")
+    outer_start = text.index("一、本年新收")
+    outer_end = text.index("\n四、政府信息公开行政复议")
+    inner_start = text.index("内表甲")
+    assert spans == ((outer_start, outer_end), (inner_start, text.index("7\n", inner_start) + 1))
+    doc = read_document_bytes(data)
+    assert doc.table_spans == spans
+    assert doc.tables == ((outer_start, outer_end),)  # merged: the nested table lies inside
+    for label, _ in rows:
+        assert doc.in_table(text.index(label))
+    assert not doc.in_table(text.index("三、收到")) and not doc.in_table(text.index("四、政府信息公开"))
+    assert not doc.in_table(outer_end)  # end is exclusive
+
+
+def read_document_bytes(data: bytes):
+    from govtext.readers import document_from_bytes
+
+    return document_from_bytes(data, "t.docx")
 
 
 def test_docx_runs_tabs_and_breaks():

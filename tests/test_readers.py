@@ -399,3 +399,30 @@ def test_readers_subprocess_python_m(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr == f"govtext: {empty}: file is empty\n"
+
+
+@pytest.mark.parametrize(
+    "head, title",
+    [
+        ("标题:某县2023年政府信息公开工作年度报告\n发布时间:2024-01-20\n来源:某县政府办\n正文。", "某县2023年政府信息公开工作年度报告"),
+        ("标题：2021年工作总结 发布时间：2022-01-05 来源：某局\n正文。", "2021年工作总结"),
+        ("首页 > 政务公开 > 工作总结\n2019年党建工作总结\n今年来，做了工作。", "2019年党建工作总结"),
+        ("当前位置：首页 » 信息公开 » 年度报告\n发布机构:某市政府办公室\n某市2022年法治政府建设情况报告\n正文。", "某市2022年法治政府建设情况报告"),
+        ("发布机构：某县人民政府办公室\n索引号：123/2024-00001\n成文日期：2024-01-10\n正文只有一句。", None),
+        ("标题:\n2020年述职报告\n各位领导、同志们：", "2020年述职报告"),
+    ],
+)
+def test_readers_crawler_labels_are_residue_not_title(head, title):
+    """Crawler page labels (发布时间:, 发布机构:, 来源:, breadcrumbs) are skipped; 标题: gives its value."""
+    assert detect_title(head) == title
+
+
+def test_readers_pdf_read_like_any_document(tmp_path):
+    """A .pdf is read through its text layer; directory walks and uploads still take .txt/.md/.docx only."""
+    from govtext.readers import SUFFIXES
+
+    doc = read_document(DATA / "pdf" / "seed_party_building.pdf")
+    assert (doc.source_format, doc.encoding, doc.title, doc.year) == ("pdf", None, "2019年党建工作总结", 2019)
+    same = document_from_bytes((DATA / "pdf" / "seed_party_building.pdf").read_bytes(), "up.pdf")
+    assert same.text == doc.text and same.path == "up.pdf"
+    assert ".pdf" not in SUFFIXES

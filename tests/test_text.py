@@ -7,7 +7,8 @@ import re
 import pytest
 
 from conftest import GWR
-from govtext.text import LineIndex, TextView, fold, line_end_style, split_paragraphs
+from govtext.model import Document
+from govtext.text import LineIndex, TextView, fold, line_end_style, split_paragraphs, text_layout
 
 
 def _bare(s: str) -> str:
@@ -103,3 +104,108 @@ def test_text_corpus_paragraphs_never_contain_a_line_end(gwr_docs):
     for name, doc in gwr_docs.items():
         for p in doc.paragraphs:
             assert "\n" not in p.text and "\r" not in p.text, name
+
+
+# ----------------------------------------------------------------------------- hard wraps and page residue
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines_only(text: str) -> list[tuple[int, int]]:
+    """The paragraphs as split before wraps and residue existed: lines, TAB and U+3000 U+3000 breaks."""
+    from govtext.text import _split_lines
+
+    out = []
+    for a, e, *_ in _split_lines(text):
+        t = text[a:e]
+        lead = len(t) - len(t.lstrip(" \t\u3000\u00a0\ufeff\u200b"))
+        trail = len(t) - len(t.rstrip(" \t\u3000\u00a0\ufeff\u200b"))
+        if e - trail > a + lead:
+            out.append((a + lead, e - trail))
+    return out
+
+
+def test_text_reports_and_seed_have_no_wraps_or_residue(gwr_docs, seed_doc):
+    """Line-per-paragraph and flattened texts give exactly the paragraphs they always gave."""
+    for name, doc in [*gwr_docs.items(), ("seed", seed_doc)]:
+        layout = text_layout(doc.text)
+        assert layout.residue == () and layout.wrap_width is None, name
+        assert [(p.start, p.end) for p in layout.paragraphs] == _lines_only(doc.text), name
+
+
+def _wrapped_seed(indent: str, eol: str, width: int = 30) -> tuple[str, list[str]]:
+    src = (GWR.parent / "seeds" / "2019_party_building_summary.txt").read_text(encoding="utf-8")
+    paras = [p.text for p in split_paragraphs(src)]
+    lines = []
+    for p in paras:
+        t = indent + p
+        lines += [t[i : i + width] for i in range(0, len(t), width)]
+    return eol.join(lines), paras
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_text_hard_wrapped_text_gets_its_paragraphs_back(eol):
+    """The seed cut every 30 characters: with indented paragraph starts every paragraph comes back;
+    without indents only a paragraph whose last line nearly fills the width runs into the next."""
+    text, paras = _wrapped_seed("\u3000\u3000", eol)
+    layout = text_layout(text)
+    assert layout.wrap_width == 60
+    assert [_bare(p.text) for p in layout.paragraphs] == [_bare(p) for p in paras]
+    for p in layout.paragraphs:
+        assert text[p.start : p.end] == p.text
+    text, paras = _wrapped_seed("", eol)
+    got = [_bare(p.text) for p in split_paragraphs(text)]
+    assert len(got) == len(paras) - 1
+    merged = next(i for i, (g, e) in enumerate(zip(got, paras, strict=False)) if g != _bare(e))
+    assert got[merged] == _bare(paras[merged]) + _bare(paras[merged + 1])
+    assert len(paras[merged]) % 30 >= 27  # its last line (27 characters, a full stop) nearly fills 30
+
+
+def test_text_heading_broken_across_a_wrap_is_one_paragraph():
+    body = "坚持以上率下，把学习习近平新时代中国特色社会主义思想作为首要内容，健全中心组学习制度。" * 3
+    lines = [
+        "\u3000\u3000三是准确把握主题教育目标要求，不折不扣落实各项重点措",
+        "施。认真学习贯彻习近平总书记重要指示精神和中央、省委、市委",
+    ]
+    text = "\n".join(lines + [body[i : i + 30] for i in range(0, len(body), 30)] * 3)
+    first = split_paragraphs(text)[0]
+    assert first.text.startswith("三是准确把握") and "重点措\n施。" in first.text
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["- 3 -", "— 3 —", "－ 3 －", "-3-", "第3页", "第 3 页", "第 3 页 共 9 页", "第3页/共9页", "3/9", "Page 3 of 9", "—３—"],
+)
+def test_text_page_number_lines_are_residue(number):
+    text = f"一、主要工作\n做了工作。\n{number}\n继续做工作。\n"
+    layout = text_layout(text)
+    start = text.index(number)
+    assert layout.residue == ((start, start + len(number)),)
+    assert [p.text for p in layout.paragraphs] == ["一、主要工作", "做了工作。", "继续做工作。"]
+    doc = Document.from_text(text)
+    assert doc.view.text[start : start + len(number)] == " " * len(number)
+    assert len(doc.view.text) == len(text)
+
+
+def test_text_bare_numbers_and_running_headers_at_page_breaks():
+    body = "这一页的正文写到这里为止还没有结束这句话而且还要继续写下去"
+    pages = [f"某县人民政府工作报告\n{body}{c}甲\n{body}{c}乙\n{body}{c}丙\n{n}" for n, c in zip((1, 2, 3), "东南西", strict=True)]
+    text = "\n\f\n".join(pages)
+    layout = text_layout(text)
+    residue = [text[a:b] for a, b in layout.residue]
+    assert residue == ["某县人民政府工作报告", "1", "\f", "某县人民政府工作报告", "2", "\f", "某县人民政府工作报告", "3"]
+    assert not any("某县" in p.text and len(p.text) < 15 for p in layout.paragraphs)
+
+
+def test_text_numbers_that_are_not_page_numbers_stay():
+    """A lone 2.5, a table's number column and numbers counting 0, 1 inside a table are text."""
+    text = "PM\n2.5\n浓度下降。\n规章\n0\n1\n2\n行政规范性文件\n6\n"
+    assert text_layout(text).residue == ()
+    numbered = "\n".join(f"第{i}段正文。\n{i}" for i in range(1, 4))  # counting up but one line apart
+    assert text_layout(numbered).residue == ()
+
+
+def test_text_form_feed_inside_a_line_is_residue():
+    text = "第一页末尾。\f第二页开头。"
+    assert text_layout(text).residue == ((6, 7),)
+    assert Document.from_text(text).view.text == "第一页末尾。 第二页开头。"
