@@ -245,6 +245,11 @@ _LOST_HEAD = re.compile(
 )
 # The first item of a run-in chain (一是, 一要, 其一) — not 之一是, 统一是, 唯一是, 第一.
 _LOST_CHAIN = re.compile(r"(?<![之统唯第一二三四五六七八九十])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
+# An appendix opener standing right after a sentence end (joined to the report's closing words).
+_LOST_APPENDIX = re.compile(
+    r"(?<=[。！!？?])[ \u3000\u00a0]*(?:附件(?:[ \u3000]*(?:[0-9一二三四五六七八九十](?![0-9])|[0-9](?=(?:19|20)[0-9]{2}年)))?|名词解释|名词注释|注释|附注)"
+    r"(?![中里所的是为和与及，,、。])"
+)
 _SENT_PUNCT = "。；;！!？?：:"
 _QUOTE_CLOSERS = "”’」』"
 
@@ -252,7 +257,12 @@ _QUOTE_CLOSERS = "”’」』"
 @dataclass(frozen=True)
 class _FlatRules:
     max_title: int
+    max_item_chars: int
+    run_together_chars: int
     openers: re.Pattern[str]
+    title_ends: re.Pattern[str]
+    min_body: int
+    title_goes_on: str
 
 
 @cache
@@ -261,13 +271,21 @@ def _flat_rules() -> _FlatRules:
 
     path = model_path("sections", "flat.toml")
     data = load_toml(path)
-    try:
-        openers = re.compile("|".join(f"(?:{p})" for p in data.get("body_openers", [])) or "(?!)")
-    except re.error as exc:
-        raise DataFileError(str(path), f"bad regular expression in body_openers: {exc}") from None
+
+    def union(key: str) -> re.Pattern[str]:
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in data.get(key, [])) or "(?!)")
+        except re.error as exc:
+            raise DataFileError(str(path), f"bad regular expression in {key}: {exc}") from None
+
     return _FlatRules(
         max_title=int(data.get("max_title_chars", 40)),
-        openers=openers,
+        max_item_chars=int(data.get("max_unmarked_first_item_chars", 300)),
+        run_together_chars=int(data.get("run_together_chars", 2000)),
+        openers=union("body_openers"),
+        title_ends=union("title_end_words"),
+        min_body=int(data.get("min_body_after_title_word", 6)),
+        title_goes_on=str(data.get("title_goes_on", "")),
     )
 
 
@@ -283,6 +301,7 @@ class _Lost:
     eligible: bool  # stands where a heading can stand (after a sentence end, a space, a short title)
     para: int
     ok: bool = False
+    dot_digit: bool = False  # 20.2026年…: counts only as the next item of a running list
 
 
 def _after_boundary(folded: str, i: int, para_start: int) -> bool:
@@ -317,6 +336,13 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
     rules = _flat_rules()
     items: list[_Lost] = []
     chains: list[tuple[int, int]] = []  # (position, paragraph) of accepted 一是 chain starts
+    total = sum(p.end - p.start for p in paras)
+    # only a paragraph whose breaks were visibly lost is searched: longer than any real paragraph, or
+    # most of the document (a short text pasted as one line); inside real paragraphs (the flattened
+    # national reports) a colon-introduced （一）…。（二）…。 stays an enumeration of the paragraph
+    run_together = [
+        p.end - p.start >= rules.run_together_chars or 2 * (p.end - p.start) >= total for p in paras
+    ]
     for pi, p in enumerate(paras):
         head_end: int | None = None
         hit = _match_start(folded, p.start)
@@ -325,9 +351,14 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             if num is not None:
                 items.append(_Lost(p.start, hit[1].end(), hit[0], num, True, True, pi))
                 head_end = hit[1].end()
+        if not run_together[pi]:
+            continue
         for m in _LOST_HEAD.finditer(folded, p.start + 1, p.end):
             i = m.start()
             h = _match_start(folded, i)
+            dot_digit = h is None and _DOT_THEN_DIGIT.match(folded, i) is not None
+            if dot_digit:
+                h = ("arabic-dot", _DOT_THEN_DIGIT.match(folded, i))  # 20.2026年… after item 19.
             if h is None or h[0] not in _HEADING_FAMILIES or (doc.tables and doc.in_table(i)):
                 continue
             num = _lost_number(h[1])
@@ -336,27 +367,42 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             eligible = _after_boundary(folded, i, p.start) or _short_title_before(
                 folded, head_end, i, rules.max_title
             )
-            items.append(_Lost(i, h[1].end(), h[0], num, False, eligible, pi))
+            items.append(_Lost(i, h[1].end(), h[0], num, False, eligible, pi, dot_digit=dot_digit))
             if eligible:
                 head_end = h[1].end()
     # the numbering sequence vouches for each mid-line marker
-    following: list[_Lost | None] = [None] * len(items)
-    seen: dict[str, _Lost] = {}
+    following: list[int | None] = [None] * len(items)  # the next eligible item of the same family
+    seen: dict[str, int] = {}
     for k in range(len(items) - 1, -1, -1):
         following[k] = seen.get(items[k].style)
         if items[k].eligible:
-            seen[items[k].style] = items[k]
+            seen[items[k].style] = k
     last: dict[str, _Lost] = {}
     for k, it in enumerate(items):
-        nx = following[k]
+        j = following[k]
+        nx = items[j] if j is not None else None
         if it.anchor:
             it.ok = True
+        elif it.dot_digit:
+            prev = last.get(it.style)
+            it.ok = it.eligible and prev is not None and prev.ok and prev.number == it.number - 1
         elif nx is not None and nx.number == it.number + 1 and _no_sentence_between(folded, it, nx):
             it.ok = False  # 一、甲二、乙三、丙: a contents list or an enumeration, not headings with bodies
+        elif it.number == 1 and nx is not None and nx.number == 2:
+            # a list begins here: eligible, or (not 一、, which ends words: 合一、) run on to an
+            # unpunctuated line (名词注释1.…) and vouched for by two more items (2. and 3.) soon after
+            j2 = following[j] if j is not None else None
+            it.ok = it.eligible or (
+                it.style != "cn-comma"
+                and j2 is not None
+                and items[j2].number == 3
+                and nx.pos - it.pos <= rules.max_item_chars
+            )
+            if it.ok:
+                it.eligible = True
         elif it.eligible:
             if it.number == 1:
-                nx = following[k]
-                it.ok = nx is not None and nx.number == 2
+                it.ok = False
             else:
                 prev = last.get(it.style)
                 it.ok = prev is not None and prev.ok and prev.number == it.number - 1
@@ -372,6 +418,8 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
     for it in heads:
         heads_by_para.setdefault(it.para, []).append(it)
     for pi, p in enumerate(paras):
+        if not run_together[pi]:
+            continue
         for m in _LOST_CHAIN.finditer(folded, p.start + 1, p.end):
             i = m.start()
             if folded[i - 1] in _SENT_PUNCT + "，,":
@@ -388,37 +436,29 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
                 continue
             chains.append((i, pi))
             cuts_by_para.setdefault(pi, []).append(i)
-    if not cuts_by_para:
-        return paras
-    # where a mid-line heading's title ends: 。/；, the next cut, a space, or an opening of body text
-    for it in heads:
-        if it.anchor:
+    # an appendix opener (附件1, 名词解释) run on after the report's last sentence is a paragraph of its own
+    for pi, p in enumerate(paras):
+        if not run_together[pi]:
             continue
+        for m in _LOST_APPENDIX.finditer(folded, p.start + 1, p.end):
+            cuts_by_para.setdefault(pi, []).extend((m.start(), m.end()))
+    # where a heading's title ends (unless it begins a line): 。/；, the next cut, a space, a part-title
+    # word, an opening of body text
+    for it in heads:
         p = paras[it.para]
+        if it.anchor and _at_line_start(text, p.start):
+            continue  # a heading that begins a line ends with its line (or its first 。)
         ts = it.marker_end
         while ts < p.end and folded[ts] in _WS:
             ts += 1
-        limit = min((c for c in cuts_by_para[it.para] if c > it.pos), default=p.end)
+        limit = min((c for c in cuts_by_para.get(it.para, ()) if c > it.pos), default=p.end)
         sm = _TITLE_END.search(folded, ts, limit)
         s_end = sm.start() if sm else limit
-        end = s_end
-        k = ts + 1
-        while k < s_end - 1:
-            if folded[k] not in _WS:
-                k += 1
-                continue
-            run_end = k
-            while run_end < s_end and folded[run_end] in _WS:
-                run_end += 1
-            if run_end < s_end and not (_keeps_space(folded[k - 1]) or _keeps_space(folded[run_end], True)):
-                end = k
-                break
-            k = run_end
-        om = rules.openers.search(folded, ts + 2, s_end)
-        if om is not None:
-            end = min(end, om.start())
+        end = _lost_title_end(folded, ts, s_end, rules)
         if end < s_end:
-            cuts_by_para[it.para].append(end)
+            cuts_by_para.setdefault(it.para, []).append(end)
+    if not cuts_by_para:
+        return paras
     out: list[Paragraph] = []
     for pi, p in enumerate(paras):
         cuts = sorted(set(cuts_by_para.get(pi, ())))
@@ -434,6 +474,45 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             if b > a:
                 out.append(Paragraph(a, b, text[a:b]))
     return out
+
+
+def _at_line_start(text: str, i: int) -> bool:
+    """True when only indentation stands between ``i`` and the start of its line."""
+    while i > 0 and text[i - 1] in _WS:
+        i -= 1
+    return i == 0 or text[i - 1] in "\r\n"
+
+
+def _lost_title_end(folded: str, ts: int, s_end: int, rules: _FlatRules) -> int:
+    """End of a title running from ``ts`` up to at most ``s_end`` (its first 。/； or the next heading).
+
+    Earlier only on evidence that body text starts: a space (not one inside a title: ``2008 年``), a
+    part-title word followed by a long run of text (``…目标任务`` + ``对标对表…``, not ``…工作回顾和…``), or
+    an opening of body text (``2023年是…``); see ``models/sections/flat.toml``.
+    """
+    end = s_end
+    k = ts + 1
+    while k < s_end - 1:
+        if folded[k] not in _WS:
+            k += 1
+            continue
+        run_end = k
+        while run_end < s_end and folded[run_end] in _WS:
+            run_end += 1
+        if run_end < s_end and not (_keeps_space(folded[k - 1]) or _keeps_space(folded[run_end], True)):
+            end = k
+            break
+        k = run_end
+    om = rules.openers.search(folded, ts + 2, end)
+    if om is not None:
+        end = om.start()
+    cue_end = None
+    for cm in rules.title_ends.finditer(folded, ts, end):
+        e = cm.end()
+        if end - e >= rules.min_body and folded[e] not in rules.title_goes_on:
+            cue_end = e
+            break
+    return cue_end if cue_end is not None else end
 
 
 def _keeps_space(ch: str, after: bool = False) -> bool:
