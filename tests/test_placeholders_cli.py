@@ -18,6 +18,12 @@ SEED_LINE = re.compile(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_format_from_env(monkeypatch):
+    """A developer's GOVTEXT_OUTPUT_FORMAT must not change what these tests see."""
+    monkeypatch.delenv("GOVTEXT_OUTPUT_FORMAT", raising=False)
+
+
 @pytest.fixture
 def run(capsys, monkeypatch):
     """Run ``govtext ARGS`` in-process: (exit code, stdout, stderr)."""
