@@ -71,13 +71,17 @@ def analyze(
     config: LintConfig | None = None,
     sections: Outline | None = None,
     lexicon: Lexicon | None = None,
+    distinctive: bool = False,
+    top_terms: int = 15,
 ) -> Analysis:
     """Analyse ``doc`` with the requested ``stages`` (a subset of ``STAGES``).
 
     ``kind`` (a built-in outline id) or ``outline`` (a reference outline, id or file) overrides kind
     detection for ``completeness``; ``config`` (a ``LintConfig``, e.g. from ``govtext.toml``) filters
     the placeholders and honours inline ``govtext: ignore``; ``sections`` reuses an outline already
-    extracted for this document; ``lexicon`` replaces the shipped theme lexicon. Unknown stages, an
+    extracted for this document; ``lexicon`` replaces the shipped theme lexicon; ``distinctive`` adds
+    the themes' TF-IDF distinctive terms (``top_terms`` per span; loads jieba and the fitted model, so
+    ``govtext check`` never asks for it). Unknown stages, an
     unknown kind or a bad outline file raise a ``GovtextError``.
     """
     wanted = set(stages)
@@ -106,7 +110,8 @@ def analyze(
     if "themes" in wanted:
         from .themes import tag_themes
 
-        themes = tag_themes(document, outline=out_sections, lexicon=lexicon)
+        themes = tag_themes(document, outline=out_sections, lexicon=lexicon, distinctive=distinctive,
+                            top_terms=top_terms)
         collected.extend(themes.findings)
 
     completeness = None

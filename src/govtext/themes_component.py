@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .analysis import analyze
 from .doc_component import document_of, store
-from .themes import Lexicon, load_lexicon, tag_themes
+from .themes import Lexicon, load_lexicon
 
 SPANS_KEY = "govtext_themes"
 LEXICON_FILE = "lexicon.toml"
@@ -43,12 +43,8 @@ class ThemesComponent:
     def __call__(self, doc: Doc) -> Doc:
         if self.lexicon is None:
             self._use(self.lexicon_file)  # names the missing file (DataFileError)
-        document = document_of(doc)
-        outline = doc._.govtext_outline
-        if self.distinctive:  # the TF-IDF terms (jieba + fitted model) are not part of analyze()
-            result = tag_themes(document, outline=outline, lexicon=self.lexicon, distinctive=True)
-        else:
-            result = analyze(document, stages=("themes",), sections=outline, lexicon=self.lexicon).themes
+        result = analyze(document_of(doc), stages=("themes",), sections=doc._.govtext_outline,
+                         lexicon=self.lexicon, distinctive=self.distinctive).themes
         assert result is not None
         store(doc, {"themes": result})
         doc.spans[SPANS_KEY] = [

@@ -69,20 +69,22 @@ def outline_command(ctx: click.Context, files: tuple[str, ...], fail_on: str, fm
     them. jsonl: one such object per line. csv: one row per section. Exit codes: 0 no finding at or
     above --fail-on, 1 some, 2 bad input.
     """
+    from ..analysis import analyze
     from ..model import SEVERITY_RANK
     from ..readers import read_document
     from ..render import emit, render, to_json, to_jsonl
-    from ..sections import extract_sections, find_parts
+    from ..sections import find_parts
 
     results = []
     worst = -1
     for f in files:
         doc = read_document(f)
-        outline = extract_sections(doc)
-        data = outline.to_dict(doc.display_path)
+        analysis = analyze(doc, stages=("sections",))
+        assert analysis.outline is not None
+        data = analysis.outline.to_dict(doc.display_path)
         data["parts"] = [p.to_dict() for p in find_parts(doc)]
         results.append(data)
-        for finding in outline.findings:
+        for finding in analysis.findings:
             worst = max(worst, SEVERITY_RANK.get(finding.severity, 0))
     if fmt == "json":
         emit(to_json(results[0] if len(results) == 1 else results) + "\n")

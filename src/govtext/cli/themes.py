@@ -103,19 +103,19 @@ def tag_command(
     "distinctive_terms"}); a list of them when several files are given. CSV/JSONL: one row per
     theme per scope (document, section, paragraph).
     """
+    from ..analysis import analyze
     from ..readers import read_document
     from ..render import emit, render
-    from ..sections import extract_sections
-    from ..themes import load_lexicon, tag_themes
+    from ..themes import load_lexicon
 
     lex = load_lexicon(*lexicons, replace=only_lexicon)
     results, outlines = [], []
     for f in files:
         doc = read_document(f)
-        outline = extract_sections(doc)
-        res = tag_themes(doc, outline=outline, lexicon=lex, distinctive=distinctive, top_terms=top)
-        results.append(res.to_dict(doc.display_path))
-        outlines.append(outline)
+        analysis = analyze(doc, stages=("themes",), lexicon=lex, distinctive=distinctive, top_terms=top)
+        assert analysis.themes is not None
+        results.append(analysis.themes.to_dict(doc.display_path))
+        outlines.append(analysis.outline)
     data = results[0] if len(results) == 1 else results
     emit(
         render(

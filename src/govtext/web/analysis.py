@@ -29,10 +29,13 @@ def outline_data(document: Document) -> dict:
     Built as ``cli/outline.py`` builds it (the command assembles it inline: the outline's dict under
     the display path, plus the body parts); ``tests/test_web_api.py`` compares the two byte for byte.
     """
-    from ..sections import extract_sections, find_parts
+    from ..analysis import analyze
+    from ..sections import find_parts
 
     with _LOCK:
-        data = extract_sections(document).to_dict(document.display_path)
+        outline = analyze(document, stages=("sections",)).outline
+        assert outline is not None
+        data = outline.to_dict(document.display_path)
         data["parts"] = [p.to_dict() for p in find_parts(document)]
     return data
 
@@ -44,11 +47,11 @@ def placeholders_data(document: Document) -> list[dict]:
     No ``govtext.toml`` is applied (like ``govtext placeholders --no-config``): every placeholder
     is reported except those silenced inline in the document itself.
     """
+    from ..analysis import analyze
     from ..lint_formats import to_rows
-    from ..placeholders import find_placeholders
 
     with _LOCK:
-        return to_rows(find_placeholders(document))
+        return to_rows(list(analyze(document, stages=("placeholders",)).findings))
 
 
 def reference_outline(text: str, name: str, *, kind: str | None = None, strict: bool = True):
@@ -69,7 +72,7 @@ def reference_outline(text: str, name: str, *, kind: str | None = None, strict: 
 
 
 def run_check(document: Document, *, kind: str | None = None, outline: Any = None):
-    """The ``Review`` of ``document`` (``govtext check``)."""
+    """The ``Review`` of ``document`` (``govtext check``: every stage of ``govtext.analyze``)."""
     from ..review import check_document
 
     with _LOCK:
