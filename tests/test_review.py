@@ -184,6 +184,9 @@ def test_check_cli_sarif_validates_with_a_rule_for_every_code():
     result_codes = {r["ruleId"] for r in run0["results"]}
     assert set(rules) == result_codes and {"GT103", "GT201", "GT301", "GT402"} <= result_codes
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run0["results"])
+    tags = {r["id"]: r["properties"]["tags"][0] for r in run0["tool"]["driver"]["rules"]}
+    assert (tags["GT103"], tags["GT201"], tags["GT301"], tags["GT402"]) == (
+        "structure", "placeholder", "theme", "completeness")
     text = SEED.read_text(encoding="utf-8")
     for r in run0["results"]:
         region = r["locations"][0]["physicalLocation"]["region"]
@@ -217,3 +220,15 @@ def test_check_cli_honours_govtext_toml(tmp_path, monkeypatch, capsys):
         main(["check", str(SEED)])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "govtext.toml:2" in err and len(err.splitlines()) == 1
+
+
+def test_check_cli_gitlab_and_junit_carry_every_stage():
+    import xml.etree.ElementTree as ET
+
+    review = check_document(read_document(SEED))
+    issues = json.loads(_run("check", str(SEED), "--format", "gitlab").output)
+    assert [i["check_name"] for i in issues] == [f.code for f in review.all_findings]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    root = ET.fromstring(_run("check", str(SEED), "--format", "junit").output)
+    cases = root.findall(".//testcase")
+    assert [c.find("failure").get("type") for c in cases] == [f.code for f in review.all_findings]

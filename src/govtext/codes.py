@@ -32,6 +32,8 @@ KIND_CODE = {
     "masked-name": "GT209",
 }
 KINDS = tuple(KIND_CODE)
+#: Code family (``GT1`` …) → the stage that reports it.
+FAMILIES = {"GT1": "structure", "GT2": "placeholder", "GT3": "theme", "GT4": "completeness"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ def get(code: str) -> Code:
         return catalogue()[code]
     except KeyError:
         raise UsageError(f"unknown finding code {code!r}") from None
+
+
+def family(code: str) -> str:
+    """The stage a code belongs to (``structure``, ``placeholder``, ``theme``, ``completeness``)."""
+    return FAMILIES.get(code[:3], "govtext")
 
 
 def by_slug(slug: str) -> Code:

@@ -267,7 +267,7 @@ def to_sarif(
                     "markdown": f"{c.what}\n\n**Why:** {c.why}\n\n**Example:** `{c.example}`",
                 },
                 "defaultConfiguration": {"level": SARIF_LEVEL[c.severity]},
-                "properties": {"tags": ["placeholder", c.slug]},
+                "properties": {"tags": [codes.family(c.code), c.slug]},
             }
         )
     results = []

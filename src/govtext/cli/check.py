@@ -13,7 +13,7 @@ from ..model import FAIL_ON
 from .group import cli, format_option
 
 #: Whole reviews (text, json, html) or one record per finding of every stage (the linter's emitters).
-CHECK_FORMATS = ("text", "json", "html", "jsonl", "csv", "sarif", "github")
+CHECK_FORMATS = ("text", "json", "html", "jsonl", "csv", "sarif", "github", "gitlab", "junit")
 
 
 @cli.command("check")
@@ -41,7 +41,7 @@ def check_command(
     scores completeness 0-100, and lists structural faults, unfilled placeholders and the main themes.
     json: for one file one object {"path", "kind", "kind_label", "kind_confidence", "outline", "score",
     "parts", "sections", "findings", "placeholders", "themes"}; for several, a list. html: one
-    self-contained page. jsonl, csv, sarif, github: every finding of every stage (placeholders included),
+    self-contained page. jsonl, csv, sarif, github, gitlab, junit: every finding of every stage (placeholders included),
     one record each, as ``govtext placeholders`` prints them. The placeholders honour govtext.toml
     (select/ignore, per-file-ignores, rules, inline ``govtext: ignore``) as ``govtext placeholders``
     does. Exit codes: 0 ok; 1 a required part is missing or a finding reaches
@@ -71,8 +71,8 @@ def check_command(
     if fmt == "json":
         data = [r.to_dict() for r in reviews]
         out = to_json(data[0] if len(data) == 1 else data) + "\n"
-    elif fmt in ("jsonl", "csv", "sarif", "github"):
-        out = _findings_output([f for r in reviews for f in r.all_findings], fmt)
+    elif fmt not in ("text", "html"):
+        out = _findings_output([f for r in reviews for f in r.all_findings], fmt, [r.path for r in reviews])
     elif fmt == "html":
         out = render_html(reviews)
     else:
@@ -103,7 +103,7 @@ def _config(config_file: str | None, no_config: bool):
     return load_config(found) if found else LintConfig()
 
 
-def _findings_output(findings: list, fmt: str) -> str:
+def _findings_output(findings: list, fmt: str, files: list[str]) -> str:
     """Every finding of every stage in one of the linter's formats (``govtext.lint_formats``)."""
     from .. import lint_formats as lf
     from ..render import render, to_json
@@ -112,4 +112,8 @@ def _findings_output(findings: list, fmt: str) -> str:
         return to_json(lf.to_sarif(findings, rule_codes=sorted({f.code for f in findings}))) + "\n"
     if fmt == "github":
         return lf.to_github(findings)
+    if fmt == "gitlab":
+        return to_json(lf.to_gitlab(findings)) + "\n"
+    if fmt == "junit":
+        return lf.to_junit(findings, files=files)
     return render(lf.to_rows(findings), fmt, rows=lambda r: r, columns=lf.COLUMNS)
