@@ -40,6 +40,8 @@ STYLES = (
     "arabic-half-paren",
     "circled",
     "cn-shi",
+    "cn-yao",
+    "qi-ordinal",
     "di-ordinal",
     "sequence-word",
     "appendix",
@@ -56,6 +58,8 @@ _CIRCLED_RANGES = (
     (0x2488, 0x249B, "⒈"),  # ⒈–⒛
     (0x3220, 0x3229, "㈠"),  # ㈠–㈩
 )
+# 一要…二要… items, but not the words 要求, 要素, 要件, 要闻, 要务, 要紧, 要害, 要点, 要领.
+_NOT_YAO_WORD = "(?![求素件闻务紧害点领])"
 _CIRCLED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _CIRCLED_RANGES)
 
 # Each start pattern: (style, regex). Group "num" is the number, "dbl" a doubled part, "slip" stray
@@ -67,6 +71,8 @@ _START_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(rf"(?P<open>\(+){_SP}(?P<num>\d{{1,2}}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)"),
     ),
     ("cn-shi", re.compile(rf"(?P<num>{_CN})(?P<shi>是+)")),
+    ("cn-yao", re.compile(rf"(?P<num>{_CN})(?P<yao>要){_NOT_YAO_WORD}")),
+    ("qi-ordinal", re.compile(rf"其(?P<num>{_CN})(?P<qi>是|[，,、：:]+)")),
     ("di-ordinal", re.compile(rf"第(?P<num>{_CN})(?P<punct>[，,、]+)")),
     ("cn-comma", re.compile(rf"(?P<num>{_CN})(?P<punct>、+)")),
     ("arabic-dot", re.compile(r"(?P<num>\d{1,2})(?P<punct>\.+)(?P<slip>[、,，]*)")),
@@ -80,12 +86,15 @@ _SEQUENCE_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
 # Inline enumeration items inside a paragraph: after a sentence/clause end or a colon.
 _INLINE = re.compile(
     rf"(?P<lead>[。；;：:！？!?，,])[ \u3000\u00a0]*[“”\"]?"
-    rf"(?:(?P<shi_num>{_CN})(?P<shi>是+)|第(?P<di_num>{_CN})(?P<di_punct>[，,、]+))"
+    rf"(?:(?P<shi_num>{_CN})(?P<shi>是+)|第(?P<di_num>{_CN})(?P<di_punct>[，,、]+)"
+    rf"|(?P<yao_num>{_CN})(?P<yao>要){_NOT_YAO_WORD}|其(?P<qi_num>{_CN})(?P<qi>是|[，,、：:]+))"
 )
 _HEADING_FAMILIES = frozenset(
     {"cn-comma", "cn-paren", "arabic-dot", "arabic-comma", "arabic-paren", "arabic-half-paren"}
 )
-_RUN_IN_FAMILIES = frozenset({"cn-shi", "di-ordinal", "sequence-word"})
+_RUN_IN_FAMILIES = frozenset({"cn-shi", "cn-yao", "qi-ordinal", "di-ordinal", "sequence-word"})
+# The inline styles and the group holding each one's number in _INLINE.
+_INLINE_STYLES = {"cn-shi": "shi_num", "di-ordinal": "di_num", "cn-yao": "yao_num", "qi-ordinal": "qi_num"}
 _DOT_THEN_DIGIT = re.compile(r"(?P<num>\d{1,2})(?P<punct>\.)(?=\d)")
 _TITLE_END = re.compile(r"[。；;]")
 _TOC_LINE = re.compile(r"(?:\.{3,}|．{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d+\s*$")
@@ -648,7 +657,7 @@ def _match_start(folded: str, start: int) -> tuple[str, re.Match[str]] | None:
 def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
     """Rejects what only looks like a marker: decimals, dates, numeral lists, holidays."""
     nxt = folded[m.end() : m.end() + 1]
-    if style in ("cn-comma", "cn-paren", "cn-shi", "di-ordinal"):
+    if style in ("cn-comma", "cn-paren", "cn-shi", "cn-yao", "qi-ordinal", "di-ordinal"):
         n = parse_cn_number(m.group("num"))
         if n is None:
             return False
@@ -770,14 +779,11 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
         # first item (主要原因，一是…) or the next one of a chain begun in this paragraph
         para_items: list[_Candidate] = [first] if first is not None else []
         last: dict[str, int] = {}
-        if para_items and first is not None and first.style in ("cn-shi", "di-ordinal"):
+        if para_items and first is not None and first.style in _INLINE_STYLES:
             last[first.style] = first.number or 0
         scan_from = first.marker_end if first is not None else start
         for m in _INLINE.finditer(folded, scan_from, p.end):
-            if m.group("shi_num") is not None:
-                style, num_g = "cn-shi", "shi_num"
-            else:
-                style, num_g = "di-ordinal", "di_num"
+            style, num_g = next((st, g) for st, g in _INLINE_STYLES.items() if m.group(g) is not None)
             n = parse_cn_number(m.group(num_g))
             if n is None:
                 continue
@@ -786,7 +792,7 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
             if m.group("lead") in "，," and not (n == 1 or n == last.get(style, -1) + 1):
                 continue
             last[style] = n
-            ms = m.start(num_g) - (1 if style == "di-ordinal" else 0)
+            ms = m.start(num_g) - (1 if style in ("di-ordinal", "qi-ordinal") else 0)
             para_items.append(
                 _make(doc, style, m, ms, m.end(), p.end, pi, part, inline=True, num_group=num_g)
             )
@@ -857,7 +863,7 @@ def _make(
     if broken:
         slip = "marker broken across lines"
     ts = marker_end
-    while ts < para_end and (folded[ts] in _WS or (style == "cn-shi" and folded[ts] in "，,")):
+    while ts < para_end and (folded[ts] in _WS or (style in ("cn-shi", "cn-yao") and folded[ts] in "，,")):
         ts += 1
     end = _title_end(folded, ts, para_end)
     if end < ts:
@@ -1084,6 +1090,17 @@ class _Builder:
             idx = self._row(c, 1, None, c.style, None)
             self.stack.append(_Open(idx, c.family, 1, None))
             return
+        # a 一要/其一 item run inline in an earlier paragraph (…四要深化改革。…) takes no item of another
+        # run-in family from a later paragraph as its child (…。二是保护耕地): close it first
+        while (
+            self.stack
+            and self.stack[-1].family in ("cn-yao", "qi-ordinal")
+            and self.stack[-1].family != c.family
+            and c.family in _RUN_IN_FAMILIES
+            and self.rows[self.stack[-1].idx]["cand"].inline
+            and self.rows[self.stack[-1].idx]["cand"].para < c.para
+        ):
+            self.stack.pop()
         # the families open on the stack; a known family pops back to its level (the occurrence this
         # number continues, else the innermost one)
         opened = [i for i in range(len(self.stack) - 1, -1, -1) if self.stack[i].family == c.family]
