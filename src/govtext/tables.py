@@ -48,6 +48,8 @@ _ROW_LINE = re.compile(rf"{_EDGE}(?P<label>{_LABEL}){_SEP}(?P<nums>{_NUM}(?:{_SE
 _FLAT_ROW = re.compile(rf"(?P<label>{_LABEL}){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*)(?=[ \t\u3000|｜]|$)")
 _FLAT_GAP = re.compile(rf"{_EDGE}(?:[^\s|｜。；;！!？?]{{1,{MAX_LABEL}}}{_SEP}){{0,{MAX_GAP}}}")
 _HAS_DIGIT = re.compile(r"\d")
+# a number standing alone between separators: a flattened table has one per row at least
+_LONE_NUMBER = re.compile(r"(?<=[ \t\u3000|｜])[-+]?\d+(?:[.,]\d+)*%?(?=[ \t\u3000|｜]|$)")
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -175,35 +177,62 @@ def _line_tables(view: str) -> list[tuple[int, int]]:
 
 
 def _flat_tables(view: str) -> list[tuple[int, int]]:
-    """Tables whose rows run together on one line: ``label n n n label n n n …``."""
+    """Tables whose rows run together on one line: ``label n n n label n n n …``.
+
+    Only windows around clusters of lone numbers (``MIN_ROWS`` or more, each within
+    ``_ROW_REACH`` characters of the next) are searched: a flattened report of 30,000 characters
+    costs a scan for lone numbers, not a row match at every position.
+    """
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in [*_LINE_END.finditer(view), None]:
         end = m.start() if m else len(view)
-        line = view[pos:end]
-        if len(line) > 20 and re.search(r"\S[ \t\u3000|｜]+\d", line):
-            run: list[tuple[int, int]] = []
-            seq = _Sequence()
-            for r in _FLAT_ROW.finditer(line):
-                if not _CJK.search(r.group("label")):
-                    continue
-                gap = line[run[-1][1] : r.start()] if run else ""
-                if run and (
-                    not _FLAT_GAP.fullmatch(line, run[-1][1], r.start())
-                    or not all(seq.continues(t) for t in gap.split())
-                    or not seq.continues(r.group("label"))
-                ):
-                    _close(run, pos, spans)
-                    run, seq = [], _Sequence()
-                for t in gap.split():
-                    seq.see(t)
-                seq.see(r.group("label"))
-                run.append((r.start(), r.end()))
-            _close(run, pos, spans)
+        if end - pos > 20:
+            for lo, hi in _windows([n.start() for n in _LONE_NUMBER.finditer(view, pos, end)], pos, end):
+                _flat_run(view, lo, hi, spans)
         if m is None:
             break
         pos = m.end()
     return spans
+
+
+_ROW_REACH = 2 * MAX_LABEL + 20
+
+
+def _windows(numbers: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """Stretches of ``start:end`` around clusters of ``MIN_ROWS`` lone numbers or more."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] - numbers[j] <= _ROW_REACH:
+            j += 1
+        if j - i + 1 >= MIN_ROWS:
+            out.append((max(start, numbers[i] - _ROW_REACH), min(end, numbers[j] + 20)))
+        i = j + 1
+    return out
+
+
+def _flat_run(view: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> None:
+    """Rows found in ``view[lo:hi]``, grouped into tables."""
+    run: list[tuple[int, int]] = []
+    seq = _Sequence()
+    for r in _FLAT_ROW.finditer(view, lo, hi):
+        if not _CJK.search(r.group("label")):
+            continue
+        gap = view[run[-1][1] : r.start()] if run else ""
+        if run and (
+            not _FLAT_GAP.fullmatch(view, run[-1][1], r.start())
+            or not all(seq.continues(t) for t in gap.split())
+            or not seq.continues(r.group("label"))
+        ):
+            _close(run, 0, spans)
+            run, seq = [], _Sequence()
+        for t in gap.split():
+            seq.see(t)
+        seq.see(r.group("label"))
+        run.append((r.start(), r.end()))
+    _close(run, 0, spans)
 
 
 def _close(run: list[tuple[int, int]], base: int, spans: list[tuple[int, int]]) -> None:

@@ -216,9 +216,12 @@ _WRAP_SLACK = 6  # columns: narrow digits and Latin letters make filled lines di
 _PAGE_LINES = 15  # a page holds at least this many lines
 
 
+_NARROW = re.compile("[\x00-\u10ff\uff61-\uffdc]+")
+
+
 def _width(s: str) -> int:
     """Display columns: CJK and full-width characters count 2, others 1."""
-    return sum(1 if (c < "\u1100" or "\uff61" <= c <= "\uffdc") else 2 for c in s)
+    return 2 * len(s) - sum(map(len, _NARROW.findall(s)))
 
 
 def _page_residue_lines(lines: list[tuple[int, int]], text: str) -> set[int]:
