@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from . import codes
 from .model import Document, Finding, Outline, Section, as_document
@@ -645,6 +645,7 @@ def _form(marker: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 14)  # asked again for the same paragraph start by the parts, lost-break and candidate passes
 def _match_start(folded: str, start: int) -> tuple[str, re.Match[str]] | None:
     """The marker pattern matching at paragraph start ``start`` of ``folded`` (or None)."""
     for style, rx in _START_PATTERNS:
