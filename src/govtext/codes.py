@@ -12,11 +12,12 @@ The catalogue is data: ``models/codes/GT1.toml`` (structure), ``GT2.toml`` (plac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from .errors import UsageError
-from .resources import load_toml, models_dir
+from .resources import Key, data_file, models_dir
 
 #: Placeholder kind → its finding code (GT2xx): the one list of kinds, for the linter, its config and
 #: every output.
@@ -49,21 +50,31 @@ class Code:
     example: str
 
 
+#: What each catalogue entry holds (``models/codes/GT*.toml``).
+CODE_SCHEMA = {
+    "slug": Key(pattern=r"[a-z]+(?:-[a-z0-9]+)*"),
+    "severity": Key(choices=("error", "warning", "info")),
+    "message": Key(required=False, default=""),
+    "what": Key(),
+    "why": Key(),
+    "example": Key(),
+}
+_CODE_ID = re.compile(r"GT[1-9]\d\d\Z")
+
+
 @cache
 def catalogue() -> dict[str, Code]:
-    """All codes, keyed by code (``GT101``)."""
+    """All codes, keyed by code (``GT101``); a malformed entry is a ``DataFileError`` naming file and line."""
     out: dict[str, Code] = {}
     for path in sorted((models_dir() / "codes").glob("GT*.toml")):
-        for code, entry in load_toml(path).items():
-            out[code] = Code(
-                code=code,
-                slug=entry["slug"],
-                severity=entry["severity"],
-                message=entry.get("message", ""),
-                what=entry.get("what", ""),
-                why=entry.get("why", ""),
-                example=entry.get("example", ""),
-            )
+        f = data_file(path)
+        for code, entry in f.data.items():
+            line = f.line_of_table(code)
+            if not _CODE_ID.match(code):
+                raise f.fail(f"{code!r} is not a finding code (GT followed by three digits)", line)
+            if code in out:
+                raise f.fail(f"{code} is defined twice", line)
+            out[code] = Code(code=code, **f.table(entry, CODE_SCHEMA, what=code, line=line))
     return out
 
 

@@ -1,9 +1,13 @@
-"""Locates and loads the versioned data assets under ``models/`` (shipped inside the wheel)."""
+"""Locates, loads and validates the data files: the versioned assets under ``models/`` (shipped inside
+the wheel) and researchers' own files. ``parse_toml`` is the one place a TOML syntax error becomes a
+``DataFileError`` naming file and line; ``data_file(...).table(entry, schema, ...)`` checks a table
+against a declarative schema (``Key``) and names the table's line."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -72,3 +76,72 @@ def read_toml(path: str | Path) -> tuple[dict, str]:
 def load_toml(path: str | Path) -> dict:
     """Read a TOML data file; a syntax error names the file and line."""
     return read_toml(path)[0]
+
+
+# --- declarative validation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a data table: its type(s), whether it must be there, allowed values, a pattern."""
+
+    types: tuple[type, ...] = (str,)
+    required: bool = True
+    choices: tuple[object, ...] = ()
+    pattern: str | None = None  # a full match for strings (e.g. slugs)
+    default: object = None
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A validated data file: its parsed ``data``, the ``raw`` text and its ``name`` (path or label)."""
+
+    name: str
+    data: dict
+    raw: str
+
+    def line_of_table(self, header: str, occurrence: int = 0) -> int | None:
+        """1-based line of the ``occurrence``-th ``[header]`` / ``[[header]]`` table header."""
+        rx = re.compile(rf"^[ \t]*\[\[?[ \t]*{re.escape(header)}[ \t]*\]\]?", re.M)
+        found = list(rx.finditer(self.raw))
+        if occurrence < len(found):
+            return self.raw.count("\n", 0, found[occurrence].start()) + 1
+        return None
+
+    def fail(self, problem: str, line: int | None = None) -> DataFileError:
+        """The error for ``problem`` in this file (at ``line``)."""
+        return DataFileError(self.name, problem, line)
+
+    def table(self, entry: object, schema: dict[str, Key], *, what: str, line: int | None) -> dict:
+        """``entry`` checked against ``schema`` (unknown keys, missing keys, types, choices, patterns);
+        returns it with defaults filled in. Errors name the file and ``line`` (the table's header)."""
+        if not isinstance(entry, dict):
+            raise self.fail(f"{what} must be a table", line)
+        unknown = sorted(set(entry) - set(schema))
+        if unknown:
+            raise self.fail(f"{what}: unknown key(s) {', '.join(unknown)} (known: {', '.join(schema)})", line)
+        out = {}
+        for key, spec in schema.items():
+            if key not in entry:
+                if spec.required:
+                    raise self.fail(f"{what}: missing '{key}'", line)
+                out[key] = spec.default
+                continue
+            value = entry[key]
+            if not isinstance(value, spec.types) or (isinstance(value, bool) and bool not in spec.types):
+                names = " or ".join(t.__name__ for t in spec.types)
+                raise self.fail(f"{what}: '{key}' must be {names}, not {type(value).__name__}", line)
+            if spec.choices and value not in spec.choices:
+                raise self.fail(f"{what}: '{key}' must be one of {', '.join(map(str, spec.choices))}, "
+                                f"not {value!r}", line)
+            if spec.pattern and isinstance(value, str) and not re.fullmatch(spec.pattern, value):
+                raise self.fail(f"{what}: '{key}' = {value!r} is not of the form {spec.pattern}", line)
+            out[key] = value
+        return out
+
+
+def data_file(source: str | Path, *, text: str | None = None) -> DataFile:
+    """A TOML data file given by path, or by ``text`` named ``source`` (an upload): parsed, with its
+    raw text kept so that validation errors can name the line."""
+    raw = read_data_text(source) if text is None else text
+    return DataFile(str(source), parse_toml(raw, str(source)), raw)

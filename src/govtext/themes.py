@@ -23,7 +23,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from .errors import DataFileError
 from .lexicon import (  # noqa: F401 (the lexicon's API, re-exported where it always was)
     CATEGORIES,
     Lexicon,
@@ -43,7 +42,7 @@ from .model import (
     ThemeResult,
     as_document,
 )
-from .resources import load_toml, model_path
+from .resources import Key, data_file, model_path
 
 # ------------------------------------------------------------------------------------------ matching
 
@@ -238,15 +237,21 @@ _STUDY = re.compile(
 )
 
 
+_CONGRESS = {"name": Key(pattern=r"[十二][一二三四五六七八九十]*大"), "held": Key(types=(int,))}
+
+
 @cache
 def _congresses() -> tuple[tuple[str, int], ...]:
-    path = model_path("themes", "congresses.toml")
-    rows = load_toml(path).get("congress", [])
-    try:
-        out = tuple(sorted(((str(r["name"]), int(r["held"])) for r in rows), key=lambda r: r[1]))
-    except (KeyError, TypeError, ValueError):
-        raise DataFileError(str(path), "each [[congress]] needs a name and a year 'held'") from None
-    return out
+    """(name, year held) of each congress in ``models/themes/congresses.toml``, oldest first."""
+    f = data_file(model_path("themes", "congresses.toml"))
+    rows = f.data.get("congress")
+    if not isinstance(rows, list) or not rows:
+        raise f.fail("no [[congress]] tables found")
+    out = []
+    for i, row in enumerate(rows):
+        entry = f.table(row, _CONGRESS, what="congress", line=f.line_of_table("congress", i))
+        out.append((entry["name"], entry["held"]))
+    return tuple(sorted(out, key=lambda r: r[1]))
 
 
 def find_stale_references(document: Document | str) -> list[Finding]:
