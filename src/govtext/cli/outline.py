@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
+from ..model import FAIL_ON as LEVELS
 from .group import cli, format_option
 
-FAIL_ON = ("info", "warning", "error", "never")
+FAIL_ON = (*reversed(LEVELS), "never")  # info, warning, error, never
 COLUMNS = [
     "path",
     "index",
