@@ -290,3 +290,24 @@ def test_forms_crawled_copies_keep_title_main_work_and_next_steps(name: str, min
     assert parts["title"].status == "present" and doc.text[: parts["title"].end_char] == text.split("\n")[0]
     assert parts["main-work"].status != "missing" and parts["next-steps"].status != "missing"
     assert c.score >= minimum
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("来源:静海区人民政府办公室 发布时间:2024-03-28 09:18", True),
+        ("• 索 引 号:wanghe/2026-00009", True),
+        ("索 引 号 | 014416330/2018-04736 | 分 类 | 政府信息公开年报", True),
+        ("| 索引号 | 6207250034/2026-00051 | 发文字号 | |", True),
+        ("今天是:2019年10月31日 星期三", True),
+        ("无障碍 简体| 繁体", True),
+        ("分类施策，精准发力，推动各项工作落地见效。", False),
+        ("来源于群众的意见建议全部办结。", False),
+        ("作者队伍不断壮大。", False),
+    ],
+)
+def test_forms_page_label_lines(line: str, label: bool) -> None:
+    """A label needs its colon or cell bar: a body sentence starting with 分类/来源/作者 is not one."""
+    from govtext.completeness import PAGE_LABEL
+
+    assert bool(PAGE_LABEL.match(line)) is label
