@@ -311,3 +311,30 @@ def test_forms_page_label_lines(line: str, label: bool) -> None:
     from govtext.completeness import PAGE_LABEL
 
     assert bool(PAGE_LABEL.match(line)) is label
+
+
+def test_forms_part_heading_nested_under_another_part_gives_way() -> None:
+    """杨凌 2022: 一、总体情况 has （一）主动公开政府信息情况 and （二）依申请公开情况 as its own sub-points;
+    the parts are 二、 and 三、, which stand on their own."""
+    doc = read_document(ANNUAL / "ia_2022_yangling_shenji.txt")
+    parts = _parts(score_completeness(doc))
+    assert parts["overview"].anchor == "一、总体情况" and parts["overview"].status == "present"
+    assert doc.text[parts["proactive"].start_char :].startswith("二、主动公开政府信息情况")
+    assert doc.text[parts["requests"].start_char :].startswith("三、收到和处理政府信息公开申请情况")
+
+
+def test_forms_heading_of_its_own_beats_a_sub_point_of_another_part() -> None:
+    """（一）主动公开政府信息情况 matches the wording exactly but sits under 一、总体情况; the part is 二、
+    even though its heading says more (…情况统计)."""
+    text = ("某局2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我局认真贯彻政府信息公开条例，全年公开信息120条。\n"
+            "（一）主动公开政府信息情况\n全年主动公开政府信息120条，其中工作动态80条。\n"
+            "（二）依申请公开情况\n全年未收到政府信息公开申请。\n"
+            "二、本机关2023年度主动公开政府信息情况统计\n规章0件，行政规范性文件2件。\n"
+            "三、本机关收到和处理政府信息公开申请情况统计\n本年新收申请0件。\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n本年无行政复议和行政诉讼。\n"
+            "五、存在的主要问题及改进情况\n公开内容还不够全面，政策解读形式单一。下一步将加强培训，规范发布审核工作。\n"
+            "六、其他需要报告的事项\n无其他需要报告的事项。\n")
+    parts = _parts(score_completeness(Document.from_text(text)))
+    assert parts["proactive"].anchor == "二、本机关2023年度主动公开政府信息情况统计"
+    assert parts["requests"].anchor == "三、本机关收到和处理政府信息公开申请情况统计"
+    assert parts["overview"].status == "present"
