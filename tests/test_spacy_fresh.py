@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import DATA, SEED
+from conftest import DATA, ROOT, SEED
 from govtext import pipeline
 from govtext.analysis import analyze
 from govtext.model import Document
@@ -55,6 +55,17 @@ def _expected(text: str, lexicon=None) -> dict:
         "themes": a.themes.to_dict(),
         "findings": [f.code for f in a.findings],
     }, ensure_ascii=False))
+
+
+def test_every_component_is_a_registered_spacy_factory_entry_point():
+    import tomllib
+    from importlib.metadata import entry_points
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
+    assert set(declared["spacy_factories"]) == set(pipeline.COMPONENTS)
+    installed = {e.name: e.value for e in entry_points(group="spacy_factories")}
+    missing = {k: v for k, v in declared["spacy_factories"].items() if installed.get(k) != v}
+    assert not missing, f"re-install govtext (pip install -e .) to register {missing}"
 
 
 def test_saved_pipeline_loads_in_a_fresh_process_with_the_same_results(tmp_path):
