@@ -85,7 +85,7 @@ _SEQUENCE_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
 
 # Inline enumeration items inside a paragraph: after a sentence/clause end or a colon.
 _INLINE = re.compile(
-    rf"(?P<lead>[。；;：:！？!?，,])[ \u3000\u00a0]*[“”\"]?"
+    rf"(?P<lead>[。；;：:！？!?，,]|(?<=[\u4e00-\u9fff])\.)[ \u3000\u00a0]*[“”\"]?"
     rf"(?:(?P<shi_num>{_CN})(?P<shi>是+)|第(?P<di_num>{_CN})(?P<di_punct>[，,、]+)"
     rf"|(?P<yao_num>{_CN})(?P<yao>要){_NOT_YAO_WORD}|其(?P<qi_num>{_CN})(?P<qi>是|[，,、：:]+))"
 )
@@ -96,7 +96,8 @@ _RUN_IN_FAMILIES = frozenset({"cn-shi", "cn-yao", "qi-ordinal", "di-ordinal", "s
 # The inline styles and the group holding each one's number in _INLINE.
 _INLINE_STYLES = {"cn-shi": "shi_num", "di-ordinal": "di_num", "cn-yao": "yao_num", "qi-ordinal": "qi_num"}
 _DOT_THEN_DIGIT = re.compile(r"(?P<num>\d{1,2})(?P<punct>\.)(?=\d)")
-_TITLE_END = re.compile(r"[。；;]")
+# crawled pages often end a sentence with a half-width ``.`` after a Chinese character (not 1.5, V2.0)
+_TITLE_END = re.compile(r"[。；;]|(?<=[\u4e00-\u9fff])\.(?![0-9])")
 _TOC_LINE = re.compile(r"(?:\.{3,}|．{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d+\s*$")
 _WS = " \t\u3000\u00a0\ufeff\u200b"
 
@@ -250,7 +251,7 @@ def _paragraphs(doc: Document) -> list[Paragraph]:
 
 # A heading-family marker that may stand mid-paragraph (not inside a number: 1.5, 2019.11, 五一、, 第一、).
 _LOST_HEAD = re.compile(
-    rf"(?<![0-9.一二三四五六七八九十第])(?:\({_SP}(?:{_CN}|\d{{1,2}}){_SP}\)|{_CN}、|\d{{1,2}}[.、])"
+    rf"(?<![0-9一二三四五六七八九十第])(?:\({_SP}(?:{_CN}|\d{{1,2}}){_SP}\)|{_CN}、|(?<!\.)\d{{1,2}}[.、])"
 )
 # The first item of a run-in chain (一是, 一要, 其一) — not 之一是, 统一是, 唯一是, 第一.
 _LOST_CHAIN = re.compile(r"(?<![之统唯第一二三四五六七八九十])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
@@ -314,13 +315,23 @@ class _Lost:
 
 
 def _after_boundary(folded: str, i: int, para_start: int) -> bool:
-    """True when ``i`` follows a sentence end (``。；！？``), a closing quote or a space."""
+    """True when ``i`` follows a sentence end (``。；！？``), a closing quote, a space or a table cell bar.
+
+    Crawled pages often carry half-width punctuation: a ``.`` right after a Chinese character
+    (``未收到申请事项.（三）…``) ends a sentence too; ``1.5`` or ``V2.0`` never reach here.
+    """
     if i <= para_start:
         return True
     c = folded[i - 1]
-    if c in _WS:
+    if c in _WS or c == "|":
+        return True
+    if c == "." and i - 2 >= para_start and _is_cjk(folded[i - 2]):
         return True
     return c in "。；;！!？?：:" or c in _QUOTE_CLOSERS
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _short_title_before(folded: str, head_end: int | None, i: int, max_title: int) -> bool:
@@ -373,8 +384,10 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             num = _lost_number(h[1])
             if num is None:
                 continue
+            # before the paragraph's first heading, its own start counts as a heading's: a crawled page
+            # runs the document title straight on to the first part (``…年度报告一、总体情况``)
             eligible = _after_boundary(folded, i, p.start) or _short_title_before(
-                folded, head_end, i, rules.max_title
+                folded, p.start if head_end is None else head_end, i, rules.max_title
             )
             items.append(_Lost(i, h[1].end(), h[0], num, False, eligible, pi, dot_digit=dot_digit))
             if eligible:
@@ -387,16 +400,32 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
         if items[k].eligible:
             seen[items[k].style] = k
     last: dict[str, _Lost] = {}
+    colon_led: dict[str, bool] = {}  # per family: its latest first item follows a colon (要求如下：（一）…)
     for k, it in enumerate(items):
         j = following[k]
         nx = items[j] if j is not None else None
+        if it.number == 1:
+            colon_led[it.style] = _after_colon(folded, it.pos)
         if it.anchor:
             it.ok = True
         elif it.dot_digit:
             prev = last.get(it.style)
             it.ok = it.eligible and prev is not None and prev.ok and prev.number == it.number - 1
-        elif nx is not None and nx.number == it.number + 1 and _no_sentence_between(folded, it, nx):
-            it.ok = False  # 一、甲二、乙三、丙: a contents list or an enumeration, not headings with bodies
+        elif (
+            nx is not None
+            and nx.number == it.number + 1
+            and _no_sentence_between(folded, it, nx)
+            and (
+                colon_led.get(it.style, False)
+                or (
+                    nx.pos - it.marker_end <= rules.max_title
+                    and not any(ch in _SENT_PUNCT for ch in folded[it.marker_end : nx.pos])
+                )
+            )
+        ):
+            # 一、甲二、乙三、丙 (a contents list) or ：（一）…；（二）… (an enumeration), not headings with
+            # bodies; ``一、情况：本年公开5条；二、…`` (a title, a colon, a one-clause body) stays a heading
+            it.ok = False
         elif it.number == 1 and nx is not None and nx.number == 2:
             # a list begins here: eligible, or (not 一、, which ends words: 合一、) run on to an
             # unpunctuated line (名词注释1.…) and vouched for by two more items (2. and 3.) soon after
@@ -410,13 +439,18 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             if it.ok:
                 it.eligible = True
         elif it.eligible:
-            if it.number == 1:
-                it.ok = False
-            else:
-                prev = last.get(it.style)
-                it.ok = prev is not None and prev.ok and prev.number == it.number - 1
+            prev = last.get(it.style)
+            if prev is not None and prev.ok and prev.number == it.number - 1:
+                it.ok = True
+            elif it.number > 1 and nx is not None and nx.number == it.number + 1 and (
+                prev is None or prev.number != it.number - 1
+            ):
+                # a run whose first item was lost or never recognised (二、…三、…四、): the sequence
+                # itself vouches, as long as no unaccepted item with the number before it stands first
+                it.ok = True
         if it.eligible:
             last[it.style] = it
+    _vouch_by_first_child(items, folded, rules.max_title)
     cuts_by_para: dict[int, list[int]] = {}
     heads = [it for it in items if it.ok]
     for it in heads:
@@ -455,8 +489,10 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
     # word, an opening of body text
     for it in heads:
         p = paras[it.para]
-        if it.anchor and _at_line_start(text, p.start):
-            continue  # a heading that begins a line ends with its line (or its first 。)
+        if it.anchor and _at_line_start(text, p.start) and (
+            not run_together[it.para] or "\n" in text[p.start : p.end]
+        ):
+            continue  # (a run-together paragraph without any line break holds its first title too)  # a heading that begins a line ends with its line (or its first 。)
         ts = it.marker_end
         while ts < p.end and folded[ts] in _WS:
             ts += 1
@@ -483,6 +519,23 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             if b > a:
                 out.append(Paragraph(a, b, text[a:b]))
     return out
+
+
+def _vouch_by_first_child(items: list[_Lost], folded: str, max_title: int) -> None:
+    """Accept a lone first item (``一、`` with no ``二、`` in a truncated or one-part text) whose short title
+    runs straight on to an accepted first item of another family (``一、主要举措和成效（一）…``)."""
+    for k in range(len(items) - 2, -1, -1):
+        it, nx = items[k], items[k + 1]
+        if (
+            not it.ok
+            and it.eligible
+            and it.number == 1
+            and nx.ok
+            and nx.number == 1
+            and nx.style != it.style
+            and _short_title_before(folded, it.marker_end, nx.pos, max_title)
+        ):
+            it.ok = True
 
 
 def _at_line_start(text: str, i: int) -> bool:
@@ -534,9 +587,21 @@ def _keeps_space(ch: str, after: bool = False) -> bool:
     return ch in ("”’\"'+-—" if not after else "”’+-—")
 
 
+def _after_colon(folded: str, i: int) -> bool:
+    """True when a colon stands right before ``i`` (spaces between allowed)."""
+    while i > 0 and folded[i - 1] in _WS:
+        i -= 1
+    return i > 0 and folded[i - 1] in "：:"
+
+
 def _no_sentence_between(folded: str, a: _Lost, b: _Lost) -> bool:
     """True when ``b`` follows ``a`` in the same paragraph with no full stop between (a ``；`` list)."""
-    return a.para == b.para and not any(ch in "。！!？?" for ch in folded[a.marker_end : b.pos])
+    if a.para != b.para:
+        return False
+    return not any(
+        ch in "。！!？?" or (ch == "." and _is_cjk(folded[k - 1]))
+        for k, ch in enumerate(folded[a.marker_end : b.pos], a.marker_end)
+    )
 
 
 def _lost_number(m: re.Match[str]) -> int | None:

@@ -44,7 +44,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a label: an optional numbering marker, then text without spaces, digits or sentence punctuation
 _MARK = r"(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、])"
 _LABEL = rf"{_MARK}?[^\s\d|｜。；;！!？?]{{2,{MAX_LABEL}}}"
-_ROW_LINE = re.compile(rf"{_EDGE}(?P<label>{_LABEL}){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*){_EDGE}")
+# a row line may hold a group label before its own (``三、本年度办理结果 | （一）予以公开 | 0 | 0 |``)
+_ROW_LINE = re.compile(
+    rf"{_EDGE}(?P<label>{_LABEL}(?:{_SEP}{_LABEL})?){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*){_EDGE}"
+)
 _FLAT_ROW = re.compile(rf"(?P<label>{_LABEL}){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*)(?=[ \t\u3000|｜]|$)")
 _FLAT_GAP = re.compile(rf"{_EDGE}(?:[^\s|｜。；;！!？?]{{1,{MAX_LABEL}}}{_SEP}){{0,{MAX_GAP}}}")
 _HAS_DIGIT = re.compile(r"\d")
