@@ -23,7 +23,6 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
-from . import codes
 from .errors import DataFileError, UsageError
 from .model import (
     Completeness,
@@ -1365,18 +1364,7 @@ def _anchor_end(r: PartResult, text: str) -> int:
 
 
 def _finding(doc: Document, code: str, start: int, end: int, **fmt: str) -> Finding:
-    c = codes.get(code)
-    line, col = doc.line_col(start)
-    end_line, end_col = doc.line_col(end)
-    ls = doc.lines.starts[line - 1]
-    le = doc.text.find("\n", ls)
-    le = len(doc.text) if le < 0 else le
-    ctx = doc.text[ls:le].strip()
-    return Finding(
-        code=code, slug=c.slug, severity=c.severity, message=c.message.format(**fmt), start_char=start,
-        end_char=end, match=doc.text[start:end], line=line, col=col, end_line=end_line, end_col=end_col,
-        path=doc.path, context=_short(ctx, 80),
-    )
+    return Finding.at(doc, code, start, end, **fmt)
 
 
 def _found_reason(c: _Candidate, anchor: str, units: _Units) -> str:

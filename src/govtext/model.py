@@ -6,7 +6,7 @@ import bisect
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from .text import Layout, LineIndex, Paragraph, TextView, text_layout
+from .text import Layout, LineIndex, Paragraph, TextView, mark_context, text_layout
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,9 @@ class Finding:
         **fmt: object,
     ) -> Finding:
         """The finding ``code`` at ``doc.text[start:end]``: slug, severity and message (formatted with
-        ``fmt``) from the code catalogue, line/col from the document, and the context: the match marked
-        ``【…】`` with up to 15 characters before it on its line and 15 after, whitespace squashed,
-        unless given.
+        ``fmt``) from the code catalogue, line/col from the document, and the context unless given: the
+        clause around the match with the match marked (``text.mark_context``). Every stage builds its
+        findings here.
         """
         from . import codes
 
@@ -164,10 +164,7 @@ class Finding:
         except (KeyError, IndexError, ValueError):
             message = entry.message
         if context is None:
-            text = doc.text
-            before = text[max(start - 15, doc.lines.starts[line - 1]) : start]
-            after = text[end : end + 15]
-            context = " ".join((before + "【" + match + "】" + after).split())
+            context = mark_context(doc.text, start, end)
         return cls(
             code=code,
             slug=entry.slug,

@@ -15,11 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import codes
 from .codes import KIND_CODE, KINDS  # noqa: F401 (defined once, in the code catalogue)
 from .errors import DataFileError
 from .model import Document, Finding, as_document
 from .resources import model_path
+from .text import mark_context  # noqa: F401 (public here since the linter had it)
 
 if TYPE_CHECKING:
     from .lint_config import LintConfig
@@ -33,8 +33,6 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACES = " \t\u3000\u00a0"
 _RULE_LINE = set("*＊_＿-—=~ \t\u3000")
-_CONTEXT_STOP = set("。！？；!?;，,\t\r\n")
-_CONTEXT_WIDTH = 16
 _ELLIPSIS = re.compile(r"[ \t\u3000]*(?:…+|\.{3,}|。{3,}|·{3,})[ \t\u3000]*")
 
 
@@ -265,26 +263,9 @@ def find_placeholders(document: Document | str, *, config: LintConfig | None = N
     text = doc.text
     findings = []
     for hit in scan_text(text, rules):
-        code = codes.get(KIND_CODE[hit.kind])
-        match = text[hit.start : hit.end]
-        line, col = doc.line_col(hit.start)
-        end_line, end_col = doc.line_col(hit.end)
         findings.append(
-            Finding(
-                code=code.code,
-                slug=code.slug,
-                severity=hit.severity,
-                message=code.message.format(what=hit.what, match=match),
-                start_char=hit.start,
-                end_char=hit.end,
-                match=match,
-                line=line,
-                col=col,
-                end_line=end_line,
-                end_col=end_col,
-                path=doc.path,
-                kind=hit.kind,
-                context=mark_context(text, hit.start, hit.end),
+            Finding.at(
+                doc, KIND_CODE[hit.kind], hit.start, hit.end, severity=hit.severity, kind=hit.kind, what=hit.what
             )
         )
     return cfg.apply(findings, doc)
@@ -483,20 +464,3 @@ def _is_rule_line(text: str, start: int, end: int) -> bool:
     return all(c in _RULE_LINE for c in text[a:b])
 
 
-def mark_context(text: str, start: int, end: int, width: int = _CONTEXT_WIDTH) -> str:
-    """The clause around ``text[start:end]`` with the match marked: ``共培养发展了[X]名预备党员``.
-
-    The clause ends at sentence or clause punctuation (。，；！？), a line end or a TAB; at most
-    ``width`` characters are shown on each side, with ``…`` where the clause was cut.
-    """
-    a = start
-    while a > 0 and start - a < width and text[a - 1] not in _CONTEXT_STOP:
-        a -= 1
-    b = end
-    while b < len(text) and b - end < width and text[b] not in _CONTEXT_STOP:
-        b += 1
-    left = text[a:start].lstrip(_SPACES)
-    right = text[end:b].rstrip(_SPACES)
-    cut_left = "…" if a > 0 and text[a - 1] not in _CONTEXT_STOP else ""
-    cut_right = "…" if b < len(text) and text[b] not in _CONTEXT_STOP else ""
-    return f"{cut_left}{left}[{text[start:end]}]{right}{cut_right}"

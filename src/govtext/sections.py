@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from . import codes
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
 from .text import Paragraph, parse_cn_number  # noqa: F401 (parse_cn_number: exported here too)
@@ -1339,30 +1338,7 @@ def _squash(s: str) -> str:
 
 
 def _make_finding(doc: Document, code: str, start: int, end: int, **fmt: object) -> Finding:
-    entry = codes.get(code)
-    line, col = doc.line_col(start)
-    end_line, end_col = doc.line_col(end)
-    try:
-        message = entry.message.format(**fmt)
-    except (KeyError, IndexError, ValueError):
-        message = entry.message
-    ctx_start = max(start - 15, doc.lines.starts[line - 1])
-    context = doc.text[ctx_start:start] + "【" + doc.text[start:end] + "】" + doc.text[end : end + 15]
-    return Finding(
-        code=code,
-        slug=entry.slug,
-        severity=entry.severity,
-        message=message,
-        start_char=start,
-        end_char=end,
-        match=doc.text[start:end],
-        line=line,
-        col=col,
-        end_line=end_line,
-        end_col=end_col,
-        path=doc.path,
-        context=context.replace("\n", " ").replace("\r", " ").replace("\t", " "),
-    )
+    return Finding.at(doc, code, start, end, **fmt)
 
 
 # --- doubled words ------------------------------------------------------------------------------

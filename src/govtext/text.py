@@ -446,3 +446,29 @@ def _add_paragraph(text: str, start: int, end: int, out: list[Paragraph]) -> Non
         end -= 1
     if end > start:
         out.append(Paragraph(start, end, text[start:end]))
+
+
+# --- the context shown with a finding ---------------------------------------------------------
+
+_CONTEXT_STOP = set("。！？；!?;，,\t\r\n")
+_CONTEXT_WIDTH = 16
+_CONTEXT_SPACES = " \t\u3000\u00a0"
+
+
+def mark_context(text: str, start: int, end: int, width: int = _CONTEXT_WIDTH) -> str:
+    """The clause around ``text[start:end]`` with the match marked: ``共培养发展了[X]名预备党员``.
+
+    The clause ends at sentence or clause punctuation (。，；！？), a line end or a TAB; at most
+    ``width`` characters are shown on each side, with ``…`` where the clause was cut.
+    """
+    a = start
+    while a > 0 and start - a < width and text[a - 1] not in _CONTEXT_STOP:
+        a -= 1
+    b = end
+    while b < len(text) and b - end < width and text[b] not in _CONTEXT_STOP:
+        b += 1
+    left = text[a:start].lstrip(_CONTEXT_SPACES)
+    right = text[end:b].rstrip(_CONTEXT_SPACES)
+    cut_left = "…" if a > 0 and text[a - 1] not in _CONTEXT_STOP else ""
+    cut_right = "…" if b < len(text) and text[b] not in _CONTEXT_STOP else ""
+    return f"{cut_left}{left}[{text[start:end]}]{right}{cut_right}"
