@@ -16,7 +16,6 @@ ordering penalties, and explains itself (``Completeness.breakdown``).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -36,7 +35,7 @@ from .model import (
     ScoreItem,
     as_document,
 )
-from .resources import models_dir, read_data_text
+from .resources import models_dir, parse_toml, read_data_text
 
 BUILTIN_KINDS = (
     "work-summary",
@@ -102,17 +101,7 @@ def parse_outline(text: str, name: str) -> ReferenceOutline:
     every problem is a ``DataFileError`` naming ``name`` and the line, as ``load_outline`` reports.
     """
     text = text.removeprefix("\ufeff")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)  # Python >= 3.14
-        msg = getattr(exc, "msg", None) or str(exc)
-        if line is None:  # Python 3.11-3.13 put it in the message: "... (at line 3, column 7)"
-            m = re.search(r"\(at line (\d+), column \d+\)", msg)
-            if m:
-                line = int(m.group(1))
-                msg = msg[: m.start()].rstrip()
-        raise DataFileError(name, f"invalid TOML: {msg}", line) from None
+    data = parse_toml(text, name)
     return _build_outline(data, name, _LineFinder(text.split("\n")))
 
 
