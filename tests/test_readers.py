@@ -426,3 +426,30 @@ def test_readers_pdf_read_like_any_document(tmp_path):
     same = document_from_bytes((DATA / "pdf" / "seed_party_building.pdf").read_bytes(), "up.pdf")
     assert same.text == doc.text and same.path == "up.pdf"
     assert ".pdf" not in SUFFIXES
+
+
+# Title and year when a page's line breaks were lost: the head runs together
+# (``下载打印全屏收藏【字号：加大还原减小】2026年安徽省政府工作报告——2026年2月5日在…``).
+_RUN_TOGETHER_DIFFER = {
+    # the title is letter-spaced (政 府 工 作 报 告) and stands next to a `--` or a blank line only
+    "gwr_2012_hailar_district.txt", "gwr_2013_hailar_district.txt", "gwr_2019_hailar_district.txt",
+    # the line copy breaks its title over two lines (…工作\n年度报告); joined, the whole title is found
+    "ia_2013_daoxian_wenguangxin.txt",
+}
+
+
+def test_title_and_year_of_a_run_together_head():
+    from conftest import CORPORA
+    from govtext import Document
+
+    files = [*GWR_FILES, SEED, *sorted((CORPORA / "annual").glob("*.txt"))]
+    differ = set()
+    for path in files:
+        doc = read_document(path)
+        for sep in ("", " "):
+            joined = Document.from_text(sep.join(doc.text.replace("\r", "").split("\n")))
+            if (joined.title, joined.year) != (doc.title, doc.year):
+                differ.add(path.name)
+    assert differ == _RUN_TOGETHER_DIFFER
+    head = "下载打印全屏收藏【字号：加大还原减小】2026年安徽省政府工作报告——2026年2月5日在安徽省第十四届人民代表大会上各位代表："
+    assert Document.from_text(head + "现在，我代表省人民政府向大会报告工作。" * 20).title == "2026年安徽省政府工作报告"

@@ -54,6 +54,8 @@ def detect_title(text: str) -> str | None:
         seg = seg.strip(" \t\u3000\u00a0\ufeff\u200b")
         if not seg:
             continue
+        if len(seg) > 200:  # the head of a page whose line breaks were lost: all run together
+            return _run_together_title(seg)
         seg = re.sub(r"^#{1,6}\s*", "", seg)
         label = _TITLE_LABEL.match(seg)
         if label:
@@ -81,6 +83,35 @@ def detect_title(text: str) -> str | None:
         if _SALUTATION.match(seg) or "。" in seg or len(seg) > 60 or seg.endswith(("如下：", "如下:")):
             return None  # the body has started: the text gives no title
     return None
+
+
+# In a run-together head (``下载打印全屏收藏【字号：加大还原减小】2026年安徽省政府工作报告——2026年2月…``) a
+# title is a stretch without sentence punctuation ending in a document noun, followed by what follows
+# titles: a dateline dash, a salutation, a page label, the first heading, an opening sentence.
+_RUN_TITLE = re.compile(
+    r"(?P<title>[^。，,；;！!？?：:\s【】\[\]|](?:[^。，,；;！!？?：:\s【】\[\]|]| (?! )){3,80}?"
+    r"(?:报告|总结|述职|汇报|讲话|要点|计划|规划|通报))"
+    r"(?=[ \u3000\u00a0]*(?:——|—|―|─|－－|--|各位|同志们|来源|发布|发表|阅读|浏览|更新|时间|日期|作者|[（(]?\d{4}年\d{1,2}月|"
+    r"[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|现将|根据|今年|一年来|本年|过去|"
+    r"\d{4}年(?:是|，|,|以来|度?[,，])))"
+)
+_RUN_RESIDUE = re.compile(
+    r"^(?:下载|打印|全屏|收藏|加大|还原|减小|分享|关闭|返回|首页|字号|简体|繁体|无障碍|公开|摄|"
+    r"[\u4e00-\u9fff]{0,4}要闻|[大中小]|[】\]>＞»])+"
+)
+
+
+_RUN_CUT = re.compile(r"^.*(?:摄|要闻|[>＞»】])\s*(?=\S{4})")
+
+
+def _run_together_title(head: str) -> str | None:
+    """The title at the start of a head whose line breaks were lost, web residue words dropped."""
+    m = _RUN_TITLE.search(head[:300])
+    if m is None:
+        return None
+    title = _RUN_CUT.sub("", m.group("title"))  # a photo caption or a column name before the title
+    title = _RUN_RESIDUE.sub("", title).strip()
+    return title if 4 <= len(title) <= 60 else None
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
