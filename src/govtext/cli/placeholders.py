@@ -13,7 +13,6 @@ from .group import cli, format_option
 LINT_FORMATS = ("text", "json", "jsonl", "csv", "sarif", "github", "gitlab", "junit")
 _NO_STATS = ("sarif", "github", "gitlab", "junit")
 _GLOB_CHARS = set("*?[")
-_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 
 
 @cli.command("placeholders")
@@ -225,27 +224,18 @@ def expand_paths(paths: tuple[str, ...], config, note=None) -> tuple[list[str], 
     notes for arguments that hold nothing to lint (default: printed on stderr).
     """
     from ..readers import SUFFIXES
+    from ..sources import expand_paths as list_files
 
     files: list[str] = []
     problems: list[tuple[str, str]] = []
 
     def walk(directory: str) -> int:
-        found = 0
-        for dirpath, dirnames, filenames in os.walk(directory):
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if not d.startswith(".")
-                and d not in _SKIP_DIRS
-                and not config.is_excluded(os.path.join(dirpath, d))
-            )
-            for name in sorted(filenames):
-                full = os.path.normpath(os.path.join(dirpath, name))
-                if Path(name).suffix.lower() in SUFFIXES and not name.startswith((".", "~$")):
-                    if not config.is_excluded(full):
-                        files.append(full)
-                        found += 1
-        return found
+        found = [
+            os.path.normpath(f)
+            for f in list_files([directory], exclude=lambda p: config.is_excluded(os.path.normpath(p)))
+        ]
+        files.extend(found)
+        return len(found)
 
     for arg in paths:
         if arg == "-" or os.path.isfile(arg):

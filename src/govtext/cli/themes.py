@@ -184,19 +184,17 @@ def topics_command(paths: tuple[str, ...], n_topics: int, top: int, fmt: str) ->
     Without PATHs: the topics of the shipped model (fitted on the reference corpus). With PATHs
     (files or directories of .txt): an NMF model fitted now over their paragraphs.
     """
-    from pathlib import Path
 
     from ..discovery import load_discovery, propose_topics
     from ..errors import UsageError
     from ..readers import read_document
     from ..render import emit, render
+    from ..sources import expand_paths
 
     if paths:
-        files: list[Path] = []
-        for p in map(Path, paths):
-            files.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
+        files = expand_paths(paths)
         if not files:
-            raise UsageError("no .txt files in the given directories")
+            raise UsageError("no readable files in the given directories")
         texts = {str(f): read_document(str(f)).text for f in files}
         topics = propose_topics(texts, n_topics=n_topics, top=top)
     else:
