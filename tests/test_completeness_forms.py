@@ -338,3 +338,18 @@ def test_forms_heading_of_its_own_beats_a_sub_point_of_another_part() -> None:
     assert parts["proactive"].anchor == "二、本机关2023年度主动公开政府信息情况统计"
     assert parts["requests"].anchor == "三、本机关收到和处理政府信息公开申请情况统计"
     assert parts["overview"].status == "present"
+
+
+def test_joined_reports_keep_their_kind():
+    """Every line break removed (a crawled page): the 93 reports are still 政府工作报告, but 海拉尔 2019
+    whose letter-spaced title (政 府 工 作 报 告) stands beside blank lines only."""
+    from conftest import GWR_FILES
+    from govtext.completeness import detect_kind
+
+    lost = []
+    for path in GWR_FILES:
+        doc = read_document(path)
+        joined = Document.from_text(doc.text.replace("\r", "").replace("\n", ""))
+        if detect_kind(joined).kind != detect_kind(doc).kind:
+            lost.append(path.name)
+    assert lost == ["gwr_2019_hailar_district.txt"]
