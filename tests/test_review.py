@@ -232,3 +232,17 @@ def test_check_cli_gitlab_and_junit_carry_every_stage():
     root = ET.fromstring(_run("check", str(SEED), "--format", "junit").output)
     cases = root.findall(".//testcase")
     assert [c.find("failure").get("type") for c in cases] == [f.code for f in review.all_findings]
+
+
+def test_check_reviews_the_files_of_a_folder(tmp_path):
+    """A folder given to check is listed by the one path expansion (sources.expand_paths): its readable
+    files, sub-folders included, sorted; hidden and Word lock files skipped."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(SEED.read_text("utf-8"), "utf-8")
+    (tmp_path / "sub" / "b.txt").write_text((GWR / "gwr_2013_hailar_district.txt").read_text("utf-8"), "utf-8")
+    (tmp_path / "~$lock.docx").write_bytes(b"x")
+    (tmp_path / "notes.bin").write_bytes(b"\x00")
+    res = _run("check", str(tmp_path), "--format", "json")
+    data = json.loads(res.output)
+    assert [d["path"] for d in data] == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt")]
+    assert data[0]["kind"] == "party-building-summary" and data[1]["kind"] == "government-work-report"

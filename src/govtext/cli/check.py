@@ -35,7 +35,7 @@ def check_command(
     ctx: click.Context, files: tuple[str, ...], kind: str | None, outline_file: str | None, fmt: str,
     output: str | None, fail_on: str, config_file: str | None, no_config: bool,
 ) -> None:
-    """Review each FILE (.txt, .md, .docx; "-" for stdin) the way a reviewer does.
+    """Review each FILE (.txt, .md, .docx, .pdf; a folder: the files in it; "-" for stdin) as a reviewer does.
 
     Detects the kind of document (or takes --kind/--outline), finds the expected parts by role and
     scores completeness 0-100, and lists structural faults, unfilled placeholders and the main themes.
@@ -52,7 +52,9 @@ def check_command(
     from ..render import emit, to_json
     from ..report import render_html, render_text
     from ..review import check_document
+    from ..sources import expand_paths
 
+    files = tuple(f for arg in files for f in (["-"] if arg == "-" else map(str, expand_paths([arg]))))
     if output and any(f != "-" and os.path.abspath(f) == os.path.abspath(output) for f in files):
         from ..errors import UsageError
 
