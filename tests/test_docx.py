@@ -247,6 +247,14 @@ def test_docx_tables_declare_their_spans():
         assert doc.in_table(text.index(label))
     assert not doc.in_table(text.index("三、收到")) and not doc.in_table(text.index("四、政府信息公开"))
     assert not doc.in_table(outer_end)  # end is exclusive
+    # the table's own numbering (一、 （一） 四、) gives no section and no finding: only the report's parts
+    from govtext.sections import extract_sections
+
+    outline = extract_sections(doc)
+    assert [(s.level, s.marker) for s in outline.sections] == [(1, "三、"), (1, "四、")]
+    # the one finding is the excerpt's own start at 三、; nothing from the table (一、 after 三、 would be
+    # out of order, 四、 twice a repeat)
+    assert [(f.code, f.match) for f in outline.findings] == [("GT101", "三、收到和处理政府信息公开申请情况")]
 
 
 def read_document_bytes(data: bytes):
