@@ -197,7 +197,9 @@ def _bad_requests():
         "empty file": dict(files={"file": ("a.txt", b"", "text/plain")}),
         "empty text": dict(json={"text": "  \n "}),
         "no file and no text": dict(data={"kind": "work-summary"}, files={"other": ("x.txt", b"x", "text/plain")}),
-        "pdf upload": dict(files={"file": ("a.pdf", b"%PDF-1.4 ...", "application/pdf")}),
+        "corrupt pdf": dict(files={"file": ("a.pdf", b"%PDF-1.4 ...", "application/pdf")}),
+        "scanned pdf": dict(files={"file": ("scan.pdf", (DATA / "pdf" / "scanned.pdf").read_bytes(), "application/pdf")}),
+        "odt upload": dict(files={"file": ("a.odt", b"PK\x03\x04", "application/octet-stream")}),
         "no suffix": dict(files={"file": ("README", b"text", "text/plain")}),
         "wrong content type": dict(content=SEED_TEXT.encode(), headers={"content-type": "text/plain"}),
         "no content type": dict(content=b"text"),
@@ -237,7 +239,9 @@ def test_web_api_bad_input_is_a_4xx_with_a_message(client, endpoint, case):
         ("too large body", 413, "upload limit"),
         ("corrupt docx", 422, "a.docx"),
         ("empty file", 422, "empty"),
-        ("pdf upload", 415, ".pdf"),
+        ("corrupt pdf", 422, "a.pdf"),
+        ("scanned pdf", 422, "text layer"),
+        ("odt upload", 415, ".odt"),
         ("wrong content type", 415, "text/plain"),
         ("malformed json", 400, "not valid JSON"),
         ("text and file both", 400, "not both"),
@@ -611,3 +615,18 @@ def test_web_page_broken_outline_brings_the_form_back(client):
     big = client.post("/review", data={"text": pasted},
                       files={"outline": ("big.toml", b"#" * (LIMIT + 1), "application/toml")})
     assert big.status_code == 413 and "outline limit" in big.text and 'role="alert"' in big.text
+
+
+def test_web_api_reviews_an_uploaded_pdf_as_the_cli_does():
+    """A reviewer uploads the PDF they were sent: same outline and placeholders as `govtext check` on it."""
+    from govtext import read_document
+    from govtext.analysis import analyze
+
+    pdf = DATA / "pdf" / "seed_party_building.pdf"
+    with TestClient(create_app(), raise_server_exceptions=False) as client:  # the default upload limit
+        r = client.post("/api/check", files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    want = analyze(read_document(pdf))
+    assert [s["title"] for s in got["sections"]] == [s.title for s in want.outline.sections]
+    assert len(got["placeholders"]) == len(want.placeholders) == 50

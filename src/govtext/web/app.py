@@ -108,7 +108,7 @@ class CheckAnswer(RootModel[dict[str, Any]]):
 _MULTIPART_SCHEMA = {
     "type": "object",
     "properties": {
-        "file": {"type": "string", "format": "binary", "description": "A .txt, .md or .docx file."},
+        "file": {"type": "string", "format": "binary", "description": "A .txt, .md, .docx or .pdf (with a text layer) file."},
         "text": {"type": "string", "description": "The text, instead of a file."},
         "kind": {"type": "string", "description": "Document kind / outline id (check only)."},
         "outline": {"type": "string", "format": "binary",
@@ -133,7 +133,7 @@ def _api_doc(answer: type[BaseModel], what: str) -> dict[str, Any]:
         "a kind that disagrees with the outline's id).",
         413: "The document, the outline or the request is over its limit.",
         415: "Unsupported content type or file type.",
-        422: "The document cannot be read (empty, binary, undecodable, corrupt .docx), or the outline is "
+        422: "The document cannot be read (empty, binary, undecodable, corrupt .docx, a PDF without a text layer), or the outline is "
         "malformed (`file:line: problem`).",
     }
     return {
@@ -166,7 +166,7 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
         version=__version__,
         description="Review Chinese official work summaries: the same answers as `govtext check|placeholders|"
         "outline --format json`. Send JSON `{\"text\": …, \"kind\": …, \"outline\": …}` or a multipart `file` "
-        "(.txt/.md/.docx) with an optional `outline` (.toml).",
+        "(.txt/.md/.docx/.pdf) with an optional `outline` (.toml).",
     )
     env = Environment(loader=PackageLoader("govtext.web", "templates"), autoescape=True, trim_blocks=False)
     limit_mb = human_size(max_upload_bytes)

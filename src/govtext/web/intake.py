@@ -18,7 +18,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from ..errors import GovtextError
 from ..model import Document
-from ..readers import SUFFIXES, decode_bytes, document_from_bytes
+from ..readers import READ_SUFFIXES, decode_bytes, document_from_bytes
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A reference outline is a small TOML file (the built-in ones are 6-9 KB): capped on its own.
@@ -125,15 +125,15 @@ def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAM
 
 
 def document_from_upload(filename: str | None, data: bytes, max_upload_bytes: int) -> Document:
-    """An uploaded .txt/.md/.docx → Document, decoded exactly like ``read_document`` decodes files.
+    """An uploaded .txt/.md/.docx/.pdf → Document, decoded exactly like ``read_document`` decodes files.
 
     (Mirrors the branches of ``readers.read_document`` after the bytes are read.)
     """
     name = client_basename(filename)
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in READ_SUFFIXES:
         shown = suffix or "(none)"
-        raise RequestProblem(415, f"{name}: unsupported file type {shown!r}; expected .txt, .md or .docx")
+        raise RequestProblem(415, f"{name}: unsupported file type {shown!r}; expected .txt, .md, .docx or .pdf")
     if len(data) > max_upload_bytes:
         raise RequestProblem(413, _too_large(max_upload_bytes, len(data), name))
     try:
@@ -250,7 +250,7 @@ async def parse_multipart_submission(headers, body: bytes, max_upload_bytes: int
             # Browsers submit textarea contents with CRLF line ends; the user pasted LF text.
             document = document_from_text(text.replace("\r\n", "\n"), max_upload_bytes)
         else:
-            raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx file (field 'file' or 'text')")
+            raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx/.pdf file (field 'file' or 'text')")
         if outline is not None:
             ref = decode_outline(outline.filename, await outline.read(), max_upload_bytes)
         else:
@@ -272,7 +272,7 @@ def parse_urlencoded_submission(body: bytes, max_upload_bytes: int) -> Submissio
     text = (fields.get("text") or [""])[0]
     kind = _kind((fields.get("kind") or [None])[0])
     if not text.strip():
-        raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx file (field 'file' or 'text')")
+        raise RequestProblem(422, "nothing to review: paste text or upload a .txt/.docx/.pdf file (field 'file' or 'text')")
     document = document_from_text(text.replace("\r\n", "\n"), max_upload_bytes)
     return _with_outline(Submission(document, kind=kind), outline_from_text((fields.get("outline") or [None])[0], max_upload_bytes))
 
