@@ -15,8 +15,9 @@ The spaCy component ``govtext_sections`` (:mod:`govtext.sections_component`) onl
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
@@ -709,14 +710,24 @@ def _form(marker: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1 << 14)  # asked again for the same paragraph start by the parts, lost-break and candidate passes
+# The parts, lost-break and candidate passes ask again for the same paragraph starts: remembered per
+# thread for the document being read only, so no earlier document's text is kept alive.
+_START_MEMO = threading.local()
+
+
 def _match_start(folded: str, start: int) -> tuple[str, re.Match[str]] | None:
     """The marker pattern matching at paragraph start ``start`` of ``folded`` (or None)."""
-    for style, rx in _START_PATTERNS:
-        m = rx.match(folded, start)
-        if m is not None and _plausible(style, m, folded):
-            return style, m
-    return None
+    memo = _START_MEMO
+    if getattr(memo, "text", None) is not folded:
+        memo.text, memo.hits = folded, {}
+    hits: dict[int, tuple[str, re.Match[str]] | None] = memo.hits
+    if start not in hits:
+        hits[start] = next(
+            ((style, m) for style, rx in _START_PATTERNS
+             if (m := rx.match(folded, start)) is not None and _plausible(style, m, folded)),
+            None,
+        )
+    return hits[start]
 
 
 def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
