@@ -38,3 +38,12 @@ class DataFileError(GovtextError):
 
 class UsageError(GovtextError):
     """An option or argument that makes no sense (unknown kind, unknown segmenter, …)."""
+
+
+def human_size(n: int) -> str:
+    """A size as error messages give it: ``500 bytes``, ``1.5 KB``, ``20.0 MB``."""
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} bytes"

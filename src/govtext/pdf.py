@@ -18,7 +18,7 @@ import re
 import unicodedata
 import warnings
 
-from .errors import InputError
+from .errors import InputError, human_size
 
 DEFAULT_MAX_PAGES = 2000
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
@@ -140,7 +140,7 @@ def read_pdf_text(data: bytes, name: str, *, max_bytes: int | None = None, max_p
                 size += len(t.encode("utf-8")) + len(PAGE_BREAK)
                 if max_bytes is not None and size > max_bytes:
                     raise InputError(
-                        name, f"text extracted from the PDF is over the {_mb(max_bytes)} limit (at page {i + 1})"
+                        name, f"text extracted from the PDF is over the {human_size(max_bytes)} limit (at page {i + 1})"
                     )
                 pages.append(t)
     finally:
@@ -209,10 +209,3 @@ def _short(exc: BaseException) -> str:
     msg = " ".join(str(exc).split()) or type(exc).__name__
     return msg[:120]
 
-
-def _mb(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} bytes"

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .docmeta import detect_title, detect_year  # noqa: F401 (re-exported: the readers' API)
-from .errors import GovtextError, InputError
+from .errors import GovtextError, InputError, human_size
 from .model import Document
 from .text import line_end_style
 
@@ -52,7 +52,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
     if name == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
-            raise InputError("<stdin>", f"input is larger than the {_mb(limit)} limit")
+            raise InputError("<stdin>", f"input is larger than the {human_size(limit)} limit")
         if not data:
             raise InputError("<stdin>", "input is empty")
         text, enc = decode_bytes(data, "<stdin>")
@@ -74,7 +74,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
         raise InputError(name, f"unsupported file type {shown!r}; {_EXPECTED}")
     size = st.st_size
     if size > limit:
-        raise InputError(name, f"file is {_mb(size)}, over the {_mb(limit)} limit")
+        raise InputError(name, f"file is {human_size(size)}, over the {human_size(limit)} limit")
     if size == 0:
         raise InputError(name, "file is empty")
     try:
@@ -83,7 +83,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:  # grew while we looked
-        raise InputError(name, f"file is over the {_mb(limit)} limit")
+        raise InputError(name, f"file is over the {human_size(limit)} limit")
     return document_from_bytes(data, name, suffix=suffix, max_bytes=limit)
 
 
@@ -218,14 +218,6 @@ def _looks_binary(data: bytes) -> bool:
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return control > len(head) * 0.05
 
-
-def _mb(n: int) -> str:
-    """A readable size: ``20.0 MB``, ``12.3 KB``, ``500 bytes``."""
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} bytes"
 
 
 # --------------------------------------------------------------------------- summary

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, RootModel
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..errors import DataFileError, GovtextError, InputError
+from ..errors import DataFileError, GovtextError, InputError, human_size
 from ..model import Finding, Section
 from . import analysis, view
 from .intake import (
@@ -30,7 +30,6 @@ from .intake import (
     STDIN_PATH,
     RequestProblem,
     Submission,
-    human_size,
     media_type,
     outline_limit,
     parse_json_submission,

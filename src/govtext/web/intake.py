@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
-from ..errors import GovtextError
+from ..errors import GovtextError, human_size
 from ..model import Document
 from ..readers import READ_SUFFIXES, decode_bytes, document_from_bytes
 
@@ -206,14 +206,6 @@ def _too_large(limit: int, size: int | None = None, name: str | None = None) -> 
     got = f" is {human_size(size)}," if size is not None else " is"
     return f"{what}{got} over the {human_size(limit)} upload limit"
 
-
-def human_size(n: int) -> str:
-    """``1536`` → ``1.5 KB``; ``5242880`` → ``5.0 MB``."""
-    if n < 1024:
-        return f"{n} bytes"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 async def parse_multipart_submission(headers, body: bytes, max_upload_bytes: int) -> Submission:
