@@ -180,7 +180,7 @@ class RjiebaSegmenter:
             import rjieba
         except ImportError:
             raise UsageError(
-                "segmentation engine 'rjieba' needs the rjieba package: pip install 'govtext[fast]'"
+                "segmentation engine 'rjieba' needs the rjieba package (a dependency of govtext): pip install rjieba"
             ) from None
         jb = rjieba.Jieba()
         for e in read_dictionaries(self.dictionaries):
