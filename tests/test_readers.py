@@ -433,7 +433,8 @@ def test_readers_pdf_read_like_any_document(tmp_path):
 _RUN_TOGETHER_DIFFER = {
     # the title is letter-spaced (政 府 工 作 报 告) and stands next to a `--` or a blank line only
     "gwr_2012_hailar_district.txt", "gwr_2013_hailar_district.txt", "gwr_2019_hailar_district.txt",
-    # the line copy breaks its title over two lines (…工作\n年度报告); joined, the whole title is found
+    # the line copy breaks its title over two lines (…工作\n年度报告), read joined; the copy joined with a
+    # space keeps that space in its title (…工作 年度报告)
     "ia_2013_daoxian_wenguangxin.txt",
 }
 

@@ -22,6 +22,8 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
+from .docmeta import PAGE_LABEL, find_title, locate_title
+from .docmeta import TITLE_SKIP as _TITLE_SKIP
 from .errors import DataFileError, UsageError
 from .model import (
     Completeness,
@@ -465,95 +467,35 @@ def paragraph_phrases(part: OutlinePart) -> list[str]:
 # Kind detection
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
-_TITLE_SKIP = re.compile(r"^(本文系|下载|打印|全屏|收藏|来源|时间|发布|【|】|字号|加大|还原|减小|新华社|——|--)")
-#: Labels a web page (政务公开 column) or a crawler puts around a document: residue, never its title.
-PAGE_LABEL = re.compile(
-    r"^[\s•·|]*(?:(?:标\s*题|来\s*源|信息来源|文章来源|稿件来源|发布(?:时间|日期|机构|单位)|发文(?:机关|机构|日期|字号)|"
-    r"成文日期|生成日期|索\s*引\s*号|文\s*号|主题分类|分\s*类|关键词|公开(?:形式|方式|范围)|有\s*效\s*性|是否有效|"
-    r"作\s*者|浏览次数|点击(?:数|量|率)|阅读次数|更新时间|字\s*号)\s*[:：|]|今天是|您(?:现在)?所在(?:的)?位置|"
-    r"当前位置|无障碍\s|简体\s*[|｜])"
-)
-_LABEL_VALUE = re.compile(r"标\s*题\s*[:：|]\s*")
-_NEXT_LABEL = re.compile(r"\s*(发布(时间|日期|机构)|来\s*源|信息来源|文章来源|发文日期|成文日期|索\s*引\s*号|作\s*者)\s*[:：]|[|\n]")
-_KIND_WORD = re.compile(r"(总结|报告|述职|汇报|年报)")
-#: A title run into the body where paragraph breaks were lost: ``…2023年度法治政府建设情况报告2023年，…``.
-#: It ends at its kind word, before a year, a numbered heading or the body's first words.
-_RUN_IN_TITLE = re.compile(
-    r"([^\s|:：。，,；;！？!?“”]{4,50}?(?:工作总结|总结|情况报告|年度报告|报告|年报|述职报告))"
-    r"(?=\s*(?:(?:19|20)\d\d年|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|根据|按照|为|在|今年|一年来|各位))"
-)
-
-
 def _squash(s: str) -> str:
     return _SPACES.sub("", s)
 
 
 def document_title(document: Document) -> tuple[str | None, int | None, int | None]:
-    """The document's title and its span.
+    """The document's title and its span ``(title, start, end)``; Nones when it has none.
 
-    ``document.title`` if set (and not a page label such as ``来源：…``), else the first short line
-    naming a kind. Page labels are residue, never the title: ``标题：<title>`` gives the text after
-    the label (in a crawled page it may stand mid-line); ``来源：``, ``发布时间：``, ``索引号`` lines
-    are skipped. A title broken over two lines (``…2013年度信息公开工作`` / ``年度报告``) is joined.
+    The title read once with the document (``Document.title``/``title_span``, :func:`govtext.docmeta.find_title`).
+    A title that is a page label (``来源：…``, given by a reader that took it for one) is ignored; a
+    document built without a span has its given title located, or, without a title, found in its text.
     """
-    paras = document.paragraphs[:15]
     if document.title and not PAGE_LABEL.match(document.title):
-        want = _squash(document.title)
-        for i, p in enumerate(paras):
-            if _squash(p.text) == want or (want and want in _squash(p.text) and len(p.text) <= 80):
-                return _join_wrapped_title(document, paras, i, document.title, p.start, p.end)
-        at = document.text.find(document.title.strip(), 0, 400)  # a crawled page: the title runs into the body
-        if at >= 0:
-            return document.title, at, at + len(document.title.strip())
-        return document.title, None, None
-    for i, p in enumerate(paras):
-        t = p.text
-        if _LABEL_VALUE.match(t):
-            return _labelled_title(document, p.start)
-        if PAGE_LABEL.match(t) or _TITLE_SKIP.match(t) or len(t) > 60 or t.endswith(("。", "：", ":")):
-            continue
-        if _KIND_WORD.search(t):
-            return _join_wrapped_title(document, paras, i, t, p.start, p.end)
-    label = _LABEL_VALUE.search(document.text, 0, 400)  # a crawled page: 标题:…发布时间:… on one line
-    if label:
-        return _labelled_title(document, label.start())
-    if paras and len(paras[0].text) > 60:  # paragraph breaks lost: the title is the head of the first one
-        m = _RUN_IN_TITLE.match(paras[0].text)
-        if m and not PAGE_LABEL.match(m.group(1)):
-            return m.group(1), paras[0].start, paras[0].start + m.end(1)
-    return None, None, None
+        if document.title_span is not None:
+            return document.title, *document.title_span
+        span = locate_title(Document.blank_residue(document.text, document.residue), document.title)
+        return (document.title, *span) if span else (document.title, None, None)
+    found = find_title(Document.blank_residue(document.text, document.residue))
+    return found if found else (None, None, None)
 
 
-def _labelled_title(document: Document, at: int) -> tuple[str | None, int | None, int | None]:
-    """The value of a ``标题：`` page label at ``at``, up to the next label or line end (the label is not the title)."""
-    m = _LABEL_VALUE.match(document.text, at)
-    if m is None:
-        return None, None, None
-    start = m.end()
-    stop = _NEXT_LABEL.search(document.text, start, start + 80)
-    end = stop.start() if stop else min(len(document.text), start + 60)
-    title = document.text[start:end].strip()
-    if not title or not _KIND_WORD.search(title):
-        return None, None, None
-    start = document.text.index(title, start)
-    return title, start, start + len(title)
-
-
-def _join_wrapped_title(
-    document: Document, paras: Sequence, i: int, title: str, start: int, end: int
-) -> tuple[str, int, int]:
-    """Join a title fragment (``年度报告``) with the short line above it that begins the title."""
-    if i == 0 or len(_squash(title)) > 8:
-        return title, start, end
-    prev = paras[i - 1]
-    gap = document.text[prev.end : start]
-    t = prev.text
-    if (
-        gap.count("\n") == 1 and not gap.strip() and len(t) <= 40 and not PAGE_LABEL.match(t)
-        and not _TITLE_SKIP.match(t) and not re.search(r"[。：:；;，,！？]", t)
-    ):
-        return t + title, prev.start, end
-    return title, start, end
+def _title_line_end(units: _Units, start: int | None, end: int | None) -> int | None:
+    """Where the title's line ends: a title line (at most 80 characters, with its dateline or subtitle) is
+    no part's lead or statement; a title run into its body (breaks lost) ends at the title."""
+    if start is None or end is None:
+        return end
+    i = units.para_of(start)
+    if i is not None and len(units.paragraphs[i].text) <= 80:
+        return max(end, units.paragraphs[i].end)
+    return end
 
 
 def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] | None = None) -> KindGuess:
@@ -625,6 +567,7 @@ class _Heading:
     title_end: int
     body_end: int
     inline: bool
+    appendix: bool = False  # in an appendix part (sections.py: an ``appendix`` entry or under one)
 
 
 @dataclass(frozen=True)
@@ -688,11 +631,15 @@ class _Units:
 
     def _headings(self, sections: Outline) -> list[_Heading]:
         out = []
+        appendix: set[int] = set()  # the appendix parts sections.py set apart, and every section under one
         for s in sections.sections:
+            if s.style == "appendix" or (s.parent is not None and s.parent in appendix):
+                appendix.add(s.index)
             if self.in_table(s.start_char):
                 continue  # a table row's own numbering (一、本年新收…申请数量) is not a heading of the report
             title = _squash(self.view[s.start_char : s.end_char])
-            out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline))
+            out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline,
+                                s.index in appendix))
         return out
 
     def rel(self, offset: int) -> float:
@@ -834,7 +781,8 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                             by_similarity=True))
 
     # 2. leads (paragraph starts) and 3. inline statements (any sentence); never the title or a page label
-    title, tstart, tend = document_title(units.doc)
+    title, tstart, title_end = document_title(units.doc)
+    tend = _title_line_end(units, tstart, title_end)
     heading_starts = {h.start for h in units.headings if not h.inline}
     title_s = _squash(title) if title else None
     for s in units.sentences:
@@ -886,7 +834,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     for p in parts:
         if "title" in p.roles and title and tstart is not None:
             if _first_match(p.title, _squash(title)) is not None:
-                cands.append(_Candidate(p.id, "title", tstart, tend, tend, None, ROLE_RANK["title"], anchor_key=("t", 0)))
+                cands.append(_Candidate(p.id, "title", tstart, title_end, tend, None, ROLE_RANK["title"], anchor_key=("t", 0)))
 
     chosen, others = _assign(cands, units, ref)
 
@@ -1118,7 +1066,7 @@ def _body_candidate(
         lo = max(lo, own.start)
     hi = min((c.start for q, c in chosen.items() if c is not None and ids.index(q) > k and c.start > lo),
              default=len(units.text))
-    tops = [h for h in units.headings if not h.inline and not re.match(r"^附(件|注|录|表)", _LEAD_STRIP.sub("", h.title))]
+    tops = [h for h in units.headings if not h.inline and not h.appendix]  # appendices are no part's body
     if not tops:
         return None
     top_level = min(h.level for h in tops)

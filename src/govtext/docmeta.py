@@ -1,7 +1,8 @@
-"""The title and the year a document names itself by, detected from its text.
+"""The title (with its span) and the year a document names itself by, detected from its text.
 
 Apart from the readers so that ``Document.from_text`` (in :mod:`govtext.model`) and the readers both
-use them without importing each other; :mod:`govtext.readers` re-exports both functions.
+use them without importing each other; :mod:`govtext.readers` re-exports ``detect_title`` and
+``detect_year``. The one title heuristic: completeness reads ``Document.title_span`` instead of its own.
 """
 
 from __future__ import annotations
@@ -32,45 +33,106 @@ _SALUTATION = re.compile(
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d０-９]+\s*[）)]|[\d０-９]+\s*[、.．](?!\d)|[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、])"
 )
-_TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要)")
+_TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要|年报)")
 _GAP = re.compile(r"[ \t\u3000\u00a0]*[\u3000\u00a0][ \t\u3000\u00a0]*|[ \t]{2,}")
 _DASH_CUT = re.compile(r"(?:——|—|－－|--|――)\s*(?=[0-9０-９〇○一二])")
 _HEAD_SPLIT = re.compile(r"\r\n|\r|\n|\t|\u3000{2,}")
 _CN_NUM = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "Ｏ": "0"}
 
 
+#: Labels a web page (政务公开 column) or a crawler puts around a document: residue, never its title.
+PAGE_LABEL = re.compile(
+    r"^[\s•·|]*(?:(?:标\s*题|来\s*源|信息来源|文章来源|稿件来源|发布(?:时间|日期|机构|单位)|发文(?:机关|机构|日期|字号)|"
+    r"成文日期|生成日期|索\s*引\s*号|文\s*号|主题分类|分\s*类|关键词|公开(?:形式|方式|范围)|有\s*效\s*性|是否有效|"
+    r"作\s*者|浏览次数|点击(?:数|量|率)|阅读次数|更新时间|字\s*号)\s*[:：|]|今天是|您(?:现在)?所在(?:的)?位置|"
+    r"当前位置|无障碍\s|简体\s*[|｜])"
+)
+#: The start of a line that is web residue or a dateline, never the start of a title.
+TITLE_SKIP = re.compile(r"^(本文系|下载|打印|全屏|收藏|来源|时间|发布|【|】|字号|加大|还原|减小|新华社|——|--)")
+_STRIP = " \t\u3000\u00a0\ufeff\u200b"
+_LINE_BREAK = re.compile(r"[ \t\u3000\u00a0]*\r?\n[ \t\u3000\u00a0]*")
+
+
 def detect_title(text: str) -> str | None:
     """The title as written (stripped), if the text gives one before its body starts; else None.
 
-    Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, crawler labels such
-    as ``发布时间:`` ``发布机构:`` ``来源:``, breadcrumbs ``首页 > 政务公开 > …``, photo captions, news
-    datelines) and the ``——YYYY年M月D日在…会议上`` dateline; a crawler's ``标题:`` label gives its value. A title must name a
-    kind of document (总结, 报告, 述职, 讲话, 计划, 要点, 情况 …), be at most 60 characters and not end
-    like a sentence. Scanning stops at the body: a salutation (``各位代表：``), a numbered heading, a
-    ``…如下：`` lead-in or the first sentence.
-    A leading Markdown ``#`` is not part of the title.
+    The title of :func:`find_title`, whose span says where it stands.
     """
-    for seg in _HEAD_SPLIT.split(text[:3000])[:60]:
-        seg = seg.strip(" \t\u3000\u00a0\ufeff\u200b")
+    found = find_title(text)
+    return found[0] if found else None
+
+
+def title_text(text: str, span: tuple[int, int]) -> str:
+    """The title a span covers: ``text[start:end]`` with a line break inside it (a wrapped title) squashed."""
+    return _LINE_BREAK.sub("", text[span[0] : span[1]])
+
+
+def find_title(text: str) -> tuple[str, int, int] | None:
+    """The title and its span ``(title, start, end)``, ``title == title_text(text, (start, end))``; else None.
+
+    Scans the head of the text, skipping web-page residue (``下载/打印/全屏…``, crawler labels such
+    as ``发布时间:`` ``发布机构:`` ``来源:`` ``索 引 号:`` ``今天是:``, breadcrumbs ``首页 > 政务公开 > …``,
+    photo captions, news datelines) and the ``——YYYY年M月D日在…会议上`` dateline; a crawler's ``标题:``
+    label gives its value. A title must name a kind of document (总结, 报告, 述职, 讲话, 计划, 要点, 情况,
+    年报 …), be at most 60 characters and not end like a sentence. Scanning stops at the body: a salutation
+    (``各位代表：``), a numbered heading, a ``…如下：`` lead-in or the first sentence. A leading Markdown
+    ``#`` is not part of the title. A short title line (``年度报告``) under a short line that begins the
+    title (``道县文广新局2013年度信息公开工作``) is joined to it: the span covers both lines. In a head
+    whose line breaks were lost (a line over 200 characters) the title is found among run-together words.
+    """
+    found = _scan_title(text)
+    return _join_wrapped(text, *found) if found else None
+
+
+def _segments(head: str):
+    """``_HEAD_SPLIT.split(head)`` with the offset of each piece."""
+    start = 0
+    for m in _HEAD_SPLIT.finditer(head):
+        yield start, head[start : m.start()]
+        start = m.end()
+    yield start, head[start:]
+
+
+def _gap_pieces(seg: str):
+    """``_GAP.split(seg)`` with the offset of each piece."""
+    start = 0
+    for m in _GAP.finditer(seg):
+        yield start, seg[start : m.start()]
+        start = m.end()
+    yield start, seg[start:]
+
+
+def _scan_title(text: str) -> tuple[str, int, int] | None:
+    for n, (at, seg) in enumerate(_segments(text[:3000])):
+        if n >= 60:
+            break
+        at += len(seg) - len(seg.lstrip(_STRIP))
+        seg = seg.strip(_STRIP)
         if not seg:
             continue
         if len(seg) > 200:  # the head of a page whose line breaks were lost: all run together
-            return _run_together_title(seg)
-        seg = re.sub(r"^#{1,6}\s*", "", seg)
+            run = _run_together_title(seg)
+            return (run[0], at + run[1], at + run[1] + len(run[0])) if run else None
+        md = re.match(r"^#{1,6}\s*", seg)
+        if md:
+            at, seg = at + md.end(), seg[md.end() :]
         label = _TITLE_LABEL.match(seg)
         if label:
-            value = label.group("value").strip(" \t\u3000\u00a0")
+            raw = label.group("value")
+            value = raw.strip(_STRIP)
             if value and len(value) <= 80:
-                return value
+                a = at + label.start("value") + len(raw) - len(raw.lstrip(_STRIP))
+                return value, a, a + len(value)
             continue
-        if _BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg) or _BREADCRUMB.match(seg):
+        if (_BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg) or _BREADCRUMB.match(seg)
+                or PAGE_LABEL.match(seg)):
             continue
         if _HEADING.match(seg):
             return None  # a numbered heading: the body has started
         cut = _DASH_CUT.search(seg)
         if cut:
-            seg = seg[: cut.start()].rstrip(" \t\u3000\u00a0")
-        for piece in _GAP.split(seg):
+            seg = seg[: cut.start()].rstrip(_STRIP)
+        for off, piece in _gap_pieces(seg):
             bare = re.sub(r"\s+", "", piece)
             if (
                 bare
@@ -79,9 +141,55 @@ def detect_title(text: str) -> str | None:
                 and not bare.endswith(("。", "，", "；", "：", ":", "！", "？"))
                 and "。" not in bare
             ):
-                return piece.strip()
+                title = piece.strip()
+                a = at + off + len(piece) - len(piece.lstrip())
+                return title, a, a + len(title)
         if _SALUTATION.match(seg) or "。" in seg or len(seg) > 60 or seg.endswith(("如下：", "如下:")):
             return None  # the body has started: the text gives no title
+    return None
+
+
+def _join_wrapped(text: str, title: str, start: int, end: int) -> tuple[str, int, int]:
+    """Join a short title line (``年度报告``) to the short line just above it that begins the title."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if len(title) > 8 or line_start == 0 or text[line_start:start].strip(_STRIP) or text[end:].split("\n", 1)[0].strip():
+        return title, start, end
+    prev_end = line_start - 1
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    raw = text[prev_start:prev_end]
+    prev = raw.strip(_STRIP + "\r")
+    if (
+        prev and len(prev) <= 40 and not PAGE_LABEL.match(prev) and not TITLE_SKIP.match(prev)
+        and not _BOILER.match(prev) and not re.search(r"[。：:；;，,！？]", prev)
+    ):
+        a = prev_start + len(raw) - len(raw.lstrip(_STRIP))
+        return title_text(text, (a, end)), a, end
+    return title, start, end
+
+
+def locate_title(text: str, title: str) -> tuple[int, int] | None:
+    """Where a title given from outside (``Document.from_text(text, title=…)``) stands in the head of ``text``.
+
+    Its first occurrence in the first 400 characters, or a line among the first 15 that reads the same
+    once spaces are squashed (a letter-spaced ``政 府 工 作 报 告``); None when the text does not hold it.
+    """
+    want = title.strip(_STRIP)
+    if not want:
+        return None
+    at = text.find(want, 0, 400)
+    if at >= 0:
+        return at, at + len(want)
+    bare = re.sub(r"\s+", "", want)
+    pos = 0
+    for _ in range(15):
+        nl = text.find("\n", pos)
+        line = text[pos : nl if nl >= 0 else len(text)]
+        if re.sub(r"\s+", "", line) == bare:
+            a = pos + len(line) - len(line.lstrip(_STRIP))
+            return a, a + len(line.strip(_STRIP + "\r"))
+        if nl < 0:
+            break
+        pos = nl + 1
     return None
 
 
@@ -104,14 +212,17 @@ _RUN_RESIDUE = re.compile(
 _RUN_CUT = re.compile(r"^.*(?:摄|要闻|[>＞»】])\s*(?=\S{4})")
 
 
-def _run_together_title(head: str) -> str | None:
-    """The title at the start of a head whose line breaks were lost, web residue words dropped."""
+def _run_together_title(head: str) -> tuple[str, int] | None:
+    """The title at the start of a head whose line breaks were lost, web residue words dropped, and its offset."""
     m = _RUN_TITLE.search(head[:300])
     if m is None:
         return None
-    title = _RUN_CUT.sub("", m.group("title"))  # a photo caption or a column name before the title
+    found = m.group("title")
+    title = _RUN_CUT.sub("", found)  # a photo caption or a column name before the title
     title = _RUN_RESIDUE.sub("", title).strip()
-    return title if 4 <= len(title) <= 60 else None
+    if not 4 <= len(title) <= 60:
+        return None
+    return title, m.start("title") + len(found) - len(title)  # what was cut is a prefix
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")

@@ -14,6 +14,8 @@ class Document:
     """A document as read: the original ``text`` (never modified) and what is known about it.
 
     ``path`` is the source path as the user gave it (``"-"`` for stdin, ``None`` for a string).
+    ``title_span`` is where the title stands (``docmeta.title_text(text, title_span) == title``: the
+    characters, a line break inside a wrapped title squashed); None when the title is not in the text.
     """
 
     text: str
@@ -24,6 +26,8 @@ class Document:
     source_format: str = "txt"  # txt | md | docx | pdf | stdin | string
     # Spans (start, end) of tables the reader saw as tables (.docx ``w:tbl``); see ``tables``.
     table_spans: tuple[tuple[int, int], ...] = ()
+    # Where the title stands: (start, end) into ``text`` (see above).
+    title_span: tuple[int, int] | None = None
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -87,21 +91,35 @@ class Document:
         """What to print as the document's name."""
         return self.path if self.path is not None else "<text>"
 
+    @staticmethod
+    def blank_residue(text: str, residue: tuple[tuple[int, int], ...]) -> str:
+        """``text`` with page residue spans (running headers, page numbers) blanked to spaces, offsets kept."""
+        if not residue:
+            return text
+        chars = list(text)
+        for a, b in residue:
+            chars[a:b] = " " * (b - a)
+        return "".join(chars)
+
     @classmethod
     def from_text(cls, text: str, path: str | None = None, **kw: object) -> Document:
-        """A document from a string; title and year are detected unless given."""
-        from .docmeta import detect_title, detect_year
+        """A document from a string; title (and its span) and year are detected unless given.
+
+        A title given without ``title_span`` is looked for in the head of the text (``docmeta.locate_title``).
+        """
+        from .docmeta import detect_year, find_title, locate_title
 
         layout = text_layout(text)
-        seen = text  # title and year are read with page residue (running headers) blanked
-        if layout.residue:
-            chars = list(text)
-            for a, b in layout.residue:
-                chars[a:b] = " " * (b - a)
-            seen = "".join(chars)
-        title = kw.pop("title", None) or detect_title(seen)
-        year = kw.pop("year", None) or detect_year(seen, title)
-        doc = cls(text=text, path=path, title=title, year=year, **kw)  # type: ignore[arg-type]
+        seen = cls.blank_residue(text, layout.residue)  # title and year are read with running headers blanked
+        title = kw.pop("title", None)
+        span = kw.pop("title_span", None)
+        if title:
+            span = span or locate_title(seen, str(title))
+        else:
+            found = find_title(seen)
+            title, span = (found[0], found[1:]) if found else (None, None)
+        year = kw.pop("year", None) or detect_year(seen, title)  # type: ignore[arg-type]
+        doc = cls(text=text, path=path, title=title, year=year, title_span=span, **kw)  # type: ignore[arg-type]
         doc.__dict__["layout"] = layout  # computed once
         return doc
 
