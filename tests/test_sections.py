@@ -356,3 +356,20 @@ def test_sections_cli_several_files_jsonl_and_csv():
     assert [s["number"] for s in as_list[1]["sections"] if s["level"] == 1] == [1, 2, 3]
     csv_out = _run(str(SEED), "--format", "csv").stdout.splitlines()
     assert csv_out[0].startswith("path,index,parent,level,style,marker,number,title") and len(csv_out) == 37
+
+
+def test_sections_paragraphs_start_from_document_paragraphs(gwr_docs):
+    """Sections splits no paragraph of its own except at a heading standing mid-line (lost breaks):
+    each paragraph it reads lies inside one ``Document.paragraphs`` paragraph, and where no heading was
+    found mid-line (the 2013 national report) the two are the same list."""
+    from govtext.sections import _paragraphs
+
+    for name, doc in gwr_docs.items():
+        outer = [(p.start, p.end) for p in doc.paragraphs]
+        k = 0
+        for p in _paragraphs(doc):
+            while k < len(outer) and outer[k][1] < p.end:
+                k += 1
+            assert k < len(outer) and outer[k][0] <= p.start and p.end <= outer[k][1], (name, p.start)
+    doc = gwr_docs["gwr_2013_national.txt"]
+    assert _paragraphs(doc) == doc.paragraphs

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from conftest import GWR
+from govtext import read_document
 from govtext.model import Document
 from govtext.text import LineIndex, TextView, fold, line_end_style, split_paragraphs, text_layout
 
@@ -61,6 +62,28 @@ def test_text_tab_after_a_lone_marker_is_not_a_break(marker):
 def test_text_single_ideographic_space_is_not_a_break():
     """One U+3000 inside a line (国务院总理　李克强) does not split a paragraph."""
     assert [p.text for p in split_paragraphs("国务院总理\u3000李克强")] == ["国务院总理\u3000李克强"]
+
+
+def test_text_ideographic_indent_with_spaces_is_a_break():
+    """Flattened reports also start a paragraph with U+3000 plus ASCII spaces or NBSP, or two spaces plus
+    U+3000 (``。\u3000\xa0 （四）``): one split for every module, sections included."""
+    text = "乡村债务。\u3000\xa0 （四）加快转变发展方式。\u3000  二、今年安排。  \u3000三、建议。\u3000一句"
+    paras = split_paragraphs(text)
+    assert [p.text for p in paras] == ["乡村债务。", "（四）加快转变发展方式。", "二、今年安排。", "三、建议。\u3000一句"]
+    for p in paras:
+        assert text[p.start : p.end] == p.text
+
+
+def test_text_tab_then_indent_after_a_lone_marker_is_not_a_break():
+    """The TAB after a lone marker takes the blanks after it: ``一、\t\u3000 总体要求`` stays one paragraph."""
+    assert [p.text for p in split_paragraphs("一、\t\u3000 总体要求\n正文。")] == ["一、\t\u3000 总体要求", "正文。"]
+
+
+def test_text_2002_report_salutation_is_its_own_paragraph():
+    """gwr_2002: ``国务院总理朱镕基\u3000\xa0 各位代表：\u3000\u3000现在`` holds three paragraphs."""
+    doc = read_document(GWR / "gwr_2002_national.txt")
+    texts = [p.text for p in doc.paragraphs[:5]]
+    assert texts[2:5] == ["国务院总理朱镕基", "各位代表：", texts[4]] and texts[4].startswith("现在，我代表国务院")
 
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])

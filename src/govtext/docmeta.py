@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .markers import BODY_HEADING, CLOSE, CN_DIGITS, OPEN
 from .text import fold
 
 # Lines of web-page residue before a title (menus, sources, dates, share buttons, bylines).
@@ -29,9 +30,6 @@ _CAPTION = re.compile(r"摄[)）]?$|记者[^。]{0,12}摄")
 _DATELINE_START = re.compile(r"^(?:——|—|－－|--|――|─|－|[（(]\s*[0-9０-９一二〇○零]{4}\s*年)")
 _SALUTATION = re.compile(
     r"^[^，。；！？：:]{0,20}(各位|同志|代表|领导|委员|朋友|大家|老师|书记|主任|主席)[^，。；！？：:]{0,8}[：:]$"
-)
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d０-９]+\s*[）)]|[\d０-９]+\s*[、.．](?!\d)|[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、])"
 )
 _TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要|年报)")
 _GAP = re.compile(r"[ \t\u3000\u00a0]*[\u3000\u00a0][ \t\u3000\u00a0]*|[ \t]{2,}")
@@ -127,7 +125,7 @@ def _scan_title(text: str) -> tuple[str, int, int] | None:
         if (_BOILER.match(seg) or _CAPTION.search(seg) or _DATELINE_START.match(seg) or _BREADCRUMB.match(seg)
                 or PAGE_LABEL.match(seg)):
             continue
-        if _HEADING.match(seg):
+        if BODY_HEADING.match(seg):
             return None  # a numbered heading: the body has started
         cut = _DASH_CUT.search(seg)
         if cut:
@@ -200,7 +198,7 @@ _RUN_TITLE = re.compile(
     r"(?P<title>[^。，,；;！!？?：:\s【】\[\]|](?:[^。，,；;！!？?：:\s【】\[\]|]| (?! )){3,80}?"
     r"(?:报告|总结|述职|汇报|讲话|要点|计划|规划|通报))"
     r"(?=[ \u3000\u00a0]*(?:——|—|―|─|－－|--|各位|同志们|来源|发布|发表|阅读|浏览|更新|时间|日期|作者|[（(]?\d{4}年\d{1,2}月|"
-    r"[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|现将|根据|今年|一年来|本年|过去|"
+    rf"[{CN_DIGITS}]、|{OPEN}[{CN_DIGITS}]{CLOSE}|现将|根据|今年|一年来|本年|过去|"
     r"\d{4}年(?:是|，|,|以来|度?[,，])))"
 )
 _RUN_RESIDUE = re.compile(

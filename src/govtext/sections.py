@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, replace
 from functools import cache
 
+from .markers import CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, NOT_YAO_WORD, OPEN, SP, START_PATTERNS
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
 from .text import Paragraph, parse_cn_number  # noqa: F401 (parse_cn_number: exported here too)
@@ -48,46 +49,15 @@ STYLES = (
     "unnumbered",
 )
 
-# --- marker grammar (matched on the folded view: （→( ）→) ．→. full-width digits → ASCII) ---------
+# --- marker grammar: markers.py (matched here on the folded view: （→( ）→) ．→. full digits → ASCII)
 
-_CN = "[一二三四五六七八九十]{1,3}"
-_SP = "[ \u3000\u00a0]*"
-_CIRCLED_RANGES = (
-    (0x2460, 0x2473, "①"),  # ①–⑳
-    (0x2474, 0x2487, "⑴"),  # ⑴–⒇
-    (0x2488, 0x249B, "⒈"),  # ⒈–⒛
-    (0x3220, 0x3229, "㈠"),  # ㈠–㈩
-)
-# 一要…二要… items, but not the words 要求, 要素, 要件, 要闻, 要务, 要紧, 要害, 要点, 要领.
-_NOT_YAO_WORD = "(?![求素件闻务紧害点领])"
-_CIRCLED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _CIRCLED_RANGES)
-
-# Each start pattern: (style, regex). Group "num" is the number, "dbl" a doubled part, "slip" stray
-# punctuation after a bracketed marker. The order matters (bracketed forms first).
-_START_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cn-paren", re.compile(rf"(?P<open>\(+){_SP}(?P<num>{_CN}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)")),
-    (
-        "arabic-paren",
-        re.compile(rf"(?P<open>\(+){_SP}(?P<num>\d{{1,2}}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)"),
-    ),
-    ("cn-shi", re.compile(rf"(?P<num>{_CN})(?P<shi>是+)")),
-    ("cn-yao", re.compile(rf"(?P<num>{_CN})(?P<yao>要){_NOT_YAO_WORD}")),
-    ("qi-ordinal", re.compile(rf"其(?P<num>{_CN})(?P<qi>是|[，,、：:]+)")),
-    ("di-ordinal", re.compile(rf"第(?P<num>{_CN})(?P<punct>[，,、]+)")),
-    ("cn-comma", re.compile(rf"(?P<num>{_CN})(?P<punct>、+)")),
-    ("arabic-dot", re.compile(r"(?P<num>\d{1,2})(?P<punct>\.+)(?P<slip>[、,，]*)")),
-    ("arabic-comma", re.compile(r"(?P<num>\d{1,2})(?P<punct>、+)")),
-    ("arabic-half-paren", re.compile(r"(?P<num>\d{1,2})(?P<close>\)+)(?P<slip>[、,，.]*)")),
-    ("circled", re.compile(rf"(?P<circ>[{_CIRCLED_CLASS}])(?P<dbl>[{_CIRCLED_CLASS}]?)")),
-    ("sequence-word", re.compile(r"(?P<word>首先|其次|再次|最后)(?P<punct>[，,：:])")),
-)
 _SEQUENCE_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
 
 # Inline enumeration items inside a paragraph: after a sentence/clause end or a colon.
 _INLINE = re.compile(
     rf"(?P<lead>[。；;：:！？!?，,]|(?<=[\u4e00-\u9fff])\.)[ \u3000\u00a0]*[“”\"]?"
-    rf"(?:(?P<shi_num>{_CN})(?P<shi>是+)|第(?P<di_num>{_CN})(?P<di_punct>[，,、]+)"
-    rf"|(?P<yao_num>{_CN})(?P<yao>要){_NOT_YAO_WORD}|其(?P<qi_num>{_CN})(?P<qi>是|[，,、：:]+))"
+    rf"(?:(?P<shi_num>{CN})(?P<shi>是+)|第(?P<di_num>{CN})(?P<di_punct>[，,、]+)"
+    rf"|(?P<yao_num>{CN})(?P<yao>要){NOT_YAO_WORD}|其(?P<qi_num>{CN})(?P<qi>是|[，,、：:]+))"
 )
 _HEADING_FAMILIES = frozenset(
     {"cn-comma", "cn-paren", "arabic-dot", "arabic-comma", "arabic-paren", "arabic-half-paren"}
@@ -225,39 +195,25 @@ def _title_rules() -> _TitleRules:
 
 # --- paragraphs ---------------------------------------------------------------------------------
 
-# Besides the shared splitting (lines, TAB, U+3000 U+3000), flattened reports sometimes start a
-# paragraph with U+3000 plus ASCII spaces ("。\u3000  (四)加快…"): split there too.
-_EXTRA_BREAK = re.compile(r"\u3000[ \u3000\u00a0]+| {2,}\u3000[ \u3000]*")
-
 
 def _paragraphs(doc: Document) -> list[Paragraph]:
-    """The document's paragraphs, with the extra flattened-text breaks applied."""
-    out: list[Paragraph] = []
-    text = doc.text
-    for p in doc.paragraphs:
-        pos = p.start
-        for m in _EXTRA_BREAK.finditer(text, p.start, p.end):
-            if m.start() > pos:
-                out.append(Paragraph(pos, m.start(), text[pos : m.start()]))
-            pos = m.end()
-        if pos == p.start:
-            out.append(p)
-        elif pos < p.end:
-            out.append(Paragraph(pos, p.end, text[pos : p.end]))
-    return _split_lost_breaks(doc, out)
+    """The document's paragraphs (``Document.paragraphs``, the one split), further split where a
+    heading stands mid-line in run-together text (``_split_lost_breaks``)."""
+    return _split_lost_breaks(doc, list(doc.paragraphs))
 
 
 # --- lost paragraph breaks ----------------------------------------------------------------------
 
 # A heading-family marker that may stand mid-paragraph (not inside a number: 1.5, 2019.11, 五一、, 第一、).
 _LOST_HEAD = re.compile(
-    rf"(?<![0-9一二三四五六七八九十第])(?:\({_SP}(?:{_CN}|\d{{1,2}}){_SP}\)|{_CN}、|(?<!\.)\d{{1,2}}[.、])"
+    rf"(?<![0-9{CN_DIGITS}第])(?:\({SP}(?:{CN}|\d{{1,2}}){SP}\)|{CN}、|(?<!\.)\d{{1,2}}[.、])"
 )
 # The first item of a run-in chain (一是, 一要, 其一) — not 之一是, 统一是, 唯一是, 第一.
-_LOST_CHAIN = re.compile(r"(?<![之统唯第一二三四五六七八九十])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
+_LOST_CHAIN = re.compile(rf"(?<![之统唯第{CN_DIGITS}])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
 # An appendix opener standing right after a sentence end (joined to the report's closing words).
 _LOST_APPENDIX = re.compile(
-    r"(?<=[。！!？?])[ \u3000\u00a0]*(?:附件(?:[ \u3000]*(?:[0-9一二三四五六七八九十](?![0-9])|[0-9](?=(?:19|20)[0-9]{2}年)))?|名词解释|名词注释|注释|附注)"
+    rf"(?<=[。！!？?])[ \u3000\u00a0]*(?:附件(?:[ \u3000]*(?:[0-9{CN_DIGITS}](?![0-9])|[0-9](?=(?:19|20)[0-9]{{2}}年)))?"
+    r"|名词解释|名词注释|注释|附注)"
     r"(?![中里所的是为和与及，,、。])"
 )
 _SENT_PUNCT = "。；;！!？?：:"
@@ -695,13 +651,13 @@ def _form(marker: str) -> str:
     """The written form of a marker with its number abstracted: （一） → （N）, １． → D．, 1. → d."""
     out = []
     for ch in marker:
-        if any(a <= ord(ch) <= b for a, b, _ in _CIRCLED_RANGES) or ch in "首先其次再最后":
+        if any(a <= ord(ch) <= b for a, b, _ in CIRCLED_RANGES) or ch in "首先其次再最后":
             ch = "C"
         elif "0" <= ch <= "9":
             ch = "d"
         elif "０" <= ch <= "９":
             ch = "D"
-        elif ch in "一二三四五六七八九十":
+        elif ch in CN_DIGITS:
             ch = "N"
         elif ch in _WS or ch in "\r\n":
             continue
@@ -723,7 +679,7 @@ def _match_start(folded: str, start: int) -> tuple[str, re.Match[str]] | None:
     hits: dict[int, tuple[str, re.Match[str]] | None] = memo.hits
     if start not in hits:
         hits[start] = next(
-            ((style, m) for style, rx in _START_PATTERNS
+            ((style, m) for style, rx in START_PATTERNS
              if (m := rx.match(folded, start)) is not None and _plausible(style, m, folded)),
             None,
         )
@@ -760,9 +716,9 @@ def _numeral_list_follows(folded: str, pos: int, n: int, *, ordinal: bool = Fals
     rest = folded[pos : pos + 5].lstrip(_WS)
     if ordinal and rest.startswith("第"):  # 第一、第三产业
         rest = rest[1:]
-        if re.match(_CN, rest):
+        if re.match(CN, rest):
             return True
-    k = re.match(_CN, rest)
+    k = re.match(CN, rest)
     return bool(k) and (
         parse_cn_number(k.group()) == n + 1 or rest[k.end() : k.end() + 1] in ("、", "季", "月")
     )
@@ -800,7 +756,7 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
         first: _Candidate | None = None
         if pending_open is not None:
             m = re.match(
-                rf"{_SP}(?P<num>{_CN}|\d{{1,2}}){_SP}(?P<close>\)+)(?P<slip>[、,，.:：]*)",
+                rf"{SP}(?P<num>{CN}|\d{{1,2}}){SP}(?P<close>{CLOSE}+)(?P<slip>[、,，.:：]*)",
                 folded[start : p.end],
             )
             if m:
@@ -910,7 +866,7 @@ def _make(
     if style == "circled":
         ch = gd["circ"]
         cp = ord(ch)
-        for a, b, fam in _CIRCLED_RANGES:
+        for a, b, fam in CIRCLED_RANGES:
             if a <= cp <= b:
                 number = cp - a + 1
                 family = f"circled{fam}"
@@ -972,7 +928,7 @@ _ADDRESS = re.compile(r".{0,16}(?:各位代表|同志们|各位委员)[：:！!�
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?：:]")
 _CLOSERS = "”’」』）)》" + _WS
 _ITEM_MARKER = re.compile(
-    rf"^{_SP}(?:{_CN}[、.．]|[（(][^）)]{{1,3}}[）)]|[0-9０-９]{{1,2}}[、.．])?{_SP}(?P<t>.*?)[等。.]?{_SP}$"
+    rf"^{SP}(?:{CN}[、.．]|{OPEN}[^）)]{{1,3}}{CLOSE}|[0-9０-９]{{1,2}}[、.．])?{SP}(?P<t>.*?)[等。.]?{SP}$"
 )
 
 
@@ -1124,10 +1080,10 @@ class _Builder:
         paras = self.paras
         first = next(i for i, k in enumerate(self.kinds) if k == part)
         p = paras[first]
-        m = re.match(r"(附件\s*[0-9０-９一二三四五六七八九十]*|附|名词解释|附注|注释|注解)?[：:]?", p.text)
+        m = re.match(rf"(附件\s*[0-9０-９{CN_DIGITS}]*|附|名词解释|附注|注释|注解)?[：:]?", p.text)
         marker_len = m.end() if m and m.group(1) else 0
         marker = p.text[:marker_len]
-        num_m = re.search(r"[0-9０-９]+|[一二三四五六七八九十]+", marker)
+        num_m = re.search(rf"[0-9０-９]+|[{CN_DIGITS}]+", marker)
         number = None
         if num_m:
             s = num_m.group()

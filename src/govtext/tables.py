@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .markers import CN, TABLE_LABEL_MARK
 from .text import TextView, parse_cn_number, text_layout
 
 if TYPE_CHECKING:
@@ -42,8 +43,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _SENTENCE = re.compile(r"[。；;！!？?]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a label: an optional numbering marker, then text without spaces, digits or sentence punctuation
-_MARK = r"(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、])"
-_LABEL = rf"{_MARK}?[^\s\d|｜。；;！!？?]{{2,{MAX_LABEL}}}"
+_LABEL = rf"{TABLE_LABEL_MARK}?[^\s\d|｜。；;！!？?]{{2,{MAX_LABEL}}}"
 # a row line may hold a group label before its own (``三、本年度办理结果 | （一）予以公开 | 0 | 0 |``)
 _ROW_LINE = re.compile(
     rf"{_EDGE}(?P<label>{_LABEL}(?:{_SEP}{_LABEL})?){_SEP}(?P<nums>{_NUM}(?:{_SEP}{_NUM})*){_EDGE}"
@@ -83,7 +83,7 @@ def _is_label(t: str) -> bool:
     return len(t) <= MAX_LABEL and not _SENTENCE.search(t) and _CJK.search(t) is not None
 
 
-_TOP = re.compile(r"[ \t\u3000|｜]*([一二三四五六七八九十]{1,3})、")
+_TOP = re.compile(rf"[ \t\u3000|｜]*({CN})、")
 
 
 def _top_number(label: str) -> int | None:

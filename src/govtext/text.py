@@ -10,6 +10,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .markers import LONE_MARKER, WRAP_ITEM_START
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 # One-to-one folds only: each listed character becomes exactly one other character, so a position in
@@ -129,22 +131,21 @@ class Paragraph:
 
 
 _SPACE = " \t\u3000\u00a0\ufeff\u200b"
-# A paragraph boundary inside a line: a TAB, or a run of two or more U+3000 (the flattened national
-# reports join paragraphs on one line and mark each start with an ideographic-space indent).
-_INLINE_BREAK = re.compile(r"\t+[\u3000 \u00a0]*|[\u3000]{2,}")
-# A TAB right after a lone numbering marker (``一、\t总体要求``, as Word exports list items) separates
-# the marker from its heading; it is not a paragraph break.
-_LONE_MARKER = re.compile(
-    r"(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d０-９]+[）)]、?|[\d０-９]+[.．、)）]?"
-    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十百\d]+[章节部分条篇]|[a-zA-Z][.)])"
-)
+# A paragraph boundary inside a line: a TAB, or an indent of U+3000 followed by more blanks (U+3000,
+# ASCII space or NBSP), or two ASCII spaces before a U+3000. The flattened national reports join
+# paragraphs on one line and mark each start with such an indent (``。\u3000\u3000（四）``,
+# ``。\u3000  (四)加快``); a single U+3000 (``国务院总理\u3000李克强``) is not a break. A TAB right after
+# a lone numbering marker (``一、\t总体要求``, markers.LONE_MARKER) is not one either.
+_INLINE_BREAK = re.compile(r"\t+[\u3000 \u00a0]*|\u3000[ \u3000\u00a0]+| {2,}\u3000[ \u3000]*")
+
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Split ``text`` into non-empty paragraphs with offsets into ``text``.
 
     Works on one-paragraph-per-line texts (any line end), on flattened texts whose paragraphs were
-    joined on one line with TAB or U+3000 U+3000 marking each start (a TAB after a lone numbering
+    joined on one line with a TAB or a U+3000 indent (U+3000 U+3000, U+3000 plus spaces, two spaces
+    plus U+3000) marking each start (a TAB after a lone numbering
     marker, ``一、\t总体要求``, is kept inside its paragraph), and on hard-wrapped texts (PDF text):
     there wrapped lines are joined into one paragraph and page residue is left out (``text_layout``).
     """
@@ -163,7 +164,7 @@ def _split_lines(text: str, residue_lines: set[int] | None = None) -> list[tuple
             first = True
             pieces: list[tuple[int, int]] = []
             for b in _INLINE_BREAK.finditer(text, pos, line_end):
-                if text[b.start()] == "\t" and _LONE_MARKER.fullmatch(text[seg_start : b.start()].strip(_SPACE)):
+                if text[b.start()] == "\t" and LONE_MARKER.fullmatch(text[seg_start : b.start()].strip(_SPACE)):
                     continue
                 pieces.append((seg_start, b.start()))
                 seg_start = b.end()
@@ -206,10 +207,6 @@ _PAGE_NUMBER = re.compile(
 _BARE_NUMBER = re.compile(r"[0-9０-９]{1,4}")
 _SENTENCE_END = "。！？!?；;：:…"
 _CLOSE = "”’」』）)》〉】\"'"
-_MARKER_START = re.compile(
-    r"[ \u3000\u00a0]*(?:[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d０-９]{1,3}[）)]|[\d０-９]{1,2}[.．、](?![\d０-９])"
-    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]|第[一二三四五六七八九十]{1,3}[，、,])"
-)
 _MIN_WRAP_LINES = 6
 _MIN_WRAP_WIDTH = 30  # columns (15 CJK characters)
 _WRAP_SLACK = 6  # columns: narrow digits and Latin letters make filled lines differ in width
@@ -402,7 +399,7 @@ def _continuations(
             continue
         if by_indent and indent[j] > base:
             continue
-        if ends_sentence and _MARKER_START.match(stripped[j]):
+        if ends_sentence and WRAP_ITEM_START.match(stripped[j]):
             continue
         out[i] = j
     return out
