@@ -114,7 +114,7 @@ def test_markers_narrower_sets_are_reference_markers():
             assert _style(text) is not None, s
 
 
-@pytest.mark.parametrize("module", ["text.py", "tables.py", "docmeta.py", "sections.py"])
+@pytest.mark.parametrize("module", ["text.py", "tables.py", "docmeta.py", "sections.py", "completeness.py"])
 def test_markers_grammar_is_not_written_again(module):
     """The marker forms come from markers.py: no module spells a numeral class with a marker again."""
     src = (SRC / module).read_text(encoding="utf-8")

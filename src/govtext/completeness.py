@@ -25,6 +25,7 @@ from pathlib import Path
 from .docmeta import PAGE_LABEL, find_title, locate_title
 from .docmeta import TITLE_SKIP as _TITLE_SKIP
 from .errors import DataFileError, UsageError
+from .markers import CIRCLED, CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, OPEN
 from .model import (
     Completeness,
     Document,
@@ -663,7 +664,7 @@ def _fold_title(t: str) -> str:
     return fold(t)
 
 
-_LEAD_STRIP = re.compile(r"^\s*(?:第?[一二三四五六七八九十]{1,3}(?:、|是|，)|[（(][一二三四五六七八九十\d]{1,3}[)）]、?|\d{1,2}[.、．](?!\d))")
+_LEAD_STRIP = re.compile(rf"^\s*(?:第?{CN}(?:、|是|，)|{OPEN}[{CN_DIGITS}\d]{{1,3}}{CLOSE}、?|\d{{1,2}}[.、．](?!\d))")
 
 
 def _heading_title_only(title: str) -> str:
@@ -872,9 +873,9 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
 _YEAR_WORDS = re.compile(r"(19|20)\d\d年|今年|一年来|本年度|全年|年初以来|过去一年|上半年|下半年")
 #: A list item's marker: its family (for a run of items) and its number.
 _ITEM = re.compile(
-    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})(?P<cnsep>[、是]|，)|[（(](?P<pcn>[一二三四五六七八九十]{1,3})[)）]|"
-    r"[（(](?P<pd>\d{1,2})[)）]|(?P<d>\d{1,2})(?P<dsep>[.、．)）])(?!\d)|第(?P<ord>[一二三四五六七八九十]{1,3})[，,、]|"
-    r"(?P<circ>[①-⑳]))"
+    rf"^\s*(?:(?P<cn>{CN})(?P<cnsep>[、是]|，)|{OPEN}(?P<pcn>{CN}){CLOSE}|"
+    rf"{OPEN}(?P<pd>\d{{1,2}}){CLOSE}|(?P<d>\d{{1,2}})(?P<dsep>[.、．)）])(?!\d)|第(?P<ord>{CN})[，,、]|"
+    rf"(?P<circ>{CIRCLED}))"
 )
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 
@@ -903,7 +904,9 @@ def _item(text: str) -> tuple[str, int] | None:
         return "d" + m["dsep"].replace("．", "."), int(m["d"])
     if m["ord"]:
         return "ord", _cn_number(m["ord"])
-    return "circ", ord(m["circ"]) - ord("①") + 1
+    c = ord(m["circ"])
+    first, last, name = next(r for r in CIRCLED_RANGES if r[0] <= c <= r[1])
+    return "circ" + name, c - first + 1
 
 
 def _list_end(units: _Units, s: _Sentence) -> int | None:

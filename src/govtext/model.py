@@ -41,8 +41,9 @@ class Document:
 
     @property
     def paragraphs(self) -> list[Paragraph]:
-        """Non-empty paragraphs with offsets (split on TAB / U+3000 U+3000 in flattened texts; wrapped
-        lines joined and page residue left out in hard-wrapped texts such as PDF text)."""
+        """Non-empty paragraphs with offsets, the one paragraph split every stage reads (also split on
+        TAB, U+3000 U+3000 and U+3000 + spaces in flattened texts; wrapped lines joined and page residue
+        left out in hard-wrapped texts such as PDF text)."""
         return self.layout.paragraphs
 
     @property
