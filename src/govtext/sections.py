@@ -22,7 +22,7 @@ from functools import cache
 from .markers import CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, NOT_YAO_WORD, OPEN, SP, START_PATTERNS
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
-from .text import Paragraph, parse_cn_number  # noqa: F401 (parse_cn_number: exported here too)
+from .text import Paragraph, append_paragraph, parse_cn_number  # noqa: F401 (parse_cn_number: exported here too)
 
 __all__ = [
     "STYLES",
@@ -468,12 +468,7 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             continue
         bounds = [p.start, *cuts, p.end]
         for a, b in zip(bounds, bounds[1:], strict=False):
-            while a < b and text[a] in _WS:
-                a += 1
-            while b > a and text[b - 1] in _WS:
-                b -= 1
-            if b > a:
-                out.append(Paragraph(a, b, text[a:b]))
+            append_paragraph(text, a, b, out)
     return out
 
 

@@ -344,7 +344,7 @@ def text_layout(text: str) -> Layout:
             tail = (line, last)
             continue
         before = len(out)
-        _add_paragraph(text, a, e, out)
+        append_paragraph(text, a, e, out)
         if len(out) > before:
             tail = (line, last)
     return Layout(out, residue, width)
@@ -436,7 +436,8 @@ def _residue_spans(text: str, spans: list[tuple[int, int]], lines: set[int]) -> 
     return tuple(sorted(out))
 
 
-def _add_paragraph(text: str, start: int, end: int, out: list[Paragraph]) -> None:
+def append_paragraph(text: str, start: int, end: int, out: list[Paragraph]) -> None:
+    """Append ``text[start:end]``, surrounding spaces left out, to ``out`` unless nothing is left."""
     while start < end and text[start] in _SPACE:
         start += 1
     while end > start and text[end - 1] in _SPACE:
