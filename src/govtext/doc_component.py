@@ -17,9 +17,10 @@ Importing this module registers the extensions (it imports spaCy).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from . import model
 from .analysis import Analysis, finding_position
@@ -58,6 +59,17 @@ def document_of(doc: Doc) -> Document:
     (``doc._.govtext_title``, ``doc._.govtext_year``) or else detected from the text."""
     return Document.from_text(doc.text, title=doc._.govtext_title, year=doc._.govtext_year,
                               source_format="string")
+
+
+def char_spans(doc: Doc, records: Iterable[Any], label: Callable[[Any], str]) -> list[Span]:
+    """Spans of ``doc`` over each record's ``start_char:end_char`` (widened to whole tokens), labelled
+    ``label(record)``; a record no token overlaps is left out."""
+    return [
+        span
+        for r in records
+        if (span := doc.char_span(r.start_char, r.end_char, label=label(r), alignment_mode="expand"))
+        is not None
+    ]
 
 
 def store(doc: Doc, results: dict[str, Any]) -> None:

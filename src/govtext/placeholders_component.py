@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .analysis import analyze
-from .doc_component import document_of, store_analysis
+from .doc_component import char_spans, document_of, store_analysis
 from .lint_config import LintConfig
 from .model import Finding
 from .placeholders import load_rules
@@ -47,12 +47,7 @@ class PlaceholderComponent:
             self._use(self.rules)  # names the missing file (DataFileError)
         analysis = analyze(document_of(doc), stages=("placeholders",), config=self.config)
         store_analysis(doc, analysis, ("placeholders",))
-        doc.spans[SPANS_KEY] = [
-            span
-            for f in analysis.placeholders or ()
-            if (span := doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand"))
-            is not None
-        ]
+        doc.spans[SPANS_KEY] = char_spans(doc, analysis.placeholders or (), lambda f: f.kind)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .analysis import analyze
-from .doc_component import document_of, store_analysis
+from .doc_component import char_spans, document_of, store_analysis
 from .model import Outline
 
 SPANS_KEY = "govtext_sections"
@@ -29,18 +29,8 @@ class SectionsComponent:
         outline = analysis.outline
         assert outline is not None
         store_analysis(doc, analysis, ("sections",))
-        doc.spans[SPANS_KEY] = [
-            span
-            for s in outline.sections
-            if (span := doc.char_span(s.start_char, s.end_char, label=s.style, alignment_mode="expand"))
-            is not None
-        ]
-        doc.spans[FINDINGS_KEY] = [
-            span
-            for f in outline.findings
-            if (span := doc.char_span(f.start_char, f.end_char, label=f.code, alignment_mode="expand"))
-            is not None
-        ]
+        doc.spans[SPANS_KEY] = char_spans(doc, outline.sections, lambda s: s.style)
+        doc.spans[FINDINGS_KEY] = char_spans(doc, outline.findings, lambda f: f.code)
         return doc
 
 

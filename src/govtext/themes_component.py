@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .analysis import analyze
-from .doc_component import document_of, store
+from .doc_component import char_spans, document_of, store
 from .themes import Lexicon, load_lexicon
 
 SPANS_KEY = "govtext_themes"
@@ -47,12 +47,7 @@ class ThemesComponent:
                          lexicon=self.lexicon, distinctive=self.distinctive).themes
         assert result is not None
         store(doc, {"themes": result})
-        doc.spans[SPANS_KEY] = [
-            span
-            for h in result.evidence
-            if (span := doc.char_span(h.start_char, h.end_char, label=h.theme, alignment_mode="expand"))
-            is not None
-        ]
+        doc.spans[SPANS_KEY] = char_spans(doc, result.evidence, lambda h: h.theme)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
