@@ -8,6 +8,7 @@ use them without importing each other; :mod:`govtext.readers` re-exports ``detec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .markers import BODY_HEADING, CLOSE, CN_DIGITS, OPEN
 from .text import fold
@@ -82,26 +83,17 @@ def find_title(text: str) -> tuple[str, int, int] | None:
     return _join_wrapped(text, *found) if found else None
 
 
-def _segments(head: str):
-    """``_HEAD_SPLIT.split(head)`` with the offset of each piece."""
+def _pieces(separator: re.Pattern[str], s: str) -> Iterator[tuple[int, str]]:
+    """``separator.split(s)`` with the offset of each piece."""
     start = 0
-    for m in _HEAD_SPLIT.finditer(head):
-        yield start, head[start : m.start()]
+    for m in separator.finditer(s):
+        yield start, s[start : m.start()]
         start = m.end()
-    yield start, head[start:]
-
-
-def _gap_pieces(seg: str):
-    """``_GAP.split(seg)`` with the offset of each piece."""
-    start = 0
-    for m in _GAP.finditer(seg):
-        yield start, seg[start : m.start()]
-        start = m.end()
-    yield start, seg[start:]
+    yield start, s[start:]
 
 
 def _scan_title(text: str) -> tuple[str, int, int] | None:
-    for n, (at, seg) in enumerate(_segments(text[:3000])):
+    for n, (at, seg) in enumerate(_pieces(_HEAD_SPLIT, text[:3000])):
         if n >= 60:
             break
         at += len(seg) - len(seg.lstrip(_STRIP))
@@ -130,7 +122,7 @@ def _scan_title(text: str) -> tuple[str, int, int] | None:
         cut = _DASH_CUT.search(seg)
         if cut:
             seg = seg[: cut.start()].rstrip(_STRIP)
-        for off, piece in _gap_pieces(seg):
+        for off, piece in _pieces(_GAP, seg):
             bare = re.sub(r"\s+", "", piece)
             if (
                 bare
