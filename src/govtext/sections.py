@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, replace
 from functools import cache
 
+from .errors import DataFileError
 from .markers import CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, NOT_YAO_WORD, OPEN, SP, START_PATTERNS
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
@@ -136,18 +137,24 @@ class _PartRules:
     allow_doubled: frozenset[str]
 
 
+def _data_pattern(path: object, patterns: list[str] | str, what: str) -> re.Pattern[str]:
+    """One pattern from a data file's regular expression, or the union of a list of them (a list that
+    is empty matches nothing); a bad one is a ``DataFileError`` naming the file and the key."""
+    if isinstance(patterns, list):
+        patterns = "|".join(f"(?:{p})" for p in patterns) or "(?!)"
+    try:
+        return re.compile(patterns)
+    except re.error as exc:
+        raise DataFileError(str(path), f"bad regular expression in {what}: {exc}") from None
+
+
 @cache
 def _rules() -> _PartRules:
     path = model_path("sections", "parts.toml")
     data = load_toml(path)
 
     def union(patterns: list[str], what: str) -> re.Pattern[str]:
-        from .errors import DataFileError
-
-        try:
-            return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
-        except re.error as exc:
-            raise DataFileError(str(path), f"bad regular expression in {what}: {exc}") from None
+        return _data_pattern(path, patterns, what)
 
     b = data.get("boilerplate", {})
     return _PartRules(
@@ -169,18 +176,11 @@ class _TitleRules:
 
 @cache
 def _title_rules() -> _TitleRules:
-    from .errors import DataFileError
-
     path = model_path("sections", "unnumbered.toml")
     data = load_toml(path)
 
     def compile_(patterns: list[str] | str, what: str) -> re.Pattern[str]:
-        if isinstance(patterns, list):
-            patterns = "|".join(f"(?:{p})" for p in patterns) or "(?!)"
-        try:
-            return re.compile(patterns)
-        except re.error as exc:
-            raise DataFileError(str(path), f"bad regular expression in {what}: {exc}") from None
+        return _data_pattern(path, patterns, what)
 
     announce = compile_(data.get("announce", "(?!)"), "announce")
     if "items" not in announce.groupindex:
@@ -233,16 +233,11 @@ class _FlatRules:
 
 @cache
 def _flat_rules() -> _FlatRules:
-    from .errors import DataFileError
-
     path = model_path("sections", "flat.toml")
     data = load_toml(path)
 
     def union(key: str) -> re.Pattern[str]:
-        try:
-            return re.compile("|".join(f"(?:{p})" for p in data.get(key, [])) or "(?!)")
-        except re.error as exc:
-            raise DataFileError(str(path), f"bad regular expression in {key}: {exc}") from None
+        return _data_pattern(path, data.get(key, []), key)
 
     return _FlatRules(
         max_title=int(data.get("max_title_chars", 40)),
