@@ -435,6 +435,9 @@ class KindGuess:
     reasons: tuple[str, ...] = ()
     scores: tuple[tuple[str, float], ...] = ()
     explicit: bool = False
+    # one (template, params) per reason: ``template.format(**dict(params)) == reasons[i]``; the template is
+    # an ``N_()``-marked English msgid, so a report can translate it and fill in the same values
+    reason_items: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
@@ -474,6 +477,9 @@ class PartResult:
     cost: float = 0.0
     subparts: tuple[PartResult, ...] = ()
     also: tuple[tuple[int, int], ...] = ()  # other spans stating the same part
+    # the pieces of ``reason`` as (template, params), joined by "; ": ``template.format(**dict(params))``
+    # gives each piece; the template is an ``N_()``-marked English msgid for translated reports
+    reason_items: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     @property
     def evidence(self) -> dict:
