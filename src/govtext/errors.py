@@ -47,3 +47,12 @@ def human_size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n} bytes"
+
+
+class OutputError(GovtextError):
+    """An output file cannot be written (no such folder, no permission, a directory, …)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem

@@ -55,10 +55,11 @@ def check_command(
     from ..sources import expand_paths
 
     files = tuple(f for arg in files for f in (["-"] if arg == "-" else map(str, expand_paths([arg]))))
-    if output and any(f != "-" and os.path.abspath(f) == os.path.abspath(output) for f in files):
-        from ..errors import UsageError
+    inputs = (*files, outline_file, config_file)
+    if output:
+        from ..outputs import guard_output
 
-        raise UsageError(f"-o {output} is one of the input files; govtext never overwrites its input")
+        guard_output(output, inputs, option="-o")
     ref = load_outline(outline_file) if outline_file else None
     if kind is not None:
         known = get_outline(kind) if ref is None or kind != ref.id else ref
@@ -83,13 +84,9 @@ def check_command(
         width = shutil.get_terminal_size().columns if tty else 100
         out = render_text(reviews, color=color, width=max(60, min(width, 160)))
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(out)
-        except OSError as exc:
-            from ..errors import InputError
+        from ..outputs import write_output
 
-            raise InputError(output, f"cannot write: {exc.strerror or exc}") from None
+        write_output(output, out, inputs=inputs, option="-o")
     else:
         emit(out)
     ctx.exit(max(r.exit_code for r in reviews))
