@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := corpora/seeds/2019_party_building_summary.txt
 
-.PHONY: demo test lint bench system-deps clean venv
+.PHONY: demo test lint bench system-deps clean venv i18n
 
 venv: $(STAMP)
 
@@ -28,6 +28,13 @@ lint: $(STAMP)
 # System packages first (skipped when present), then the lock install, ruff, the whole suite.
 test: system-deps $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# Extract the reviewer-facing strings (babel.cfg) and update the catalogues; the build compiles them.
+LOCALE := src/govtext/locale
+i18n:
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ -k gettext -k _ --no-location --sort-output \
+		--project govtext -o $(LOCALE)/govtext.pot src/govtext
+	$(BIN)/pybabel update --quiet -i $(LOCALE)/govtext.pot -d $(LOCALE) -D govtext -l zh_CN --no-fuzzy-matching
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
