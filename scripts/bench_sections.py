@@ -39,7 +39,9 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
             "value": chars / secs / 1e6,
             "unit": "M chars/s",
             "note": f"{secs:.3f} s for {len(texts)} texts ({n_sections} sections, {n_findings} findings); "
-            f"{jieba_seconds / secs:.1f}× faster than bare jieba (target ≥ 5×)",
+            f"{jieba_seconds / secs:.1f}× faster than bare jieba",
+            "target": "≥ 5× bare jieba speed",
+            "ok": jieba_seconds / secs >= 5,
         }
     ]
     seed = ROOT / "corpora" / "seeds" / "2019_party_building_summary.txt"
