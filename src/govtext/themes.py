@@ -1,7 +1,8 @@
 """Theme tagging: which campaigns and duties a document, each section and each paragraph mentions.
 
 The lexicon (``models/themes/lexicon.toml``) lists themes with their terms. Terms are matched on the
-raw text with one compiled trie-shaped regular expression, probed at every position, so:
+raw text with one Aho–Corasick automaton (built once per lexicon) that reports every entry found; at
+each position only the longest entry starting there is kept, so:
 
 * at each position the **longest** entry wins (``党风廉政建设`` rather than ``廉政建设``);
 * a match lying **inside** a longer match does not count again (``扶贫`` inside ``精准扶贫`` counts once;
@@ -55,9 +56,11 @@ class _Entry:
 
 
 class ThemeMatcher:
-    """Compiled lexicon: one trie-shaped regex over every term and exclude phrase."""
+    """Compiled lexicon: one Aho–Corasick automaton over every term and exclude phrase."""
 
     def __init__(self, lexicon: Lexicon) -> None:
+        import ahocorasick
+
         self.lexicon = lexicon
         term_themes: dict[str, list[str]] = {}
         excl_themes: dict[str, list[str]] = {}
@@ -73,16 +76,34 @@ class ThemeMatcher:
                 prefixes = [w for w in term_themes if w != s and s.startswith(w)]
                 prefix = max(prefixes, key=len) if prefixes else None
             self.entries[s] = _Entry(tuple(term_themes.get(s, ())), tuple(excl_themes.get(s, ())), prefix)
-        self.regex = re.compile("(?=(" + _trie_pattern(self.entries) + "))")
+        self.automaton = ahocorasick.Automaton()
+        for s in self.entries:
+            self.automaton.add_word(s, (len(s), s))
+        self.automaton.make_automaton()
+        #: theme id → (lexicon position, Theme): counts are ordered and labelled without scanning the lexicon
+        self.themes = {t.id: (i, t) for i, t in enumerate(lexicon.themes)}
+
+    def _longest(self, text: str) -> dict[int, str]:
+        """The longest entry starting at each position where one starts (what a greedy trie gives)."""
+        best: dict[int, str] = {}
+        get = best.get
+        for end, (n, w) in self.automaton.iter(text):
+            s = end + 1 - n
+            cur = get(s)
+            if cur is None or n > len(cur):
+                best[s] = w
+        return best
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """All counted hits as ``(start, end, term, theme)`` in text order."""
+        if not text:
+            return []
+        best = self._longest(text)
         cands: list[tuple[int, int, str]] = []
         excl: list[tuple[int, int, tuple[str, ...]]] = []
         entries = self.entries
-        for m in self.regex.finditer(text):
-            s = m.start()
-            w = m.group(1)
+        for s in sorted(best):
+            w = best[s]
             e = entries[w]
             if e.excludes:
                 excl.append((s, s + len(w), e.excludes))
@@ -106,29 +127,10 @@ class ThemeMatcher:
             if active:
                 active = [a for a in active if a[1] > s]
             for theme in entries[w].themes:
-                if any(a[0] <= s and end <= a[1] and theme in a[2] for a in active):
+                if active and any(a[0] <= s and end <= a[1] and theme in a[2] for a in active):
                     continue
                 hits.append((s, end, w, theme))
         return hits
-
-
-def _trie_pattern(words) -> str:
-    """A regex matching any of ``words``, shaped as a trie so it is greedy (longest word first)."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
 
 
 @cache
@@ -139,10 +141,14 @@ def _matcher(lexicon: Lexicon) -> ThemeMatcher:
 def find_theme_hits(document: Document | str, *, lexicon: Lexicon | None = None) -> list[ThemeHit]:
     """Every counted lexicon hit in ``document``, in text order."""
     doc = as_document(document)
-    matcher = _matcher(lexicon or default_lexicon())
+    return _hits(doc, _matcher(lexicon or default_lexicon()))
+
+
+def _hits(doc: Document, matcher: ThemeMatcher) -> list[ThemeHit]:
+    line_col = doc.line_col
     out = []
     for s, e, w, theme in matcher.find(doc.text):
-        line, col = doc.line_col(s)
+        line, col = line_col(s)
         out.append(ThemeHit(theme, w, s, e, line, col))
     return out
 
@@ -150,13 +156,14 @@ def find_theme_hits(document: Document | str, *, lexicon: Lexicon | None = None)
 # ------------------------------------------------------------------------------------------ tagging
 
 
-def _counts(hits: list[ThemeHit], length: int, lexicon: Lexicon) -> tuple[ThemeCount, ...]:
-    """Per-theme counts, most frequent first (ties in lexicon order)."""
+def _counts(hits: list[ThemeHit], length: int, themes: dict[str, tuple[int, Theme]]) -> tuple[ThemeCount, ...]:
+    """Per-theme counts, most frequent first (ties in lexicon order); ``themes`` is ``ThemeMatcher.themes``."""
+    if not hits:
+        return ()
     c = Counter(h.theme for h in hits)
-    order = {tid: i for i, tid in enumerate(lexicon.ids)}
     out = []
-    for tid, n in sorted(c.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0))):
-        t = lexicon.get(tid)
+    for tid, n in sorted(c.items(), key=lambda kv: (-kv[1], themes[kv[0]][0])):
+        t = themes[tid][1]
         out.append(ThemeCount(tid, t.label, t.category, n, round(n * 1000 / max(length, 1), 3)))
     return tuple(out)
 
@@ -188,15 +195,16 @@ def tag_themes(
     (``govtext.discovery``; needs the fitted model shipped in ``models/fitted``).
     """
     doc = as_document(document)
-    lex = lexicon or default_lexicon()
-    hits = find_theme_hits(doc, lexicon=lex)
+    matcher = _matcher(lexicon or default_lexicon())
+    themes = matcher.themes
+    hits = _hits(doc, matcher)
     starts = [h.start_char for h in hits]
     if outline is None:
         outline = _outline_of(doc)
     paragraphs = []
     for i, p in enumerate(doc.paragraphs):
         inside = _in_span(hits, starts, p.start, p.end)
-        paragraphs.append(SpanThemes(i, p.start, p.end, _counts(inside, p.end - p.start, lex)))
+        paragraphs.append(SpanThemes(i, p.start, p.end, _counts(inside, p.end - p.start, themes)))
     section_terms: dict[int, tuple] = {}
     doc_terms: tuple = ()
     if distinctive:
@@ -214,13 +222,13 @@ def tag_themes(
                 s.index,
                 s.start_char,
                 s.body_end,
-                _counts(inside, s.body_end - s.start_char, lex),
+                _counts(inside, s.body_end - s.start_char, themes),
                 section_terms.get(s.index, ()),
             )
         )
     return ThemeResult(
         path=doc.path,
-        document=_counts(hits, len(doc.text), lex),
+        document=_counts(hits, len(doc.text), themes),
         sections=tuple(sections),
         paragraphs=tuple(paragraphs),
         evidence=tuple(hits),
