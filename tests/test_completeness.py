@@ -472,3 +472,29 @@ def test_completeness_user_outline_source_is_the_path_given(tmp_path, monkeypatc
     assert check_document(doc, outline="my-outline.toml").to_dict()["outline"]["source"] == "my-outline.toml"
     given = str(tmp_path / "my-outline.toml")
     assert score_completeness(doc, load_outline(given)).outline.source == given
+
+
+def test_completeness_reason_items_render_the_english_reasons(seed_doc):
+    """Each reason is given as (template, params) pieces too, for translated reports: the templates are
+    fixed msgids (no values baked in) and filling them in gives the English reason exactly."""
+    from govtext.completeness import _render
+
+    docs = [seed_doc, read_document(DATA / "completeness_debrief.txt"), Document.from_text("一、工作\n内容。")]
+    templates = set()
+    for doc in docs:
+        c = score_completeness(doc)
+        assert c.kind.reason_items and tuple(map(_render, c.kind.reason_items)) == c.kind.reasons
+        for p in (*c.parts, *(s for q in c.parts for s in q.subparts)):
+            assert p.reason_items, p.id
+            assert "; ".join(t.format(**dict(params)) for t, params in p.reason_items) == p.reason
+            templates.update(t for t, _ in p.reason_items)
+    problems = score_completeness(seed_doc).part("problems")
+    assert [t for t, _ in problems.reason_items] == [
+        "run-in statement “{anchor}” (line {line})",
+        "stated inside a paragraph, without a heading or lead sentence of its own",
+        "thin: {sentences} sentence(s), {chars} characters",
+    ]
+    assert dict(problems.reason_items[2][1]).keys() == {"sentences", "chars"}
+    assert not any("“" in t and "{" not in t.split("“")[1][:1] for t in templates)  # quoted text is a field
+    given = score_completeness(seed_doc, kind="work-summary").kind
+    assert given.reason_items == (("kind given: {kind}", (("kind", "work-summary"),)),)

@@ -57,6 +57,15 @@ HEADING_SIMILARITY = 0.34
 IMPLIED_SIMILARITY = 0.30
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker's customary name
+    """Mark ``msgid`` for extraction (identity; until ``govtext.i18n`` provides the shared marker)."""
+    return msgid
+
+
+#: One piece of a reason: an ``N_()``-marked English template and its ``(field, value)`` pairs.
+ReasonItem = tuple[str, tuple[tuple[str, object], ...]]
+
+
 # --------------------------------------------------------------------------------------------------
 # Reference outlines: loading and validation
 
@@ -515,25 +524,27 @@ def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] |
     head = [p.text for p in doc.paragraphs[:12]]
     body = doc.view.text
     kchars = max(len(body), 1) / 1000
-    scored: list[tuple[float, ReferenceOutline, list[str], bool]] = []
+    scored: list[tuple[float, ReferenceOutline, list[ReasonItem], bool]] = []
     for o in outlines:
-        s, why, strong = 0.0, [], False
+        s, strong = 0.0, False
+        why: list[ReasonItem] = []
         if title_s and any(_rx(p).search(title_s) for p in o.detect_title):
             bonus = 3.0 if o.id == "work-summary" else 4.0
             s += bonus
-            why.append(f"title “{title}” names a {o.label}")
+            why.append(_ri(N_("title “{title}” names a {label}"), title=title, label=o.label))
             strong = True
         op = next((h for h in head for p in o.detect_opening if _rx(p).search(_squash(h)[:80])), None)
         if op is not None:
             s += 2.0
-            why.append(f"opening formula “{op[:20]}”")
+            why.append(_ri(N_("opening formula “{opening}”"), opening=op[:20]))
             strong = True
         hits = sum(len(_rx(re.escape(t) if not _is_regex(t) else t).findall(body)) for t in o.detect_body)
         density = hits / kchars
         b = min(2.0, density / 4.0)
         if b > 0.05:
             s += b
-            why.append(f"{hits} body terms of a {o.label} ({density:.1f} per 1000 characters)")
+            why.append(_ri(N_("{hits} body terms of a {label} ({density:.1f} per 1000 characters)"),
+                           hits=hits, label=o.label, density=density))
         scored.append((s, o, why, strong))
     scored.sort(key=lambda t: -t[0])
     best, o, why, strong = scored[0]
@@ -541,14 +552,16 @@ def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] |
     table = tuple((x[1].id, round(x[0], 2)) for x in scored)
     if best < 1.0:
         fallback = next((x for x in scored if x[1].id == "work-summary"), scored[0])
+        items = (_ri(N_("no title, opening formula or body vocabulary recognised; assuming {label}"),
+                     label=fallback[1].label),)
         return KindGuess(
             kind=fallback[1].id, label=fallback[1].label, confidence=0.2,
-            reasons=("no title, opening formula or body vocabulary recognised; assuming " + fallback[1].label,),
-            scores=table,
+            reasons=tuple(_render(i) for i in items), scores=table, reason_items=items,
         )
     margin = (best - second) / best
     conf = min(0.99, (0.45 if strong else 0.15) + 0.55 * margin)
-    return KindGuess(kind=o.id, label=o.label, confidence=round(conf, 2), reasons=tuple(why), scores=table)
+    return KindGuess(kind=o.id, label=o.label, confidence=round(conf, 2), reasons=tuple(_render(i) for i in why),
+                     scores=table, reason_items=tuple(why))
 
 
 def _is_regex(t: str) -> bool:
@@ -698,10 +711,12 @@ def score_completeness(
             raise UsageError(f"--kind {kind} and --outline {ref.id} disagree; give one of them")
     if outline is not None:
         ref = _resolve_outline(outline)
-        guess = KindGuess(ref.id, ref.label, 1.0, (f"outline given: {ref.source or ref.id}",), explicit=True)
+        item = _ri(N_("outline given: {outline}"), outline=ref.source or ref.id)
+        guess = KindGuess(ref.id, ref.label, 1.0, (_render(item),), explicit=True, reason_items=(item,))
     elif kind is not None:
         ref = get_outline(kind)
-        guess = KindGuess(ref.id, ref.label, 1.0, (f"kind given: {kind}",), explicit=True)
+        item = _ri(N_("kind given: {kind}"), kind=kind)
+        guess = KindGuess(ref.id, ref.label, 1.0, (_render(item),), explicit=True, reason_items=(item,))
     else:
         guess = detect_kind(doc)
         ref = get_outline(guess.kind)
@@ -1170,7 +1185,9 @@ def _score(
     for p in ref.parts:
         c = chosen.get(p.id)
         if c is None:
-            results.append(PartResult(p.id, p.label, p.required, p.weight, "missing", _missing_reason(p)))
+            item = _missing_reason(p)
+            results.append(PartResult(p.id, p.label, p.required, p.weight, "missing", _render(item),
+                                      reason_items=(item,)))
             continue
         end = _span_end(c, starts, text)
         also = [(o.start, _span_end(o, all_starts, text), o) for o in others.get(p.id, []) if not c.start <= o.start < end]
@@ -1181,33 +1198,35 @@ def _score(
             nchars += len(_squash(content))
             nsent += len(_SENT_END.findall(content)) + (1 if content.strip() and not _SENT_END.search(content[-3:]) else 0)
         because: list[str] = []
-        reasons: list[str] = []
         anchor = text[c.start : c.anchor_end].strip()
+        items = [_found_reason(c, anchor, units)]
         if c.role == "implied":
             because.append("implied")
-            reasons.append(f"only implied: no wording of its own, but a paragraph reads like it (similarity {c.sim:.2f})")
+            items.append(_ri(N_("only implied: no wording of its own, but a paragraph reads like it "
+                                "(similarity {similarity:.2f})"), similarity=c.sim))
         elif c.role == "paragraphs":
             because.append("unnumbered")
-            reasons.append("told in unnumbered paragraphs, without a heading or lead sentence of its own")
+            items.append(_ri(N_("told in unnumbered paragraphs, without a heading or lead sentence of its own")))
         elif c.role not in p.full_roles:
             because.append("unnumbered")
-            reasons.append("stated inside a paragraph, without a heading or lead sentence of its own")
+            items.append(_ri(N_("stated inside a paragraph, without a heading or lead sentence of its own")))
         if p.min_chars and nchars < p.min_chars or p.min_sentences and nsent < p.min_sentences:
             because.append("thin")
-            reasons.append(f"thin: {nsent} sentence(s), {nchars} characters")
+            items.append(_ri(N_("thin: {sentences} sentence(s), {chars} characters"), sentences=nsent, chars=nchars))
         if p.position != "any" and not _position_ok(p, ref, units, c.start) and c.role != "title":
             because.append("out-of-place")
-            where = "beginning" if p.position == "start" else "end"
-            reasons.append(f"out of place: starts at {units.rel(c.start):.0%} of the text, expected near the {where}")
+            if p.position == "start":
+                tpl = N_("out of place: starts at {at:.0%} of the text, expected near the beginning")
+            else:
+                tpl = N_("out of place: starts at {at:.0%} of the text, expected near the end")
+            items.append(_ri(tpl, at=units.rel(c.start)))
         status = "weak" if because else "present"
-        found = _found_reason(c, anchor, units)
-        reason = found + ("; " + "; ".join(reasons) if reasons else "")
         subs = _subparts(p, units) if p.subparts else ()
         results.append(PartResult(
-            p.id, p.label, p.required, p.weight, status, reason, role=c.role, start_char=c.start, end_char=end,
-            section_index=c.section_index, anchor=_short(anchor), weak_because=tuple(because), similarity=c.sim,
-            subparts=subs,
-            also=tuple((a, b) for a, b, _ in also),
+            p.id, p.label, p.required, p.weight, status, "; ".join(map(_render, items)), role=c.role,
+            start_char=c.start, end_char=end, section_index=c.section_index, anchor=_short(anchor),
+            weak_because=tuple(because), similarity=c.sim, subparts=subs,
+            also=tuple((a, b) for a, b, _ in also), reason_items=tuple(items),
         ))
 
     # score: weighted share of the parts found; optional parts count only when the document has them
@@ -1283,13 +1302,17 @@ def _subparts(p: OutlinePart, units: _Units) -> tuple[PartResult, ...]:
                 if best is None or key < best[0]:
                     best = (key, h, t)
         if best is None:
-            out.append(PartResult(s.id, s.label, False, s.weight, "missing", f"no heading names {s.label}"))
+            item = _ri(N_("no heading names {label}"), label=s.label)
+            out.append(PartResult(s.id, s.label, False, s.weight, "missing", _render(item), reason_items=(item,)))
             continue
         _, h, t = best
-        where = f"section {h.index}" if h.index is not None else f"line {units.doc.line_col(h.start)[0]}"
+        if h.index is not None:
+            item = _ri(N_("heading “{anchor}” (section {section})"), anchor=_short(t), section=h.index)
+        else:
+            item = _ri(N_("heading “{anchor}” (line {line})"), anchor=_short(t), line=units.doc.line_col(h.start)[0])
         out.append(PartResult(
-            s.id, s.label, False, s.weight, "present", f"heading “{_short(t)}” ({where})", role="heading",
-            start_char=h.start, end_char=h.body_end, section_index=h.index, anchor=_short(t),
+            s.id, s.label, False, s.weight, "present", _render(item), role="heading",
+            start_char=h.start, end_char=h.body_end, section_index=h.index, anchor=_short(t), reason_items=(item,),
         ))
     return tuple(out)
 
@@ -1307,30 +1330,46 @@ def _finding(doc: Document, code: str, start: int, end: int, **fmt: str) -> Find
     return Finding.at(doc, code, start, end, **fmt)
 
 
-def _found_reason(c: _Candidate, anchor: str, units: _Units) -> str:
+def _ri(template: str, **params: object) -> ReasonItem:
+    """One reason piece: an ``N_()``-marked English template and the values of its ``{fields}``."""
+    return template, tuple(params.items())
+
+
+def _render(item: ReasonItem) -> str:
+    """The English text of a reason piece (``PartResult.reason`` joins a part's pieces with ``; ``)."""
+    template, params = item
+    return template.format(**dict(params))
+
+
+def _found_reason(c: _Candidate, anchor: str, units: _Units) -> ReasonItem:
     line = units.doc.line_col(c.start)[0]
     a = _short(anchor)
     if c.role == "heading":
-        sim = f", no wording but similar phrasing {c.sim:.2f}" if c.by_similarity else ""
-        return f"heading “{a}” (line {line}{sim})"
+        if c.by_similarity:
+            return _ri(N_("heading “{anchor}” (line {line}, no wording but similar phrasing {similarity:.2f})"),
+                       anchor=a, line=line, similarity=c.sim)
+        return _ri(N_("heading “{anchor}” (line {line})"), anchor=a, line=line)
     if c.role == "lead":
-        return f"paragraph opening “{a}” (line {line})"
+        return _ri(N_("paragraph opening “{anchor}” (line {line})"), anchor=a, line=line)
     if c.role == "inline":
-        return f"run-in statement “{a}” (line {line})"
+        return _ri(N_("run-in statement “{anchor}” (line {line})"), anchor=a, line=line)
     if c.role == "body":
-        return f"numbered sections from “{a}” (line {line})"
+        return _ri(N_("numbered sections from “{anchor}” (line {line})"), anchor=a, line=line)
     if c.role == "paragraphs":
-        return f"unnumbered paragraphs from “{a}” (line {line})"
+        return _ri(N_("unnumbered paragraphs from “{anchor}” (line {line})"), anchor=a, line=line)
     if c.role == "title":
-        return f"title “{a}”"
-    return f"paragraph at line {line}"
+        return _ri(N_("title “{anchor}”"), anchor=a)
+    return _ri(N_("paragraph at line {line}"), line=line)
 
 
-def _missing_reason(p: OutlinePart) -> str:
-    ways = {"heading": "heading", "lead": "lead sentence", "inline": "run-in statement", "body": "numbered sections",
-            "title": "title"}
-    how = ", ".join(ways[r] for r in p.roles)
-    return f"not found: no {how} or similar paragraph realises it"
+#: How each role realises a part, for the reason of a missing one (the words are msgids themselves).
+_ROLE_WAYS = {"heading": N_("heading"), "lead": N_("lead sentence"), "inline": N_("run-in statement"),
+              "body": N_("numbered sections"), "title": N_("title")}
+
+
+def _missing_reason(p: OutlinePart) -> ReasonItem:
+    how = ", ".join(_ROLE_WAYS[r] for r in p.roles)
+    return _ri(N_("not found: no {how} or similar paragraph realises it"), how=how)
 
 
 def _short(s: str, n: int = 40) -> str:
