@@ -11,6 +11,8 @@ from typing import Any
 from ..errors import GovtextError
 from ..model import Document
 from ..readers import SUFFIXES, document_from_bytes
+from .duplicates import signature
+from .evidence import theme_hit_rows
 from .options import DEFAULT_OPTIONS, AnalysisOptions, analysis_key, analysis_version
 from .schema import SCHEMAS, TABLES
 from .sources import Source
@@ -77,6 +79,11 @@ def analyze_document(
 
     terms = count_terms(document.text, segmenter=options.segmenter)
     rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in terms]
+    rows["theme_hits"] = theme_hit_rows(doc_id, document.text, result.themes.evidence, outline.sections,
+                                        document.paragraphs)
+    sig = signature(document.text)
+    if sig is not None:
+        rows["signatures"].append({"doc_id": doc_id, "shingles": sig[0], "minhash": sig[1]})
 
     year = meta.get("year") or document.year
     rows["documents"].append({

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..model import Document
+from .duplicates import DuplicateFinder
 from .engines import Progress, check_run, run_engine
 from .options import DEFAULT_OPTIONS, AnalysisOptions, analysis_key
 from .schema import SCHEMAS, TABLES
@@ -158,6 +159,7 @@ def _batches(sources: list[Source], reuse: set[str], results: Iterator[dict], ba
              previous_rows: Callable[[list[str]], CorpusTables], extra: list[str]) -> Iterator[CorpusTables]:
     """Consecutive runs of ``batch_size`` sources (in doc_id order) as tables: reused documents'
     rows read back from the store, the others' rows taken from ``results`` (in the same order)."""
+    finder = DuplicateFinder()  # one across the batches: duplicates are found in doc_id order
     for start in range(0, len(sources), batch_size):
         chunk = sources[start:start + batch_size]
         new = []
@@ -170,5 +172,5 @@ def _batches(sources: list[Source], reuse: set[str], results: Iterator[dict], ba
                 raise RuntimeError(f"engine returned {got!r} where {s.doc_id!r} was expected")
             new.append(rows)
         old_ids = [s.doc_id for s in chunk if s.doc_id in reuse]
-        tables = assemble(new, reused=previous_rows(old_ids) if old_ids else None)
+        tables = assemble(new, reused=previous_rows(old_ids) if old_ids else None, duplicates=finder)
         yield replace(tables, documents=documents_columns(tables.documents, extra))

@@ -34,5 +34,16 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "slug": STR, "severity": STR, "match": STR, "message": STR,
     },
     "terms": {"doc_id": STR, "term": STR, "count": INT},
+    # one row per counted theme hit (the evidence behind ``themes.count``)
+    "theme_hits": {
+        "doc_id": STR, "theme": STR, "section_index": INT, "paragraph_index": INT, "start_char": INT,
+        "end_char": INT, "term": STR, "sentence": STR,
+    },
+    # one row per readable document: its MinHash signature (duplicates.py)
+    "signatures": {"doc_id": STR, "shingles": INT, "minhash": STR},
+    # one row per document that (nearly) copies an earlier one, derived from the signatures
+    "duplicates": {"doc_id": STR, "duplicate_of": STR, "similarity": FLOAT},
 }
+# tables derived from the per-document rows when the tables are assembled (not by the engines)
+DERIVED = ("duplicates",)
 TABLES = tuple(SCHEMAS)

@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import UsageError
-from .schema import BOOL, FLOAT, INT, SCHEMAS, STR, TABLES
+from .duplicates import DuplicateFinder
+from .schema import BOOL, DERIVED, FLOAT, INT, SCHEMAS, STR, TABLES
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class CorpusTables:
     parts: pd.DataFrame
     findings: pd.DataFrame
     terms: pd.DataFrame
+    theme_hits: pd.DataFrame
+    signatures: pd.DataFrame
+    duplicates: pd.DataFrame
     info: dict = field(default_factory=dict, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -44,17 +48,30 @@ class CorpusTables:
         )
 
 
-def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTables | None = None) -> CorpusTables:
-    """Row lists from :func:`analyze_source` (plus reused tables) → sorted, typed DataFrames."""
+def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTables | None = None,
+             duplicates: DuplicateFinder | None = None) -> CorpusTables:
+    """Row lists from :func:`analyze_source` (plus reused tables) → sorted, typed DataFrames.
+
+    The ``duplicates`` table is derived here from the signatures, in doc_id order, by ``duplicates``
+    (a :class:`DuplicateFinder` kept across the batches of one run; default: a new one, for tables
+    that hold the whole corpus); stored duplicate rows of reused documents are never reused.
+    """
     results = sorted(results, key=lambda r: r["documents"][0]["doc_id"])
     frames = {}
     for name in TABLES:
-        rows = [row for r in results for row in r[name]]
+        if name in DERIVED:
+            continue
+        rows = [row for r in results for row in r.get(name, ())]
         df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
         if reused is not None:
             old = getattr(reused, name)
             df = pd.concat([conform(old, name), conform(df, name)], ignore_index=True) if len(old) else df
         frames[name] = _sort(conform(df, name), name)
+    finder = duplicates if duplicates is not None else DuplicateFinder()
+    sigs = frames["signatures"]
+    dups = [d.to_dict() for d in finder.feed(zip(sigs["doc_id"], sigs["minhash"].astype(object).where(
+        sigs["minhash"].notna(), None), strict=True))]
+    frames["duplicates"] = conform(pd.DataFrame.from_records(dups) if dups else pd.DataFrame(), "duplicates")
     return CorpusTables(**frames)
 
 
@@ -158,3 +175,20 @@ def select_documents(tables: CorpusTables, selector: str) -> CorpusTables:
     if ids.empty:
         raise UsageError(f"no analysed document matches {selector!r}")
     return tables.select(ids)
+
+
+def dedupe(tables: CorpusTables) -> CorpusTables:
+    """The tables without the documents that copy another document of the same tables (each
+    duplicate group counted once, by its first document); the ``duplicates`` rows are kept."""
+    dropped = duplicate_ids(tables)
+    if not dropped:
+        return tables
+    keep = [d for d in tables.documents["doc_id"] if d not in dropped]
+    return replace(tables.select(keep), duplicates=tables.duplicates)
+
+
+def duplicate_ids(tables: CorpusTables) -> dict[str, str]:
+    """doc_id → the document it copies, for the duplicates whose original is among these documents."""
+    present = set(tables.documents["doc_id"])
+    d = tables.duplicates
+    return {a: b for a, b in zip(d["doc_id"], d["duplicate_of"], strict=True) if a in present and b in present}

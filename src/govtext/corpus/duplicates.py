@@ -1,0 +1,115 @@
+"""Duplicate and near-duplicate documents: a MinHash signature of each document's character shingles
+(computed with the document, by whatever engine), grouped after the fact with locality-sensitive
+hashing (datasketch's ``MinHashLSH``) so that a corpus of hundreds of thousands needs no all-pairs
+comparison.
+
+Signatures are deterministic (fixed seed, fixed hash), so every engine stores the same ones; the
+grouping runs in ``doc_id`` order, in the process that assembles the tables: the first document of a
+group (smallest ``doc_id``) stands for it, and every later document whose estimated Jaccard
+similarity with that representative reaches :data:`THRESHOLD` is recorded as its duplicate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+SHINGLE = 5  # characters per shingle
+NUM_PERM = 128  # MinHash permutations
+SEED = 1  # fixed: the same text gives the same signature in every process
+SCHEME = "affine32"  # datasketch 2's hashing scheme, named so that a later default cannot change signatures
+THRESHOLD = 0.8  # estimated Jaccard similarity of the shingle sets that makes a duplicate
+
+_SPACE = re.compile(r"\s+")
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    """The set of ``k``-character shingles of ``text`` with all whitespace removed (so a copy that
+    differs only in line breaks or indentation has the same shingles)."""
+    t = _SPACE.sub("", text)
+    if len(t) <= k:
+        return {t} if t else set()
+    return {t[i:i + k] for i in range(len(t) - k + 1)}
+
+
+def signature(text: str) -> tuple[int, str] | None:
+    """(number of distinct shingles, the MinHash signature as hex text of ``NUM_PERM`` 32-bit values),
+    or None when the text has no characters or datasketch (the ``corpus`` extra) is not installed."""
+    try:
+        from datasketch import MinHash
+    except ImportError:  # pragma: no cover - the corpus extra is installed in the tests
+        return None
+    sh = shingles(text)
+    if not sh:
+        return None
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    m.update_batch([s.encode("utf-8") for s in sorted(sh)])
+    return len(sh), "".join(f"{int(v):08x}" for v in m.hashvalues)
+
+
+def _minhash(hexsig: str):
+    import numpy as np
+    from datasketch import MinHash
+
+    values = np.array([int(hexsig[i:i + 8], 16) for i in range(0, len(hexsig), 8)], dtype=np.uint64)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """``doc_id`` is a (near-)copy of ``duplicate_of``, the first document of its group."""
+
+    doc_id: str
+    duplicate_of: str
+    similarity: float
+
+    def to_dict(self) -> dict:
+        """Plain dict (a ``duplicates`` table row)."""
+        return {"doc_id": self.doc_id, "duplicate_of": self.duplicate_of, "similarity": self.similarity}
+
+
+class DuplicateFinder:
+    """Groups documents fed in ``doc_id`` order by their signatures; keeps only the groups'
+    representatives in the LSH index (memory: one signature per distinct document)."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._lsh = None
+        self._reps: dict[str, object] = {}
+        self._last: str | None = None
+
+    def add(self, doc_id: str, hexsig: str | None) -> Duplicate | None:
+        """Record one document; return its :class:`Duplicate` row if it copies an earlier one."""
+        if self._last is not None and doc_id <= self._last:
+            raise ValueError(f"documents must come in doc_id order ({doc_id!r} after {self._last!r})")
+        self._last = doc_id
+        if not hexsig:
+            return None
+        from datasketch import MinHashLSH
+
+        if self._lsh is None:
+            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+        m = _minhash(hexsig)
+        best: tuple[float, str] | None = None
+        for cand in self._lsh.query(m):
+            sim = float(m.jaccard(self._reps[cand]))
+            if sim >= self.threshold and (best is None or (sim, cand) > best):
+                best = (sim, cand)
+        if best is not None:
+            return Duplicate(doc_id, best[1], round(best[0], 4))
+        self._lsh.insert(doc_id, m)
+        self._reps[doc_id] = m
+        return None
+
+    def feed(self, pairs: Iterable[tuple[str, str | None]]) -> Iterator[Duplicate]:
+        """:meth:`add` each ``(doc_id, signature)``; yield the duplicates found."""
+        for doc_id, sig in pairs:
+            d = self.add(doc_id, sig)
+            if d is not None:
+                yield d
+
+
+def find_duplicates(pairs: Iterable[tuple[str, str | None]], *, threshold: float = THRESHOLD) -> list[Duplicate]:
+    """The duplicates among ``(doc_id, signature)`` pairs (sorted here by doc_id)."""
+    return list(DuplicateFinder(threshold).feed(sorted(pairs, key=lambda p: p[0])))

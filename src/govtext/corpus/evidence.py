@@ -1,0 +1,124 @@
+"""Theme evidence: the ``theme_hits`` rows (every counted hit with its section, paragraph and
+sentence), built from the hits the theme stage reported, and reading them back for a theme/year.
+
+The rows are taken from ``ThemeResult.evidence`` as the analysis gives it (no second matching), so
+per document and theme they number exactly the ``themes`` table's ``count``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from typing import Any
+
+# a sentence ends at these characters (kept with the sentence) or at a line break
+_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|[\r\n]+")
+_BLANK = " \t\r\n\u3000\u00a0\ufeff\u200b"
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as ``(start, end)`` offsets into ``text``: split after
+    。！？；!?; (with a closing quote or bracket that follows) and at line breaks, surrounding blanks
+    left out, empty pieces dropped."""
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    for m in _END.finditer(text, start, end):
+        piece_end = m.start() if m.group().startswith(("\r", "\n")) else m.end()
+        _append_trimmed(text, pos, piece_end, out)
+        pos = m.end()
+    _append_trimmed(text, pos, end, out)
+    return out
+
+
+def _append_trimmed(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    while a < b and text[a] in _BLANK:
+        a += 1
+    while b > a and text[b - 1] in _BLANK:
+        b -= 1
+    if b > a:
+        out.append((a, b))
+
+
+def sentence_around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The span of the sentence of ``text[lo:hi]`` holding ``text[start:end]`` (extended over
+    several sentences if the match crosses a boundary)."""
+    hi = len(text) if hi is None else hi
+    a = lo
+    for m in _END.finditer(text, lo, start):
+        a = m.end()
+    m = _END.search(text, end, hi)
+    b = hi if m is None else (m.start() if m.group().startswith(("\r", "\n")) else m.end())
+    while a < start and text[a] in _BLANK:
+        a += 1
+    while b > end and text[b - 1] in _BLANK:
+        b -= 1
+    return a, b
+
+
+def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
+                   paragraphs: Sequence) -> list[dict[str, Any]]:
+    """One ``theme_hits`` row per hit: the innermost section and the paragraph holding it, and the
+    sentence (within that paragraph) around it."""
+    starts = [p.start for p in paragraphs]
+    rows = []
+    for h in hits:
+        i = bisect.bisect_right(starts, h.start_char) - 1
+        para = paragraphs[i] if i >= 0 and h.start_char < paragraphs[i].end else None
+        lo, hi = (para.start, para.end) if para is not None else (0, len(text))
+        s, e = sentence_around(text, h.start_char, h.end_char, lo, max(hi, h.end_char))
+        inner = None
+        for sec in sections:
+            if sec.start_char <= h.start_char < max(sec.body_end, sec.end_char) and (
+                    inner is None or sec.level >= inner.level):
+                inner = sec
+        rows.append({
+            "doc_id": doc_id, "theme": h.theme, "section_index": None if inner is None else inner.index,
+            "paragraph_index": i if para is not None else None, "start_char": h.start_char,
+            "end_char": h.end_char, "term": h.match, "sentence": text[s:e],
+        })
+    return rows
+
+
+def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int | None = None,
+                   keep_duplicates: bool = False):
+    """The ``theme_hits`` rows of ``theme`` (an id or a label, e.g. ``精准扶贫``) in the documents
+    matching ``selector``/``year`` (duplicates left out unless ``keep_duplicates``), with each
+    document's year, issuer and title and the heading of the hit's section; a DataFrame sorted by
+    year, doc_id and offset."""
+    from ..errors import UsageError
+    from .tables import dedupe, select_documents
+
+    if selector:
+        tables = select_documents(tables, selector)
+    if year is not None:
+        tables = select_documents(tables, f"year={year}")
+    if not keep_duplicates:
+        tables = dedupe(tables)
+    themes = tables.themes.drop_duplicates("theme")
+    known = dict(zip(themes["theme"], themes["label"], strict=True))
+    hits = tables.theme_hits
+    ids = {theme} if theme in set(hits["theme"]) or theme in known else {t for t, lab in known.items() if lab == theme}
+    if not ids:
+        labels = sorted({str(v) for v in known.values() if v is not None})[:8]
+        raise UsageError(f"no theme {theme!r} in these documents; e.g. {', '.join(labels) or '(none)'}")
+    rows = hits[hits["theme"].isin(ids)]
+    docs = tables.documents.set_index("doc_id")
+    secs = tables.sections.set_index(["doc_id", "index"])
+    rows = rows.assign(
+        year=rows["doc_id"].map(docs["year"]), issuer=rows["doc_id"].map(docs["issuer"]),
+        label=rows["theme"].map(known),
+        section=[_heading(secs, d, i) for d, i in zip(rows["doc_id"], rows["section_index"], strict=True)],
+    )
+    return rows.sort_values(["year", "doc_id", "start_char"], kind="stable").reset_index(drop=True)
+
+
+def _heading(secs, doc_id: str, index) -> str | None:
+    if index is None or index != index:  # NA
+        return None
+    try:
+        r = secs.loc[(doc_id, int(index))]
+    except KeyError:
+        return None
+    return f"{r['marker'] or ''}{r['title'] or ''}"
