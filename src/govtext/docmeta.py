@@ -35,7 +35,7 @@ _SALUTATION = re.compile(
 _TITLE_HINT = re.compile(r"(总结|报告|述职|汇报|讲话|发言|规划|计划|要点|意见|方案|情况|通报|纪要|年报)")
 _GAP = re.compile(r"[ \t\u3000\u00a0]*[\u3000\u00a0][ \t\u3000\u00a0]*|[ \t]{2,}")
 _DASH_CUT = re.compile(r"(?:——|—|－－|--|――)\s*(?=[0-9０-９〇○一二])")
-_HEAD_SPLIT = re.compile(r"\r\n|\r|\n|\t|\u3000{2,}")
+_HEAD_SPLIT = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029\t]|\u3000{2,}")  # text.LINE_END, TAB, indent
 _CN_NUM = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "Ｏ": "0"}
 
 
@@ -49,7 +49,7 @@ PAGE_LABEL = re.compile(
 #: The start of a line that is web residue or a dateline, never the start of a title.
 TITLE_SKIP = re.compile(r"^(本文系|下载|打印|全屏|收藏|来源|时间|发布|【|】|字号|加大|还原|减小|新华社|——|--)")
 _STRIP = " \t\u3000\u00a0\ufeff\u200b"
-_LINE_BREAK = re.compile(r"[ \t\u3000\u00a0]*\r?\n[ \t\u3000\u00a0]*")
+_LINE_BREAK = re.compile(r"[ \t\u3000\u00a0]*(?:\r?\n|[\x0b\x0c\x85\u2028\u2029])[ \t\u3000\u00a0]*")
 
 
 def detect_title(text: str) -> str | None:
@@ -141,11 +141,11 @@ def _scan_title(text: str) -> tuple[str, int, int] | None:
 
 def _join_wrapped(text: str, title: str, start: int, end: int) -> tuple[str, int, int]:
     """Join a short title line (``年度报告``) to the short line just above it that begins the title."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if len(title) > 8 or line_start == 0 or text[line_start:start].strip(_STRIP) or text[end:].split("\n", 1)[0].strip():
+    line_start = _line_start(text, start)
+    if len(title) > 8 or line_start == 0 or text[line_start:start].strip(_STRIP) or _NEXT_BREAK.split(text[end:], 1)[0].strip():
         return title, start, end
     prev_end = line_start - 1
-    prev_start = text.rfind("\n", 0, prev_end) + 1
+    prev_start = _line_start(text, prev_end)
     raw = text[prev_start:prev_end]
     prev = raw.strip(_STRIP + "\r")
     if (
@@ -155,6 +155,14 @@ def _join_wrapped(text: str, title: str, start: int, end: int) -> tuple[str, int
         a = prev_start + len(raw) - len(raw.lstrip(_STRIP))
         return title_text(text, (a, end)), a, end
     return title, start, end
+
+
+_NEXT_BREAK = re.compile(r"[\n\x0b\x0c\x85\u2028\u2029]")  # text.LINE_BREAKS; a CR before LF stays, as before
+
+
+def _line_start(text: str, pos: int) -> int:
+    """Start of the line holding ``pos``: after the last LF (or other line separator) before it."""
+    return max(text.rfind(c, 0, pos) for c in "\n\x0b\x0c\x85\u2028\u2029") + 1
 
 
 def locate_title(text: str, title: str) -> tuple[int, int] | None:

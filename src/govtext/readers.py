@@ -15,7 +15,7 @@ from pathlib import Path
 from .docmeta import detect_title, detect_year  # noqa: F401 (re-exported: the readers' API)
 from .errors import GovtextError, InputError, human_size
 from .model import Document
-from .text import line_end_style
+from .text import LINE_BREAKS, line_end_style
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_BYTES_ENV = "GOVTEXT_MAX_BYTES"
@@ -233,7 +233,7 @@ def document_info(doc: Document) -> dict:
         "title": doc.title,
         "year": doc.year,
         "chars": len(text),
-        "lines": len(doc.lines.starts) - (1 if text.endswith(("\n", "\r")) else 0) if text else 0,
+        "lines": len(doc.lines.starts) - (1 if text[-1:] in LINE_BREAKS else 0) if text else 0,
         "paragraphs": len(doc.paragraphs),
         "line_ends": line_end_style(text),
     }

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .markers import CN, TABLE_LABEL_MARK
-from .text import TextView, parse_cn_number, text_layout
+from .text import LINE_END, TextView, parse_cn_number, text_layout
 
 if TYPE_CHECKING:
     from .model import Document
@@ -39,7 +39,7 @@ _NUM = r"(?:[-+]?\d+(?:[.,]\d+)*%?|[-—–/／]{1,2})"
 _SEP = r"(?:[ \t\u3000]*[|｜][ \t\u3000|｜]*|[ \t\u3000]+)"  # spaces, TABs or pipes between cells
 _EDGE = r"[ \t\u3000|｜]*"
 _NUM_LINE = re.compile(rf"{_EDGE}{_NUM}(?:{_SEP}{_NUM})*{_EDGE}")
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = LINE_END  # every line end the text model counts (U+2028, NEL … too)
 _SENTENCE = re.compile(r"[。；;！!？?]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a label: an optional numbering marker, then text without spaces, digits or sentence punctuation

@@ -1,7 +1,8 @@
 """The text model: original text kept untouched, lines/columns, paragraphs, and a folded view.
 
 Every offset govtext reports is a 0-based code-point offset into the *original* text; lines and
-columns are 1-based and counted in characters. Line ends are ``\\r\\n``, ``\\r`` or ``\\n``.
+columns are 1-based and counted in characters. Line ends are ``\\r\\n``, ``\\r``, ``\\n`` and the
+other Unicode line separators (``LINE_BREAKS``: VT, FF, NEL, U+2028, U+2029), each one line end.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from dataclasses import dataclass
 
 from .markers import LONE_MARKER, WRAP_ITEM_START
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+# Every line end, as str.splitlines() minus the file/group/record separators (U+001C–U+001E): CR LF
+# counts once. A form feed ends a line too; a line it ends (or holds) is a page break.
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+LINE_END = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_LINE_END = LINE_END
 
 # One-to-one folds only: each listed character becomes exactly one other character, so a position in
 # the folded view is the same position in the original. NFKC is never used (it turns ① into 1).
@@ -93,12 +98,18 @@ def parse_cn_number(s: str) -> int | None:
     return None
 
 
+_OTHER_ENDS = (("NEL", "\x85"), ("LS", "\u2028"), ("PS", "\u2029"), ("VT", "\x0b"))
+
+
 def line_end_style(text: str) -> str:
-    """``"LF"``, ``"CRLF"``, ``"CR"``, ``"mixed"`` (more than one kind) or ``"none"`` (a single line)."""
+    """``"LF"``, ``"CRLF"``, ``"CR"``, ``"NEL"``, ``"LS"`` (U+2028), ``"PS"`` (U+2029), ``"VT"``,
+    ``"mixed"`` (more than one kind) or ``"none"`` (a single line). Form feeds (page breaks) are not a style.
+    """
     crlf = text.count("\r\n")
     cr = text.count("\r") - crlf
     lf = text.count("\n") - crlf
-    kinds = [name for name, n in (("CRLF", crlf), ("LF", lf), ("CR", cr)) if n]
+    counts = [("CRLF", crlf), ("LF", lf), ("CR", cr)] + [(name, text.count(ch)) for name, ch in _OTHER_ENDS]
+    kinds = [name for name, n in counts if n]
     if not kinds:
         return "none"
     return kinds[0] if len(kinds) == 1 else "mixed"
@@ -221,12 +232,17 @@ def _width(s: str) -> int:
     return 2 * len(s) - sum(map(len, _NARROW.findall(s)))
 
 
+def _page_break(text: str, a: int, e: int) -> bool:
+    """Whether line ``text[a:e]`` is a page break: a form feed ends it (or, in a line span, sits in it)."""
+    return text[e : e + 1] == "\f" or "\f" in text[a:e]
+
+
 def _page_residue_lines(lines: list[tuple[int, int]], text: str) -> set[int]:
     """Indices of lines that are page residue: form feeds, page numbers, running headers/footers."""
     stripped = [text[a:e].strip(_SPACE + "\f") for a, e in lines]
-    residue = {i for i, (a, e) in enumerate(lines) if "\f" in text[a:e] and not stripped[i]}
+    residue = {i for i, (a, e) in enumerate(lines) if _page_break(text, a, e) and not stripped[i]}
     residue |= {i for i, t in enumerate(stripped) if t and _PAGE_NUMBER.fullmatch(t)}
-    breaks = sorted(i for i, (a, e) in enumerate(lines) if "\f" in text[a:e])
+    breaks = sorted(i for i, (a, e) in enumerate(lines) if _page_break(text, a, e))
     if breaks:
         # pages: line ranges between form feeds; look at the first and last two content lines of each
         bounds = [-1, *breaks, len(lines)]
@@ -390,7 +406,7 @@ def _continuations(
         blank = False
         while j < n and not stripped[j]:
             a, e = spans[j]
-            if "\f" in text[a:e]:
+            if _page_break(text, a, e):
                 page_break = True
             elif j not in residue_lines:
                 blank = True
