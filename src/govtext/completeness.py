@@ -1321,7 +1321,8 @@ def _anchor_end(r: PartResult, text: str) -> int:
     """End of the part's anchor (its heading or lead sentence) for a finding's span."""
     assert r.start_char is not None and r.end_char is not None
     stop = _SENT_END.search(text, r.start_char, r.end_char)
-    nl = text.find("\n", r.start_char, r.end_char)
+    nl = min((i for c in "\n\x0b\x0c\x85\u2028\u2029" if (i := text.find(c, r.start_char, r.end_char)) >= 0),
+             default=-1)  # the first line end (text.LINE_BREAKS; a CR before LF stays in, as before)
     ends = [x for x in (stop.end() if stop else None, nl if nl >= 0 else None, r.end_char) if x is not None]
     return max(r.start_char, min(ends))
 
@@ -1378,6 +1379,6 @@ def _short(s: str, n: int = 40) -> str:
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t\r\n\u3000\u00a0":
+    while end > start and text[end - 1] in " \t\r\n\x0b\x0c\x85\u2028\u2029\u3000\u00a0":
         end -= 1
     return end
