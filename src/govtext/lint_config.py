@@ -342,8 +342,20 @@ def load_config(path: str | Path) -> LintConfig:
     """Read a config file; any problem raises ``DataFileError`` naming the file and line."""
     path = Path(path)
     data, raw = read_toml(path)
+    tool = data.get("tool")
+    nested = tool.get("govtext") if isinstance(tool, dict) else None
+    header = re.search(r"(?m)^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*govtext[ \t]*\]", raw)
+    where = raw.count("\n", 0, header.start()) + 1 if header else None
+    if nested is not None and not isinstance(nested, dict):
+        raise DataFileError(str(path), "[tool.govtext] must be a table of settings", where)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("govtext", {})
+        data = nested or {}
+    elif nested is not None:  # a pyproject-style file under another name: its [tool.govtext] is the config
+        if any(key in KEYS for key in data):
+            raise DataFileError(
+                str(path), "settings both at the top level and in [tool.govtext]; keep one of them", where
+            )
+        data = nested
 
     def fail(problem: str, key: str) -> DataFileError:
         m = re.search(rf'(?m)^[ \t]*["\']?{re.escape(key)}["\']?[ \t]*=', raw)

@@ -5,7 +5,9 @@ against a declarative schema (``Key``) and names the table's line."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -31,13 +33,44 @@ def model_path(*parts: str) -> Path:
     return models_dir().joinpath(*parts)
 
 
+#: Largest data file read (the shipped ones are below 1 MB).
+MAX_DATA_BYTES = 16 * 1024 * 1024
+
+
+def file_kind(path: str | Path) -> str:
+    """What ``path`` is, as messages name it: ``file`` (a regular file, through links), ``a directory``,
+    ``a FIFO (named pipe)``, ``a socket``, ``a device``, ``a broken symbolic link``. A path that
+    does not exist (or cannot be looked at) raises the ``OSError`` of ``os.stat``."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return "a broken symbolic link"
+        raise
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
 def read_data_text(path: str | Path) -> str:
     """The text of a UTF-8 data file (lexicon, dictionary, word list); problems name the file."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        kind = file_kind(path)
+        if kind != "file":
+            raise DataFileError(str(path), f"is {kind}, not a data file")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_DATA_BYTES + 1)
     except OSError as exc:
         raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_DATA_BYTES:
+        raise DataFileError(str(path), f"larger than the limit of {MAX_DATA_BYTES // 1024 // 1024} MB for a data file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -55,7 +88,9 @@ def parse_toml(text: str, name: str) -> dict:
     naming the file and line (Python ≥ 3.14 gives ``lineno``; 3.11–3.13 only put it in the message,
     "(at line 3, column 7)" or "(at end of document)": the line the text ends on)."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise DataFileError(name, f"nested deeper than {MAX_TOML_DEPTH} levels", _deep_line(text)) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         msg = getattr(exc, "msg", None) or str(exc)
@@ -65,6 +100,67 @@ def parse_toml(text: str, name: str) -> dict:
                 line = int(m.group(1)) if m.group(1) else text.count("\n") + 1  # as 3.14 counts it
             msg = msg[: m.start()]
         raise DataFileError(name, f"invalid TOML: {msg.strip()}", line) from None
+    if _too_deep(data):
+        raise DataFileError(name, f"nested deeper than {MAX_TOML_DEPTH} levels", _deep_line(text))
+    return data
+
+
+#: Deepest nesting of arrays and tables a data file may have (ours use fewer than 10 levels); deeper
+#: data would exhaust the stack of the code that walks it.
+MAX_TOML_DEPTH = 100
+
+
+def _too_deep(data: dict) -> bool:
+    """True when arrays and tables nest more than ``MAX_TOML_DEPTH`` levels below the document's own
+    table (``a.b.c = 1`` is two: the tables a and b), found without recursion."""
+    stack: list[tuple[object, int]] = [(v, 1) for v in data.values()]
+    while stack:
+        obj, depth = stack.pop()
+        if isinstance(obj, dict):
+            obj = list(obj.values())
+        elif not isinstance(obj, list):
+            continue
+        if depth > MAX_TOML_DEPTH:
+            return True
+        stack.extend((v, depth + 1) for v in obj)
+    return False
+
+
+def _deep_line(text: str) -> int | None:
+    """1-based line where brackets/braces outside strings and comments (or a line's dotted key parts)
+    first nest deeper than ``MAX_TOML_DEPTH``: where a too-deep TOML file goes wrong."""
+    depth, line, quote, i, n = 0, 1, "", 0, len(text)
+    dots = 0
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line, dots = line + 1, 0
+        elif quote:
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+            if c == "\\" and quote in ('"', '"""') and text[i + 1 : i + 2] != "\n":
+                i += 2
+                continue
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            continue
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+        elif c == ".":
+            dots += 1
+        if depth > MAX_TOML_DEPTH or dots > MAX_TOML_DEPTH:
+            return line
+        i += 1
+    return None
 
 
 def read_toml(path: str | Path) -> tuple[dict, str]:

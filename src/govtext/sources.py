@@ -38,7 +38,8 @@ def expand_paths(
     ``suffixes`` (default: what :mod:`govtext.readers` can read), skipping hidden files and folders,
     Word lock files (``~$…``), :data:`SKIP_DIRS`, and whatever ``exclude(path)`` rejects; symbolic
     links to folders are not followed. A path seen twice is listed once (first place kept). A path
-    that does not exist raises :class:`InputError` (``<path>: no such file or directory``).
+    that does not exist raises :class:`InputError` (``<path>: no such file or directory``, or a broken
+    link, or a folder on the way that cannot be searched), and so does a folder that cannot be read.
     """
     if suffixes is None:
         from .readers import SUFFIXES
@@ -61,16 +62,35 @@ def expand_paths(
             for f in _walk(p, wanted, exclude):
                 add(f)
         elif p.exists():
-            add(p)
+            add(p)  # a FIFO or device too: reading it names what it is
+        elif os.path.islink(p):
+            raise InputError(str(item), "broken symbolic link")
         else:
-            raise InputError(str(item), "no such file or directory")
+            raise InputError(str(item), _missing(p))
     return out
+
+
+def _missing(p: Path) -> str:
+    """Why ``p`` is not there: no such file, or a folder on the way that cannot be searched."""
+    try:
+        os.stat(p)
+    except PermissionError:
+        return "cannot read: permission denied"
+    except NotADirectoryError:
+        return "no such file or directory (a part of the path is a file)"
+    except OSError:
+        pass
+    return "no such file or directory"
 
 
 def _walk(root: Path, suffixes: set[str], exclude: Callable[[Path], bool] | None) -> list[Path]:
     """Readable files below ``root``, sorted by path (component by component)."""
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def unreadable(exc: OSError) -> None:
+        raise InputError(exc.filename or str(root), f"cannot read directory: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         here = Path(dirpath)
         dirnames[:] = [
             d for d in dirnames

@@ -81,6 +81,7 @@ def placeholders_command(
     from .. import lint_formats as lf
     from ..errors import GovtextError, InputError, UsageError
     from ..lint_config import LintConfig, find_config, is_template, load_config
+    from ..outputs import guard_output
     from ..placeholders import KIND_CODE, find_placeholders, load_rules
     from ..render import emit, render, to_json
 
@@ -90,6 +91,8 @@ def placeholders_command(
         raise UsageError("--stdin-filename needs a file name")
     if output_file is not None and not Path(output_file).resolve().parent.is_dir():
         raise UsageError(f"--output-file {output_file}: its directory does not exist")
+    if output_file is not None:
+        guard_output(output_file, (*_named_files(paths), config_file, rules_file), option="--output-file")
     config = LintConfig()
     if config_file:
         config = load_config(config_file)
@@ -104,12 +107,14 @@ def placeholders_command(
     if fail_on:
         changes["fail_on"] = fail_on
     if rules_file:
-        changes["rules"] = str(Path(rules_file).resolve())
+        changes["rules"] = os.path.abspath(rules_file)  # a link is named as given, not resolved
     config = config.replace(**changes)
     load_rules(config.rules)  # a bad rules file is exit 2 before any output
 
     note = (lambda message: None) if quiet else (lambda message: emit(message, err=True))  # noqa: E731
     files, problems = expand_paths(paths, config, note=note)
+    if output_file is not None:  # the files a directory or glob expanded to are inputs too
+        guard_output(output_file, (*files, config.source, config.rules), option="--output-file")
     findings = []
     linted: list[str] = []
     skipped: list[str] = []
@@ -150,8 +155,8 @@ def placeholders_command(
     else:
         out = render(lf.to_rows(findings), fmt, rows=lambda r: r, columns=lf.COLUMNS)
     _write(out, output_file, emit)
-    if fmt == "text" and not stats and not quiet:
-        emit(_summary(findings, len(linted), len(skipped)), err=True)
+    if fmt == "text" and not stats and not quiet and (linted or not problems):
+        emit(_summary(findings, len(linted), len(skipped)), err=True)  # after input errors alone: none
 
     if problems:
         return 2
@@ -194,14 +199,18 @@ def _write(out: str, output_file: str | None, emit) -> None:
         if out:
             emit(out)
         return
+    from ..errors import OutputError
+    from ..outputs import write_output
+
     try:
-        Path(output_file).write_text(out, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--output-file {output_file}: cannot write: {exc.strerror or exc}") from None
+        write_output(output_file, out)  # guarded against the inputs before they were read
+    except OutputError as exc:
+        raise UsageError(f"--output-file {output_file}: {exc.problem}") from None
 
 
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
+def _named_files(paths: tuple[str, ...]) -> list[str]:
+    """The arguments that name files (not globs, directories or ``-``): checked before reading."""
+    return [p for p in paths if p != "-" and not os.path.isdir(p)]
 
 
 def _summary(findings: list, files: int, skipped: int = 0) -> str:
@@ -220,20 +229,26 @@ def expand_paths(paths: tuple[str, ...], config, note=None) -> tuple[list[str], 
     """Files to lint from files, directories, globs and ``-``; plus (path, problem) for bad arguments.
 
     Directories are searched recursively for .txt/.md/.docx files, skipping hidden directories and
-    the config's ``exclude`` globs; a file named explicitly is always linted. ``note`` receives the
-    notes for arguments that hold nothing to lint (default: printed on stderr).
+    the config's ``exclude`` globs; a file named explicitly is always linted. A directory that holds
+    nothing to lint, or cannot be read, is a problem (exit 2). ``note`` is kept for callers' notes.
     """
+    from ..errors import InputError
     from ..readers import SUFFIXES
     from ..sources import expand_paths as list_files
 
     files: list[str] = []
     problems: list[tuple[str, str]] = []
 
-    def walk(directory: str) -> int:
-        found = [
-            os.path.normpath(f)
-            for f in list_files([directory], exclude=lambda p: config.is_excluded(os.path.normpath(p)))
-        ]
+    def walk(directory: str) -> int | None:
+        """Add the files below ``directory``; their number, or None (a problem noted) if unreadable."""
+        try:
+            found = [
+                os.path.normpath(f)
+                for f in list_files([directory], exclude=lambda p: config.is_excluded(os.path.normpath(p)))
+            ]
+        except InputError as exc:
+            problems.append((exc.path, exc.problem))
+            return None
         files.extend(found)
         return len(found)
 
@@ -241,8 +256,8 @@ def expand_paths(paths: tuple[str, ...], config, note=None) -> tuple[list[str], 
         if arg == "-" or os.path.isfile(arg):
             files.append(arg)
         elif os.path.isdir(arg):
-            if not walk(arg):
-                (note or _stderr)(f"govtext: {arg}: no .txt, .md or .docx files found")
+            if walk(arg) == 0:
+                problems.append((arg, "no .txt, .md or .docx files found"))
         elif _GLOB_CHARS & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:

@@ -154,8 +154,14 @@ def fit_command(corpus_dir: str | None, out: str | None, n_topics: int | None) -
             raise UsageError("no CORPUS_DIR given and the source checkout's corpora/gwr is not here")
         corpus_dir = str(default)
     params = {"n_topics": n_topics} if n_topics else {}
-    model = fit_corpus_dir(corpus_dir, **params)
     target = Path(out) if out else fitted_dir()
+    if target.is_dir():  # the files the fit writes must not be files of the corpus it reads
+        from ..outputs import guard_output
+
+        inputs = [p for p in Path(corpus_dir).rglob("*") if p.is_file()]
+        for name in ("tfidf.joblib", "nmf.joblib", "discovery.json"):
+            guard_output(target / name, inputs, option="--out")
+    model = fit_corpus_dir(corpus_dir, **params)
     model.save(target)
     m = model.metadata
     emit(
