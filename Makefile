@@ -32,9 +32,9 @@ test: system-deps $(STAMP) lint
 # Extract the reviewer-facing strings (babel.cfg) and update the catalogues; the build compiles them.
 LOCALE := src/govtext/locale
 i18n:
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ -k gettext -k _ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k _ --no-location --sort-output \
 		--project govtext -o $(LOCALE)/govtext.pot src/govtext
-	$(BIN)/pybabel update --quiet -i $(LOCALE)/govtext.pot -d $(LOCALE) -D govtext -l zh_CN --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(LOCALE)/govtext.pot -d $(LOCALE) -D govtext -l zh_CN --no-fuzzy-matching --ignore-obsolete
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -97,12 +97,12 @@ def test_report_fragment_embeds_without_page_chrome(seed_doc):
 
 def test_report_text_plain_and_colored(seed_doc):
     r = check_document(seed_doc)
-    plain = render_text(r, width=100)
+    plain = render_text(r, width=100, lang="en")
     assert "\x1b[" not in plain
     for needle in ("党建工作总结", "主要工作及成效", "存在问题", "下一步打算", "GT103", "placeholders", f"score {r.completeness.score}/100"):
         assert needle in plain, needle
     assert "一、强化思想引领，加强政治建设" in plain  # the outline tree
-    colored = render_text(r, color=True, width=100)
+    colored = render_text(r, color=True, width=100, lang="en")
     assert "\x1b[" in colored
     boxed = [line for line in plain.splitlines() if any(c in line for c in "│┃┏└├")]
     assert boxed and max(len(line) for line in boxed) <= 100  # tree and table fit the width

@@ -77,12 +77,13 @@ def test_check_cli_several_files_give_a_list():
     assert [d["kind"] for d in data] == ["debrief-report", "government-work-report"]
 
 
-def test_check_cli_text_is_plain_when_not_a_tty():
+def test_check_cli_text_is_plain_when_not_a_tty(monkeypatch):
+    monkeypatch.delenv("GOVTEXT_LANG", raising=False)
     res = _run("check", str(SEED))
     out = res.output
     assert "\x1b[" not in out
-    assert "党建工作总结" in out and "存在问题" in out and "score" in out
-    assert f"{SEED}:12:5: GT103" in out  # findings with their lines
+    assert "党建工作总结" in out and "存在问题" in out and "得分 81/100" in out  # Chinese by default
+    assert f"{SEED}:12:5: GT103 编号“三是是”中有重复的字" in out  # findings with their lines
 
 
 def test_check_cli_kind_wins_and_unknown_kind_exits_2():

@@ -1,10 +1,14 @@
-"""Renderers for a ``Review``: rich terminal text and a self-contained HTML page.
+"""Renderers for a ``Review``: rich terminal text and a self-contained HTML page, in Chinese or English.
 
-``render_text(review)`` draws the outline tree, the parts table, the score and its explanation and
-the findings with their lines (colours only when asked for, e.g. on a terminal).
-``render_html(review)`` returns one HTML page (inline CSS, no scripts, no external resources) with
-the document text, placeholders and faults highlighted, the outline tree, the parts table and the
-score. Every piece of user text is escaped. The web app embeds the same page (``html_fragment``).
+``render_text(review)`` draws the headline, the outline tree, the parts table, the score and its
+explanation, the findings and the placeholders with their context (colours only when asked for).
+``render_html(review)`` returns one HTML page (inline CSS, a print stylesheet, no scripts, no external
+resources) with the same, and the document text with placeholders, faults, part starts and missing parts
+marked. Every piece of user text is escaped. The web app embeds the same page (``html_fragment``).
+Every reviewer-facing string goes through the message catalogue (``govtext.i18n``): ``lang`` is ``zh``
+(the default, or ``$GOVTEXT_LANG``) or ``en``; finding messages come from the code catalogue
+(``codes.localize``). ``headline`` is the one-line summary a reviewer acts on;
+``report_filename`` names a downloaded report after the document.
 """
 
 from __future__ import annotations
@@ -12,26 +16,250 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import PurePath
 
+from . import codes
+from .i18n import LANGS, N_, gettext, resolve_lang, translator
 from .model import Finding, PartResult
 from .review import Review
 
 STATUS_MARK = {"present": "✓", "weak": "△", "missing": "✗"}
 STATUS_STYLE = {"present": "green", "weak": "yellow", "missing": "bold red"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-#: At most this many placeholders are listed one by one in the text form (all are counted).
+STATUS_LABEL = {"present": N_("present"), "weak": N_("weak"), "missing": N_("missing")}
+SEVERITY_LABEL = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+#: By default this many placeholders are listed one by one in the text form (all are counted).
 TEXT_PLACEHOLDERS = 40
+#: Punctuation of each language: list items, clauses, colon, "and more", brackets.
+PUNCT = {
+    "zh": {"list": "、", "comma": "，", "clause": "；", "colon": "：", "more": "……", "open": "（", "close": "）"},
+    "en": {"list": ", ", "comma": ", ", "clause": "; ", "colon": ": ", "more": "…", "open": " (", "close": ")"},
+}
+#: Finding codes the headline counts as slips in the writing, stale wordings, and numbering faults.
+TYPO_CODES = ("GT103", "GT108")
+STALE_CODES = ("GT301",)
+NUMBERING_CODES = ("GT101", "GT102", "GT104", "GT105", "GT106", "GT107")
+ORDER_CODES = ("GT403", "GT404")
+#: How many examples the headline quotes per clause.
+HEADLINE_EXAMPLES = 3
+
+
+def _lang(lang: str | None) -> str:
+    """``lang`` checked, or the resolved default (``$GOVTEXT_LANG``, else ``zh``)."""
+    if lang is None:
+        return resolve_lang()
+    if lang not in LANGS:
+        return resolve_lang(lang)
+    return lang
+
+
+# --------------------------------------------------------------------------------------------------
+# Pieces shared by the text and HTML forms
+
+
+def _value(v: object, lang: str) -> object:
+    """A reason's field value in ``lang``: a string of ``, ``-joined catalogue words is translated."""
+    if not isinstance(v, str) or lang == "en" or not v:
+        return v
+    pieces = v.split(", ")
+    done = [gettext(p, lang) for p in pieces]
+    if all(d != p for d, p in zip(done, pieces, strict=True)):
+        return PUNCT[lang]["list"].join(done)
+    return v
+
+
+def reason_text(items: Sequence[tuple[str, tuple[tuple[str, object], ...]]], fallback: str, lang: str) -> str:
+    """Reason pieces (``(template, params)``: completeness's ``reason_items``) rendered in ``lang``;
+    ``fallback`` (the English ``reason``) when there are none or one cannot be filled."""
+    if not items:
+        return fallback
+    out = []
+    for template, params in items:
+        try:
+            out.append(gettext(template, lang).format(**{k: _value(v, lang) for k, v in params}))
+        except (KeyError, IndexError, ValueError):
+            return fallback
+    return PUNCT[lang]["clause"].join(out)
+
+
+def part_reason(p: PartResult, lang: str) -> str:
+    """Why a part has its status, in ``lang``."""
+    return reason_text(getattr(p, "reason_items", ()), p.reason, lang)
+
+
+def kind_reasons(r: Review, lang: str) -> str:
+    """Why the document was taken for its kind, in ``lang``."""
+    k = r.completeness.kind
+    return reason_text(getattr(k, "reason_items", ()), "; ".join(k.reasons), lang)
+
+
+def kind_name(kind: str | None, lang: str) -> str:
+    """A placeholder kind's name in ``lang`` (``organisation`` → 单位)."""
+    return gettext(codes.KIND_LABELS.get(kind or "", kind or "text"), lang)
+
+
+def kind_counts(placeholders: Sequence[Finding]) -> list[tuple[str, int]]:
+    """Placeholder counts by kind, most frequent first (ties in catalogue order)."""
+    n = Counter(f.kind or "text" for f in placeholders)
+    order = {k: i for i, k in enumerate(codes.KINDS)}
+    return sorted(n.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
+
+
+def kind_counts_text(placeholders: Sequence[Finding], lang: str, limit: int | None = None) -> str:
+    """``单位 23、数量 17、文字 3`` (with ``……`` when ``limit`` cuts the list)."""
+    counts = kind_counts(placeholders)
+    shown = counts if limit is None else counts[:limit]
+    text = PUNCT[lang]["list"].join(f"{kind_name(k, lang)} {n}" for k, n in shown)
+    return text + (PUNCT[lang]["more"] if len(shown) < len(counts) else "")
+
+
+def _part_labels(r: Review) -> dict[str, str]:
+    c = r.completeness
+    return {q.id: q.label for p in c.parts for q in (p, *p.subparts)}
+
+
+def _weak_why(p: PartResult, lang: str) -> str:
+    return PUNCT[lang]["list"].join(gettext(w, lang) for w in p.weak_because)
+
+
+def breakdown_item(r: Review, item: str, lang: str) -> str:
+    """What a score item stands for, in ``lang``: a part's label or an ordering fault."""
+    labels = _part_labels(r)
+    if item.startswith("order:") and "<" in item:
+        a, b = item[len("order:"):].split("<", 1)
+        return gettext(N_("{first} after {second}"), lang).format(first=labels.get(a, a), second=labels.get(b, b))
+    if item.startswith("near-end:"):
+        pid = item[len("near-end:"):]
+        return gettext(N_("{label} not near the end"), lang).format(label=labels.get(pid, pid))
+    return labels.get(item, item)
+
+
+def breakdown_reason(r: Review, item: str, lang: str) -> str:
+    """Why a score item costs points, in ``lang``."""
+    for p in r.completeness.parts:
+        if p.id == item:
+            if p.status == "missing":
+                return gettext(N_("{label} missing (weight {weight:g})"), lang).format(label=p.label, weight=p.weight)
+            return gettext(N_("{label} weak: {why} (weight {weight:g})"), lang).format(
+                label=p.label, why=_weak_why(p, lang), weight=p.weight)
+    return breakdown_item(r, item, lang)
+
+
+def verdict(r: Review, lang: str) -> tuple[str, str]:
+    """``("fail"|"pass", text)``: the review's result in one line."""
+    c = r.completeness
+    p = PUNCT[lang]
+    if c.missing_required:
+        return "fail", gettext(N_("missing required parts: {parts}"), lang).format(
+            parts=p["list"].join(x.label for x in c.missing_required))
+    if r.failed:
+        return "fail", gettext(N_("findings at or above {level}"), lang).format(
+            level=gettext(SEVERITY_LABEL[r.fail_on], lang))
+    return "pass", gettext(N_("no problems at or above {level}"), lang).format(
+        level=gettext(SEVERITY_LABEL[r.fail_on], lang))
+
+
+def _examples(items: Sequence[str], lang: str) -> str:
+    p = PUNCT[lang]
+    uniq = list(dict.fromkeys(i for i in items if i))
+    text = p["list"].join(uniq[:HEADLINE_EXAMPLES]) + (p["more"] if len(uniq) > HEADLINE_EXAMPLES else "")
+    return f"{p['open']}{text}{p['close']}" if text else ""
+
+
+def headline(r: Review, lang: str | None = None) -> str:
+    """The one line a reviewer acts on, from the review's facts: score and the parts missing or weak,
+    unfilled placeholders by kind, writing slips, stale wordings, numbering and ordering faults.
+
+    ``结构 81/100：存在问题、下一步打算薄弱（未单列标题）；未填占位符 50 处（单位 23、数量 17、文字 3……）；…``
+    """
+    lang = _lang(lang)
+    p = PUNCT[lang]
+    c = r.completeness
+    parts: list[str] = []
+    missing = [x.label for x in c.parts if x.status == "missing" and x.required]
+    if missing:
+        parts.append(gettext(N_("missing {parts}"), lang).format(parts=p["list"].join(missing)))
+    weak = [x for x in c.parts if x.status == "weak"]
+    if weak:
+        shared = [w for w in weak[0].weak_because if all(w in x.weak_because for x in weak)]
+        groups: list[tuple[list[str], tuple[str, ...]]] = []
+        if shared or len(weak) == 1:
+            groups.append(([x.label for x in weak], tuple(shared or weak[0].weak_because)))
+        else:
+            for x in weak:
+                groups.append(([x.label], x.weak_because))
+        for labels, why in groups:
+            because = p["list"].join(gettext(w, lang) for w in why)
+            parts.append(gettext(N_("{parts} weak"), lang).format(parts=p["list"].join(labels))
+                         + (f"{p['open']}{because}{p['close']}" if because else ""))
+    structure = gettext(N_("structure {score}/100"), lang).format(score=c.score)
+    if parts:
+        structure += p["colon"] + p["comma"].join(parts)
+    clauses = [structure]
+    ph = r.placeholders
+    if ph:
+        clauses.append(gettext(N_("unfilled placeholders: {n}"), lang).format(n=len(ph))
+                       + f"{p['open']}{kind_counts_text(ph, lang, HEADLINE_EXAMPLES)}{p['close']}")
+    found = r.findings
+    typos = [f for f in found if f.code in TYPO_CODES]
+    if typos:
+        clauses.append(gettext(N_("writing slips: {n}"), lang).format(n=len(typos))
+                       + _examples([f.match for f in typos], lang))
+    stale = [f for f in found if f.code in STALE_CODES]
+    if stale:
+        olds = []
+        for f in stale:
+            got = codes.parse_message(codes.get(f.code).message, f.message) or {}
+            olds.append(got.get("congress", f.match))
+        clauses.append(gettext(N_("stale references: {n}"), lang).format(n=len(stale)) + _examples(olds, lang))
+    numbering = [f for f in found if f.code in NUMBERING_CODES]
+    if numbering:
+        clauses.append(gettext(N_("numbering faults: {n}"), lang).format(n=len(numbering))
+                       + _examples([_short(f.match, 12) for f in numbering], lang))
+    order = [f for f in found if f.code in ORDER_CODES]
+    if order:
+        clauses.append(gettext(N_("order: {faults}"), lang).format(
+            faults=p["list"].join(codes.localize(f, lang) for f in order)))
+    return p["clause"].join(clauses)
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|\s]+')
+
+
+def report_filename(r: Review, ext: str, lang: str | None = None) -> str:
+    """A download name for the review of ``r``: the document's title (with its year when the title
+    lacks it), ``.审阅`` / ``.review``, ``.ext`` — e.g. ``2019年党建工作总结.审阅.html``. Characters
+    unsafe in file names become ``_``."""
+    lang = _lang(lang)
+    doc = r.document
+    base = (doc.title or "").strip()
+    if not base:
+        stem = PurePath(r.path).stem if r.path not in ("", "-", "<stdin>", "<string>") else ""
+        base = stem or "govtext"
+    if doc.year and str(doc.year) not in base:
+        base = (f"{doc.year}年{base}" if lang == "zh" else f"{base} {doc.year}")
+    base = _UNSAFE.sub("_", base).strip("._ ")[:80] or "govtext"
+    word = gettext(N_("review"), lang)
+    return f"{base}.{word}.{ext.lstrip('.')}"
 
 
 # --------------------------------------------------------------------------------------------------
 # Terminal text (rich)
 
 
-def render_text(review: Review | Sequence[Review], *, color: bool = False, width: int = 100) -> str:
-    """The review(s) as terminal text; ``color=False`` gives plain text with no escape codes."""
+def render_text(
+    review: Review | Sequence[Review], *, color: bool = False, width: int = 100, lang: str | None = None,
+    placeholders: int | None = TEXT_PLACEHOLDERS,
+) -> str:
+    """The review(s) as terminal text in ``lang``; ``color=False`` gives plain text with no escape codes.
+
+    ``placeholders`` is how many placeholders are listed one by one (None: all); all are counted.
+    """
     from rich.console import Console
 
+    lang = _lang(lang)
     reviews = [review] if isinstance(review, Review) else list(review)
     buf = io.StringIO()
     console = Console(
@@ -41,32 +269,38 @@ def render_text(review: Review | Sequence[Review], *, color: bool = False, width
     for i, r in enumerate(reviews):
         if i:
             console.rule()
-        _text_one(console, r)
+        _text_one(console, r, lang, placeholders)
     return buf.getvalue()
 
 
-def _text_one(console, r: Review) -> None:  # type: ignore[no-untyped-def]
+def _text_one(console, r: Review, lang: str, limit: int | None) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
     from rich.text import Text
     from rich.tree import Tree
 
+    _ = translator(lang)
+    p = PUNCT[lang]
     c = r.completeness
+    console.print(Text(headline(r, lang), style="bold"), soft_wrap=True)
     head = Text()
     head.append(r.path, style="bold")
-    head.append(f"  {c.kind.label} ({c.kind.kind}, ")
-    head.append("given" if c.kind.explicit else f"confidence {c.kind.confidence:.2f}")
-    head.append(f")  outline {c.outline.id} v{c.outline.version}")
+    how = _("given") if c.kind.explicit else _("confidence {confidence:.2f}").format(confidence=c.kind.confidence)
+    head.append(f"  {c.kind.label}{p['open']}{c.kind.kind}{p['comma']}{how}{p['close']}")
+    head.append("  " + _("outline {id} v{version}").format(id=c.outline.id, version=c.outline.version))
     console.print(head)
-    score = Text("score ")
+    score = Text(_("score") + " ")
     score.append(f"{c.score}/100", style="bold " + _score_style(c.score))
     if c.breakdown:
-        score.append("  = 100 " + " ".join(f"{b.points:+g} ({b.item})" for b in c.breakdown))
+        score.append("  = 100 " + " ".join(f"{b.points:+g}{p['open']}{breakdown_item(r, b.item, lang)}{p['close']}"
+                                           for b in c.breakdown))
     console.print(score)
-    if c.kind.reasons and not c.kind.explicit:
-        console.print(Text("kind: " + "; ".join(c.kind.reasons), style="dim"))
+    for b in c.breakdown:
+        console.print(Text(f"  {b.points:+g}  {breakdown_reason(r, b.item, lang)}", style="dim"))
+    if not c.kind.explicit and (c.kind.reasons or getattr(c.kind, "reason_items", ())):
+        console.print(Text(_("kind") + p["colon"] + kind_reasons(r, lang), style="dim"))
 
     # outline tree, annotated with the parts each section realises
-    tree = Tree(Text(f"outline ({len(r.outline.sections)} sections)", style="bold"))
+    tree = Tree(Text(_("outline ({n} sections)").format(n=len(r.outline.sections)), style="bold"))
     part_at = _parts_by_section(c.parts)
     nodes: dict[int, object] = {}
     for s in r.outline.sections:
@@ -75,82 +309,75 @@ def _text_one(console, r: Review) -> None:  # type: ignore[no-untyped-def]
             parent = tree
         label = Text(f"{s.line:>4}  ", style="dim")
         label.append(f"{s.marker}{_short(s.title, 40)}")
-        for p in part_at.get(s.index, []):
-            label.append(f"  [{p.label}]", style=STATUS_STYLE.get(p.status, ""))
+        for q in part_at.get(s.index, []):
+            label.append(f"  [{q.label}]", style=STATUS_STYLE.get(q.status, ""))
         nodes[s.index] = parent.add(label)  # type: ignore[attr-defined]
     console.print(tree)
 
-    table = Table(title="parts", title_justify="left", show_lines=False, expand=False)
-    for col, kw in (("part", {}), ("req", {"justify": "center"}), ("status", {}), ("weight", {"justify": "right"}),
-                    ("cost", {"justify": "right"}), ("line", {"justify": "right"}), ("reason", {"overflow": "fold"})):
+    table = Table(title=_("parts"), title_justify="left", show_lines=False, expand=False)
+    for col, kw in ((_("part"), {}), (_("required"), {"justify": "center"}), (_("status"), {}),
+                    (_("weight"), {"justify": "right"}), (_("cost"), {"justify": "right"}),
+                    (_("line"), {"justify": "right"}), (_("reason"), {"overflow": "fold"})):
         table.add_column(col, **kw)
-    for p in c.parts:
-        line = str(r.document.line_col(p.start_char)[0]) if p.start_char is not None else ""
+    for part in c.parts:
+        line = str(r.document.line_col(part.start_char)[0]) if part.start_char is not None else ""
         table.add_row(
-            _bare(p.label), "●" if p.required else "",
-            Text(f"{STATUS_MARK[p.status]} {p.status}", style=STATUS_STYLE[p.status]),
-            f"{p.weight:g}", f"{p.cost:g}" if p.cost else "", line, _brief_reason(p),
+            _bare(part.label), "●" if part.required else "",
+            Text(f"{STATUS_MARK[part.status]} {_(STATUS_LABEL[part.status])}", style=STATUS_STYLE[part.status]),
+            f"{part.weight:g}", f"{part.cost:g}" if part.cost else "", line, part_reason(part, lang),
         )
-        for s in p.subparts:
+        for s in part.subparts:
             sline = str(r.document.line_col(s.start_char)[0]) if s.start_char is not None else ""
             table.add_row(f"  · {_bare(s.label)}", "",
-                          Text(f"{STATUS_MARK[s.status]} {s.status}", style=STATUS_STYLE[s.status]),
-                          "", "", sline, _brief_reason(s))
+                          Text(f"{STATUS_MARK[s.status]} {_(STATUS_LABEL[s.status])}", style=STATUS_STYLE[s.status]),
+                          "", "", sline, part_reason(s, lang))
     console.print(table)
 
     findings = r.findings
-    console.print(Text(f"findings ({len(findings)})", style="bold"))
+    console.print(Text(_("findings ({n})").format(n=len(findings)), style="bold"))
     for f in findings:  # one line each, never wrapped: grep-able like a linter's output
-        console.print(_finding_line(r.path, f), soft_wrap=True)
+        console.print(_finding_line(r.path, f, lang), soft_wrap=True)
     ph = r.placeholders
-    console.print(Text(f"placeholders ({len(ph)})", style="bold"))
-    for f in ph[:TEXT_PLACEHOLDERS]:
+    title = Text(_("placeholders ({n})").format(n=len(ph)), style="bold")
+    if ph:
+        title.append(p["colon"] + kind_counts_text(ph, lang))
+    console.print(title, soft_wrap=True)
+    shown = ph if limit is None else ph[:limit]
+    for f in shown:
         line = Text(f"  {f.line:>4}:{f.col:<4} ", style="dim")
         line.append(f"“{_short(f.match, 20)}”", style="bold")
-        line.append(f"  {f.kind or ''}  {f.code} {f.message}")
+        line.append(f"  {kind_name(f.kind, lang)}  {f.code} {codes.localize(f, lang)}")
+        if f.context:
+            line.append(f"  {f.context}", style="dim")
         console.print(line, soft_wrap=True)
-    if len(ph) > TEXT_PLACEHOLDERS:
-        console.print(Text(f"… and {len(ph) - TEXT_PLACEHOLDERS} more (see --format json)", style="dim"))
+    if len(shown) < len(ph):
+        console.print(Text(_("… and {n} more (all: --placeholders all)").format(n=len(ph) - len(shown)), style="dim"))
     themes = r.main_themes
     if themes:
-        console.print(Text("themes: ", style="bold") + Text("，".join(f"{t.label} {t.count}" for t in themes)))
-    verdict = Text("result: ")
-    if c.missing_required:
-        verdict.append("missing " + "、".join(p.label for p in c.missing_required), style="bold red")
-    elif r.failed:
-        verdict.append(f"findings at or above {r.fail_on}", style="yellow")
-    else:
-        verdict.append("ok", style="green")
-    console.print(verdict)
+        console.print(Text(_("themes") + p["colon"], style="bold")
+                      + Text("，".join(f"{t.label} {t.count}" for t in themes)))
+    state, words = verdict(r, lang)
+    v = Text(_("result") + p["colon"])
+    v.append(words, style=("bold red" if r.completeness.missing_required else "yellow") if state == "fail" else "green")
+    console.print(v)
 
 
-def _finding_line(path: str, f: Finding):  # -> rich Text
+def _finding_line(path: str, f: Finding, lang: str):  # -> rich Text
     from rich.text import Text
 
     t = Text(f"{path}:{f.line}:{f.col}: ")
     t.append(f.code, style=SEVERITY_STYLE.get(f.severity, ""))
-    t.append(f" ({f.slug}) {f.message}")
+    if lang == "en":
+        t.append(f" ({f.slug})")
+    t.append(f" {codes.localize(f, lang)}")
     if f.kind:
-        t.append(f" [{f.kind}]", style="dim")
+        t.append(f" [{kind_name(f.kind, lang)}]", style="dim")
     return t
 
 
 def _bare(label: str) -> str:
     """A label without its parenthesised gloss: 结束语（特此报告，请予评议） → 结束语."""
     return re.sub(r"（[^）]*）$", "", label) or label
-
-
-def _brief_reason(p: PartResult) -> str:
-    """The reason for the terminal table: how it was found (anchor shortened) and why it is weak."""
-    if p.status == "missing" or not p.role:
-        return p.reason
-    how = {"heading": "heading", "lead": "paragraph", "inline": "run-in", "body": "sections from",
-           "title": "title", "implied": "implied by"}.get(p.role, p.role)
-    rest = p.reason.split("; ", 1)[1] if "; " in p.reason else ""
-    rest = rest.replace("stated inside a paragraph, without a heading or lead sentence of its own",
-                        "no heading or lead of its own")
-    brief = f"{how} “{_short(p.anchor, 12)}”"
-    return f"{brief}; {rest}" if rest else brief
 
 
 def _score_style(score: int) -> str:
@@ -172,7 +399,7 @@ def _short(s: str, n: int) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# HTML
+# CSS
 
 CSS = """
 :root { --ink:#1d2330; --muted:#5b6475; --line:#d9dde5; --bg:#fbfbfd; --ok:#1f7a3d; --weak:#a66300;
@@ -203,7 +430,7 @@ ul.tree { padding-left: 0; } ul.tree li { margin: 1px 0; }
 .findings li { margin: 2px 0; } .findings code { font-size: .85rem; }
 .sev-error { color: var(--bad); } .sev-warning { color: var(--weak); } .sev-info { color: #1d4ed8; }
 .doc { background:#fff; border:1px solid var(--line); padding: 12px 0; font-size: .98rem; }
-.doc .row { display:flex; } .doc .lno { flex: 0 0 3.5em; text-align:right; padding-right: 10px;
+.doc .row { display:flex; align-items: baseline; } .doc .lno { flex: 0 0 3.5em; text-align:right; padding-right: 10px;
   color: var(--muted); font-size: .8rem; user-select: none; text-decoration: none; }
 .doc .txt { flex: 1; white-space: pre-wrap; word-break: break-word; padding-right: 12px; }
 .doc .tab { display:inline-block; width: 1em; } .doc .pbr { display:block; height: .5em; }
@@ -216,92 +443,133 @@ mark.f-error { background: var(--err); } mark.f-warning { background: var(--warn
 .gap { display:inline-block; font-size:.75rem; color: var(--bad); border: 1px dashed var(--bad);
   border-radius: 3px; padding: 0 4px; margin: 0 4px; white-space: nowrap; }
 .legend span { margin-right: 12px; font-size: .85rem; }
+.headline { font-weight: 600; margin: 6px 0 10px; padding: 6px 10px; background: #fff; border-left: 4px solid var(--weak); }
+.kinds { color: var(--muted); margin: 4px 0; }
 """
 
 
-def render_html(review: Review | Sequence[Review], *, title: str | None = None) -> str:
-    """A complete, self-contained HTML page for one review or several (no scripts, no external files)."""
+# --------------------------------------------------------------------------------------------------
+# HTML
+
+PRINT_CSS = """
+@media print {
+  @page { size: A4; margin: 16mm 14mm; }
+  body { background: #fff; font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  nav, aside, .sidebar, .downloads, .no-print, form, button { display: none !important; }
+  a, a:visited { color: inherit; text-decoration: none; }
+  .score { margin: 8px 0; break-inside: avoid; } .headline { break-inside: avoid; }
+  h1, h2 { break-after: avoid; } tr, li, .doc .row { break-inside: avoid; }
+  .doc { border: none; } mark.ph { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .part-start, .gap, mark { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def render_html(review: Review | Sequence[Review], *, title: str | None = None, lang: str | None = None) -> str:
+    """A complete, self-contained HTML page for one review or several (no scripts, no external files),
+    in ``lang``, titled by the document's detected title (or ``title``)."""
+    lang = _lang(lang)
+    _ = translator(lang)
     reviews = [review] if isinstance(review, Review) else list(review)
     if title is None:
-        title = "govtext review — " + (reviews[0].path if len(reviews) == 1 else f"{len(reviews)} documents")
-    body = "\n".join(html_fragment(r, anchor=f"d{i}") for i, r in enumerate(reviews))
+        if len(reviews) == 1:
+            title = _("Review: {title}").format(title=reviews[0].document.title or reviews[0].path)
+        else:
+            title = _("Review of {n} documents").format(n=len(reviews))
+    body = "\n".join(html_fragment(r, anchor=f"d{i}", lang=lang) for i, r in enumerate(reviews))
+    html_lang = "zh-CN" if lang == "zh" else "en"
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}{PRINT_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n"
+        "</main>\n</body>\n</html>\n"
     )
 
 
-def html_fragment(r: Review, *, anchor: str = "d0") -> str:
+def html_fragment(r: Review, *, anchor: str = "d0", lang: str | None = None) -> str:
     """The review as an ``<article>`` (no ``<html>``/``<style>``): for embedding next to ``CSS``."""
+    lang = _lang(lang)
+    _ = translator(lang)
+    p = PUNCT[lang]
     c = r.completeness
     out: list[str] = [f'<article class="review" id="{_e(anchor)}">']
     out.append(f"<h1>{_e(r.document.title or r.path)}</h1>")
-    kind_how = "given" if c.kind.explicit else f"confidence {c.kind.confidence:.2f}"
+    out.append(f'<p class="headline">{_e(headline(r, lang))}</p>')
+    kind_how = _("given") if c.kind.explicit else _("confidence {confidence:.2f}").format(confidence=c.kind.confidence)
     out.append(
-        f'<div class="meta">{_e(r.path)} · {_e(c.kind.label)} ({_e(c.kind.kind)}, {_e(kind_how)}) · '
-        f"outline {_e(c.outline.id)} v{_e(c.outline.version)}</div>"
+        f'<div class="meta">{_e(r.path)} · {_e(c.kind.label)}{_e(p["open"])}{_e(c.kind.kind)}{_e(p["comma"])}'
+        f'{_e(kind_how)}{_e(p["close"])} · '
+        + _e(_("outline {id} v{version}").format(id=c.outline.id, version=c.outline.version)) + "</div>"
     )
     grade = "good" if c.score >= 85 else "fair" if c.score >= 60 else "poor"
-    verdict = (
-        ("fail", "缺少必需部分：" + "、".join(p.label for p in c.missing_required)) if c.missing_required
-        else ("fail", f"findings at or above {r.fail_on}") if r.failed else ("pass", "ok")
-    )
+    state, words = verdict(r, lang)
     out.append('<div class="score">')
     out.append(f'<div class="num {grade}">{c.score}<small>/100</small></div><div>')
-    out.append(f'<div class="verdict {verdict[0]}">{_e(verdict[1])}</div>')
+    out.append(f'<div class="verdict {state}">{_e(words)}</div>')
     if c.breakdown:
-        out.append("<div>100 " + " ".join(f"{b.points:+g} <span title=\"{_e(b.reason)}\">({_e(b.item)})</span>"
-                                          for b in c.breakdown) + f" = {c.score}</div>")
-        out.append("<ul>" + "".join(f"<li>{_e(b.reason)}: {b.points:+g}</li>" for b in c.breakdown) + "</ul>")
-    if c.kind.reasons and not c.kind.explicit:
-        out.append(f'<div class="meta">kind: {_e("; ".join(c.kind.reasons))}</div>')
+        out.append("<div>100 " + " ".join(
+            f"{b.points:+g} <span title=\"{_e(breakdown_reason(r, b.item, lang))}\">"
+            f"{_e(p['open'])}{_e(breakdown_item(r, b.item, lang))}{_e(p['close'])}</span>"
+            for b in c.breakdown) + f" = {c.score}</div>")
+        out.append("<ul>" + "".join(f"<li>{_e(breakdown_reason(r, b.item, lang))}{_e(p['colon'])}{b.points:+g}</li>"
+                                    for b in c.breakdown) + "</ul>")
+    if not c.kind.explicit and (c.kind.reasons or getattr(c.kind, "reason_items", ())):
+        out.append('<div class="meta">' + _e(_("kind") + p["colon"] + kind_reasons(r, lang)) + "</div>")
     out.append("</div></div>")
 
-    out.append("<h2>Parts 部分</h2>")
-    out.append(_parts_table(r, anchor))
-    out.append("<h2>Outline 提纲</h2>")
-    out.append(_outline_tree(r, anchor))
-    out.append(f"<h2>Findings 问题 ({len(r.findings)})</h2>")
-    out.append(_finding_list(r.findings, anchor))
-    out.append(f"<h2>Placeholders 未填占位符 ({len(r.placeholders)})</h2>")
-    out.append(_finding_list(r.placeholders, anchor))
+    out.append(_h2(_("Parts")))
+    out.append(_parts_table(r, anchor, lang))
+    out.append(_h2(_("Outline")))
+    out.append(_outline_tree(r, anchor, lang))
+    out.append(_h2(_("Findings ({n})").format(n=len(r.findings))))
+    out.append(_finding_list(r.findings, anchor, lang))
+    out.append(_h2(_("Unfilled placeholders ({n})").format(n=len(r.placeholders))))
+    if r.placeholders:
+        out.append('<p class="kinds">' + _e(_("by kind") + p["colon"] + kind_counts_text(r.placeholders, lang)) + "</p>")
+    out.append(_finding_list(r.placeholders, anchor, lang))
     if r.main_themes:
-        out.append("<h2>Themes 主题</h2><p>" + "，".join(f"{_e(t.label)} {t.count}" for t in r.main_themes) + "</p>")
-    out.append("<h2>Document 原文</h2>")
-    out.append('<div class="legend"><span><mark class="ph">占位符 placeholder</mark></span>'
-               '<span><mark class="f-error">error</mark></span><span><mark class="f-warning">warning</mark></span>'
-               '<span><span class="part-start">部分 part</span></span><span class="gap">缺少 missing</span></div>')
-    out.append(_document_html(r, anchor))
+        out.append(_h2(_("Themes")) + "<p>" + "，".join(f"{_e(t.label)} {t.count}" for t in r.main_themes) + "</p>")
+    out.append(_h2(_("Document")))
+    legend = {"ph": _("placeholder"), "error": _(SEVERITY_LABEL["error"]), "warning": _(SEVERITY_LABEL["warning"]),
+              "part": _("part"), "missing": _(STATUS_LABEL["missing"])}
+    out.append(f'<div class="legend"><span><mark class="ph">{_e(legend["ph"])}</mark></span>'
+               f'<span><mark class="f-error">{_e(legend["error"])}</mark></span>'
+               f'<span><mark class="f-warning">{_e(legend["warning"])}</mark></span>'
+               f'<span><span class="part-start">{_e(legend["part"])}</span></span>'
+               f'<span class="gap">{_e(legend["missing"])}</span></div>')
+    out.append(_document_html(r, anchor, lang))
     out.append("</article>")
     return "\n".join(out)
 
 
-def _parts_table(r: Review, anchor: str) -> str:
-    rows = ["<table><thead><tr><th>part</th><th>required</th><th>status</th><th>weight</th><th>cost</th>"
-            "<th>line</th><th>reason</th></tr></thead><tbody>"]
+def _parts_table(r: Review, anchor: str, lang: str) -> str:
+    _ = translator(lang)
+    heads = "".join(f"<th>{_e(_(h))}</th>" for h in (N_("part"), N_("required"), N_("status"), N_("weight"),
+                                                     N_("cost"), N_("line"), N_("reason")))
+    rows = [f"<table><thead><tr>{heads}</tr></thead><tbody>"]
     for p in r.completeness.parts:
-        rows.append(_part_row(r, p, anchor, sub=False))
-        rows.extend(_part_row(r, s, anchor, sub=True) for s in p.subparts)
+        rows.append(_part_row(r, p, anchor, lang, sub=False))
+        rows.extend(_part_row(r, s, anchor, lang, sub=True) for s in p.subparts)
     rows.append("</tbody></table>")
     return "".join(rows)
 
 
-def _part_row(r: Review, p: PartResult, anchor: str, *, sub: bool) -> str:
+def _part_row(r: Review, p: PartResult, anchor: str, lang: str, *, sub: bool) -> str:
     line = r.document.line_col(p.start_char)[0] if p.start_char is not None else None
     where = f'<a href="#{_e(anchor)}-L{line}">{line}</a>' if line else ""
     return (
         f'<tr class="{"sub" if sub else ""}"><td>{_e(p.label)}</td><td>{"●" if p.required else ""}</td>'
-        f'<td class="st-{_e(p.status)}">{STATUS_MARK[p.status]} {_e(p.status)}</td>'
+        f'<td class="st-{_e(p.status)}">{STATUS_MARK[p.status]} {_e(gettext(STATUS_LABEL[p.status], lang))}</td>'
         f'<td class="num">{"" if sub else f"{p.weight:g}"}</td><td class="num">{f"{p.cost:g}" if p.cost else ""}</td>'
-        f'<td class="num">{where}</td><td>{_e(p.reason)}</td></tr>'
+        f'<td class="num">{where}</td><td>{_e(part_reason(p, lang))}</td></tr>'
     )
 
 
-def _outline_tree(r: Review, anchor: str) -> str:
+def _outline_tree(r: Review, anchor: str, lang: str) -> str:
     secs = r.outline.sections
     if not secs:
-        return "<p>no numbered headings</p>"
+        return "<p>" + _e(gettext(N_("no numbered headings"), lang)) + "</p>"
     part_at = _parts_by_section(r.completeness.parts)
     children: dict[int | None, list] = {}
     for s in secs:
@@ -319,68 +587,80 @@ def _outline_tree(r: Review, anchor: str) -> str:
     return '<ul class="tree">' + walk(None)[4:]
 
 
-def _finding_list(findings: Sequence[Finding], anchor: str) -> str:
+def _finding_list(findings: Sequence[Finding], anchor: str, lang: str) -> str:
     if not findings:
-        return "<p>none</p>"
+        return "<p>" + _e(gettext(N_("none"), lang)) + "</p>"
     items = []
     for f in findings:
-        kind = f" [{_e(f.kind)}]" if f.kind else ""
+        kind = f" [{_e(kind_name(f.kind, lang))}]" if f.kind else ""
         items.append(
             f'<li><a href="#{_e(anchor)}-L{f.line}">{f.line}:{f.col}</a> '
-            f'<code class="sev-{_e(f.severity)}">{_e(f.code)}</code> ({_e(f.slug)}) {_e(f.message)}{kind}'
+            f'<code class="sev-{_e(f.severity)}">{_e(f.code)}</code> {_e(codes.localize(f, lang))}{kind}'
             f" — <q>{_e(_short(f.context or f.match, 60))}</q></li>"
         )
     return '<ul class="findings">' + "".join(items) + "</ul>"
 
 
-def _document_html(r: Review, anchor: str) -> str:
-    """The original text, line by line, with placeholders, faults and part starts marked."""
+def _document_html(r: Review, anchor: str, lang: str) -> str:
+    """The original text, line by line, with placeholders, faults, part starts and missing parts marked.
+
+    A mark placed at a line's end (or inside its line break) is shown at the end of that line.
+    """
     text = r.document.text
     marks: list[tuple[int, int, str, str]] = []  # start, end, css class, title
     for f in r.placeholders:
         if f.end_char > f.start_char:
-            marks.append((f.start_char, f.end_char, "ph", f"{f.code} {f.message}"))
+            marks.append((f.start_char, f.end_char, "ph", f"{f.code} {codes.localize(f, lang)}"))
     for f in r.findings:
         if f.end_char > f.start_char and not f.code.startswith("GT4"):
-            marks.append((f.start_char, f.end_char, f"f-{f.severity}", f"{f.code} {f.message}"))
+            marks.append((f.start_char, f.end_char, f"f-{f.severity}", f"{f.code} {codes.localize(f, lang)}"))
     inserts: dict[int, list[str]] = {}
     for p in r.completeness.parts:
         if p.start_char is not None:
             cls = "part-start weak" if p.status == "weak" else "part-start"
             inserts.setdefault(p.start_char, []).append(
-                f'<span class="{cls}" title="{_e(p.reason)}">{_e(p.label)}</span>')
+                f'<span class="{cls}" title="{_e(part_reason(p, lang))}">{_e(p.label)}</span>')
+    missing = gettext(STATUS_LABEL["missing"], lang)
     for f in r.completeness.findings:
         if f.code == "GT401":
-            inserts.setdefault(f.start_char, []).append(f'<span class="gap" title="{_e(f.message)}">缺少：'
-                                                        f"{_e(f.message)}</span>")
+            msg = codes.localize(f, lang)
+            inserts.setdefault(f.start_char, []).append(
+                f'<span class="gap" title="{_e(msg)}">{_e(missing)}{_e(PUNCT[lang]["colon"])}{_e(msg)}</span>')
     lines = r.document.lines.starts
     line_starts = set(lines)
     for para in r.document.paragraphs:  # flattened texts join paragraphs on one line: break them apart
-        if para.start not in line_starts and text[para.start - 1] not in "\r\n":
+        if para.start in line_starts or text[para.start - 1] in "\r\n":
+            continue
+        ls = max(x for x in lines if x <= para.start) if lines else 0
+        if text[ls:para.start].strip():  # only after text on the same line, not after an indent
             inserts.setdefault(para.start, []).insert(0, '<span class="pbr"></span>')
     out = ['<div class="doc">']
     for i, ls in enumerate(lines):
-        le = lines[i + 1] if i + 1 < len(lines) else len(text)
-        body = text[ls:le].rstrip("\r\n")
+        nxt = lines[i + 1] if i + 1 < len(lines) else len(text) + 1
+        body = text[ls:nxt].rstrip("\r\n") if i + 1 < len(lines) else text[ls:].rstrip("\r\n")
         end = ls + len(body)
+        here: dict[int, list[str]] = {}
+        for k, v in inserts.items():
+            if ls <= k < nxt:
+                here.setdefault(min(k, end), []).extend(v)
         out.append(f'<div class="row" id="{_e(anchor)}-L{i + 1}"><a class="lno" href="#{_e(anchor)}-L{i + 1}">{i + 1}</a>'
-                   f'<div class="txt">{_marked(text, ls, end, marks, inserts)}</div></div>')
+                   f'<div class="txt">{_marked(text, ls, end, marks, here)}</div></div>')
     out.append("</div>")
     return "".join(out)
 
 
 def _marked(text: str, start: int, end: int, marks: list[tuple[int, int, str, str]], inserts: dict[int, list[str]]) -> str:
-    """Escaped ``text[start:end]`` with ``<mark>`` around marked spans (cut at the line's ends)."""
+    """Escaped ``text[start:end]`` with ``<mark>`` around marked spans (cut at the line's ends) and the
+    ``inserts`` (all within ``start..end``, line end included) at their places."""
     active = [m for m in marks if m[0] < end and m[1] > start]
     points = {start, end}
     for a, b, _, _ in active:
         points.update((max(a, start), min(b, end)))
-    points.update(k for k in inserts if start <= k < end or (k == end == start))
+    points.update(k for k in inserts if start <= k <= end)
     cuts = sorted(points)
     out: list[str] = []
     for a, b in zip(cuts, cuts[1:] + [None], strict=True):
-        for ins in inserts.get(a, []) if a < end or a == start else []:
-            out.append(ins)
+        out.extend(inserts.get(a, []))
         if b is None or b <= a:
             continue
         seg = _e(text[a:b]).replace("\t", '<span class="tab">\t</span>')
@@ -391,6 +671,10 @@ def _marked(text: str, start: int, end: int, marks: list[tuple[int, int, str, st
             seg = f'<mark class="{_e(classes)}" title="{_e(tip)}">{seg}</mark>'
         out.append(seg)
     return "".join(out)
+
+
+def _h2(s: str) -> str:
+    return f"<h2>{_e(s)}</h2>"
 
 
 def _e(s: object) -> str:

@@ -103,11 +103,18 @@ class Review:
         """1 when ``failed``, else 0."""
         return 1 if self.failed else 0
 
-    def to_dict(self) -> dict:
-        """The ``govtext check --format json`` object."""
+    def headline(self, lang: str | None = None) -> str:
+        """The one-line summary a reviewer acts on (``govtext.report.headline``), in ``lang``."""
+        from .report import headline
+
+        return headline(self, lang)
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """The ``govtext check --format json`` object; ``headline`` is in ``lang`` (keys stay English)."""
         c = self.completeness
         return {
             "path": self.path,
+            "headline": self.headline(lang),
             "kind": c.kind.kind,
             "kind_label": c.kind.label,
             "kind_confidence": c.kind.confidence,
