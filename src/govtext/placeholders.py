@@ -244,6 +244,197 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, i) + 1 if i >= 0 else None
 
 
+# --- fast scanning: where a match can start ---------------------------------------------------------
+#
+# Most forms cannot match without one of a few rare characters at a fixed distance from the match's
+# start (``某{2,}``: 某 at 0; ``[王李…]某某``: 某 at 1; the date template: X/x/×/Y/M … at 0 or 2). Python's
+# regex engine finds a literal fast but tries a pattern that starts with a repeat, a group or a large
+# character class at every position. ``_anchor`` reads such a set of (offset, characters) from the
+# parsed pattern; ``_finditer`` then finds those characters with literal searches and tries the
+# pattern only where a match could start: the same matches as ``regex.finditer``, in the same order.
+
+_ANCHOR_CHARS = 16  # more candidate characters than this: let the regex engine scan
+
+
+def _char_score(chars: frozenset[str]) -> int:
+    """How often ``chars`` may be expected in Chinese text: ideographs and digits count 10, others 1."""
+    return sum(10 if c.isdigit() or "\u3400" <= c <= "\u9fff" else 1 for c in chars)
+
+
+def _one_char(op, av) -> tuple[bool, frozenset[str] | None]:
+    """(consumes exactly one character?, the characters it accepts when they can be listed)."""
+    from re import _constants as C
+
+    if op is C.LITERAL:
+        return True, frozenset(chr(av))
+    if op in (C.NOT_LITERAL, C.ANY):
+        return True, None
+    if op is C.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is C.LITERAL:
+                chars.add(chr(iav))
+            elif iop is C.RANGE and iav[1] - iav[0] < _ANCHOR_CHARS:
+                chars.update(chr(i) for i in range(iav[0], iav[1] + 1))
+            else:  # NEGATE, CATEGORY, a wide RANGE
+                return True, None
+        return True, frozenset(chars)
+    return False, None
+
+
+Anchor = tuple[tuple[int, frozenset[str]], ...]
+
+
+def _best(a: Anchor | None, b: Anchor | None) -> Anchor | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if sum(_char_score(s) for _, s in a) <= sum(_char_score(s) for _, s in b) else b
+
+
+def _seq_anchor(items, flags: int) -> tuple[Anchor | None, int | None]:
+    """The best anchor of a sequence of parsed items (offsets from its start) and its fixed width."""
+    import re as _re
+    from re import _constants as C
+
+    best: Anchor | None = None
+    k = 0
+    for op, av in items:
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # zero width
+            continue
+        single, chars = _one_char(op, av)
+        if single:
+            if chars is not None and not flags & _re.IGNORECASE:
+                best = _best(best, ((k, chars),))
+            k += 1
+            continue
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            inner, width = _seq_anchor(sub, flags)
+            if lo >= 1 and inner is not None:
+                best = _best(best, tuple((k + o, s) for o, s in inner))
+            if width is None or lo != hi:
+                return best, None
+            k += lo * width
+            continue
+        if op is C.SUBPATTERN:
+            _group, add, _del, sub = av
+            inner, width = _seq_anchor(sub, flags | add)
+        elif op is C.ATOMIC_GROUP:
+            inner, width = _seq_anchor(av, flags)
+        elif op is C.BRANCH:
+            inner, width = _branch_anchor(av[1], flags)
+        else:
+            return best, None
+        if inner is not None:
+            best = _best(best, tuple((k + o, s) for o, s in inner))
+        if width is None:
+            return best, None
+        k += width
+    return best, k
+
+
+def _branch_anchor(alternatives, flags: int) -> tuple[Anchor | None, int | None]:
+    """Every alternative's anchor together (a match satisfies one of them), and the common width."""
+    out: list[tuple[int, frozenset[str]]] = []
+    widths = set()
+    for alt in alternatives:
+        inner, width = _seq_anchor(alt, flags)
+        widths.add(width)
+        if inner is None:
+            return None, None
+        out.extend(inner)
+    return tuple(out), (widths.pop() if len(widths) == 1 else None)
+
+
+def _required(items, flags: int) -> frozenset[str] | None:
+    """Characters of which every match of the parsed sequence holds at least one (the rarest such set)."""
+    import re as _re
+    from re import _constants as C
+
+    best: frozenset[str] | None = None
+
+    def better(chars: frozenset[str] | None) -> None:
+        nonlocal best
+        if chars is not None and (best is None or _char_score(chars) < _char_score(best)):
+            best = chars
+
+    for op, av in items:
+        single, chars = _one_char(op, av)
+        if single:
+            better(None if flags & _re.IGNORECASE else chars)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            better(_required(av[2], flags))
+        elif op is C.SUBPATTERN:
+            better(_required(av[3], flags | av[1]))
+        elif op is C.ATOMIC_GROUP:
+            better(_required(av, flags))
+        elif op is C.BRANCH:
+            alts = [_required(alt, flags) for alt in av[1]]
+            if all(a is not None for a in alts):
+                better(frozenset().union(*alts))  # type: ignore[arg-type]
+    return best
+
+
+@cache
+def _anchor(regex: re.Pattern[str]) -> tuple[Anchor | None, frozenset[str] | None]:
+    """How to find ``regex``'s matches fast: ``(anchor, required)``.
+
+    ``anchor``: (offset, characters) pairs such that every match at ``p`` has ``text[p + offset]`` in
+    one pair's characters (None when none is small enough to search for, or when the pattern starts
+    with a literal the regex engine finds fast itself); ``required``: characters of which every match
+    holds one (a text holding none has no match).
+    """
+    from re import _constants as C
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 (a pattern the private parser reads differently: scan plainly)
+        return None, None
+    items = list(parsed)
+    flags = parsed.state.flags
+    required = _required(items, flags)
+    if required is not None and len(required) > _ANCHOR_CHARS:
+        required = None
+    if len(items) >= 2 and items[0][0] is C.LITERAL and items[1][0] is C.LITERAL:
+        return None, required
+    anchor, _width = _seq_anchor(items, flags)
+    if anchor is None:
+        return None, required
+    pairs = sorted({(k, c) for k, chars in anchor for c in chars})
+    if len({c for _, c in pairs}) > _ANCHOR_CHARS:
+        return None, required
+    return tuple((k, frozenset(c)) for k, c in pairs), required
+
+
+def _finditer(regex: re.Pattern[str], text: str):
+    """``regex.finditer(text)``, faster when the pattern has an ``_anchor``."""
+    anchor, required = _anchor(regex)
+    if required is not None and not any(c in text for c in required):
+        return
+    if anchor is None:
+        yield from regex.finditer(text)
+        return
+    starts: set[int] = set()
+    for k, chars in anchor:
+        for c in chars:
+            i = text.find(c, k)
+            while i >= 0:
+                starts.add(i - k)
+                i = text.find(c, i + 1)
+    pos = 0
+    match = regex.match
+    for p in sorted(starts):
+        if p < pos:
+            continue
+        m = match(text, p)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 # --- scanning ------------------------------------------------------------------------------------------
 
 
@@ -276,7 +467,7 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
     rules = rules or load_rules()
     taken = _Spans()
     for rx in rules.excludes:
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text):
             for g in range(1, rx.groups + 1) if rx.groups else (0,):
                 if m.group(g) is not None:
                     taken.add(m.start(g), m.end(g))
@@ -285,7 +476,7 @@ def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
         if form.requires and not any(c in text for c in form.requires):
             continue
         handle = _HANDLERS[form.handler]
-        for m in form.regex.finditer(text):
+        for m in _finditer(form.regex, text):
             start, end = m.span()
             if start == end or taken.overlaps(start, end):
                 continue
