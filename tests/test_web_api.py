@@ -195,7 +195,6 @@ def _bad_requests():
         "corrupt docx": dict(files={"file": ("a.docx", b"PK\x03\x04" + bytes(100), "application/octet-stream")}),
         "docx not a zip": dict(files={"file": ("a.docx", SEED_TEXT.encode(), "application/octet-stream")}),
         "empty file": dict(files={"file": ("a.txt", b"", "text/plain")}),
-        "empty text": dict(json={"text": "  \n "}),
         "no file and no text": dict(data={"kind": "work-summary"}, files={"other": ("x.txt", b"x", "text/plain")}),
         "corrupt pdf": dict(files={"file": ("a.pdf", b"%PDF-1.4 ...", "application/pdf")}),
         "scanned pdf": dict(files={"file": ("scan.pdf", (DATA / "pdf" / "scanned.pdf").read_bytes(), "application/pdf")}),
@@ -203,7 +202,6 @@ def _bad_requests():
         "no suffix": dict(files={"file": ("README", b"text", "text/plain")}),
         "wrong content type": dict(content=SEED_TEXT.encode(), headers={"content-type": "text/plain"}),
         "no content type": dict(content=b"text"),
-        "form with blank text": dict(data={"text": "  ", "kind": ""}),
         "form not utf-8": dict(content=b"text=%D5%FB", headers={"content-type": "application/x-www-form-urlencoded"}),
         "malformed json": dict(content=b'{"text": ', headers={"content-type": "application/json"}),
         "json not utf-8": dict(content='{"text": "党建"}'.encode("gb18030"), headers={"content-type": "application/json"}),
@@ -361,7 +359,7 @@ def test_web_page_bad_upload_shows_the_form_with_a_message(client):
     assert r.status_code == 422
     assert 'role="alert"' in r.text and "a.docx" in r.text
     assert any(t == "textarea" for t, _ in _parse(r.text).tags)
-    r = client.post("/review", data={"text": " "})
+    r = client.post("/review", data={"text": "", "kind": ""})  # the empty text box
     assert r.status_code == 422 and "nothing to review" in r.text
 
 
@@ -423,8 +421,12 @@ def test_web_page_document_view_is_the_original_text(client):
 
     for name, data in ((SEED.name, SEED.read_bytes()), ("payload.txt", SCRIPT_TEXT.encode())):
         page = client.post("/review", files={"file": (name, data, "text/plain")}).text
-        inner = page.split('<div class="doc" id="document" lang="zh-CN">', 1)[1].split("</div>", 1)[0]
+        inner = page.split('<div class="doc" id="document" lang="zh-CN">', 1)[1].split("</div></div>", 1)[0]
         assert html.unescape(re.sub(r"<[^>]*>", "", inner)) == data.decode("utf-8")
+        # one row per line, numbered as findings number lines
+        text = data.decode("utf-8")
+        numbers = [int(n) for n in re.findall(r'<span class="ln" data-n="(\d+)"', inner)]
+        assert numbers == list(range(1, text.count("\n") + (1 - text.endswith("\n")) + 1))
 
 
 def test_web_page_review_of_a_docx_upload(client, seed_dir):
@@ -433,7 +435,9 @@ def test_web_page_review_of_a_docx_upload(client, seed_dir):
                     data={"kind": "party-building-summary"})
     assert r.status_code == 200, r.text
     assert 'id="placeholder-count">50<' in r.text
-    assert 'download="seed.review.json"' in r.text
+    # downloads are named from the title and year (report_filename), the Word file too
+    for ext in ("json", "html", "docx"):
+        assert f'download="2019年党建工作总结.审阅.{ext}"' in r.text
 
 
 # --------------------------------------------------------------------------- a reviewer's own outline
@@ -454,15 +458,16 @@ def outline_dir(tmp_path_factory):
     return d
 
 
-def _cli_in(directory, args, stdin=None):
+def _cli_in(directory, args, stdin=None, lang=None):
     with contextlib.chdir(directory):
-        return CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
+        return CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False,
+                                  env={"GOVTEXT_LANG": lang} if lang else None)
 
 
 def _cli_error(directory, args) -> str:
     """The one line ``govtext`` prints (after ``govtext: ``) when ``args`` are refused with exit code 2."""
     with pytest.raises(GovtextError) as info:
-        _cli_in(directory, args)
+        _cli_in(directory, args, lang="en")  # the API's details are English, as its keys and codes
     assert info.value.exit_code == 2
     return str(info.value)
 

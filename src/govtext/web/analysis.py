@@ -2,7 +2,8 @@
 
 ``outline_data``/``placeholders_data``/``check_data`` return exactly the object that
 ``govtext outline|placeholders|check --format json`` prints for the same document, and ``to_json_text``
-the same bytes (``render.render(data, "json")``).
+the same bytes (``render.render(data, "json")``). The downloads are the CLI's too: ``report_html``
+(``--format html``), ``report_docx`` (``--format docx``), named by ``download_name``.
 """
 
 from __future__ import annotations
@@ -79,17 +80,45 @@ def run_check(document: Document, *, kind: str | None = None, outline: Any = Non
         return check_document(document, kind=kind, outline=outline)
 
 
-def check_data(review) -> dict:
-    """The ``govtext check --format json`` object of a Review."""
-    return review.to_dict()
+def check_data(review, lang: str | None = None) -> dict:
+    """The ``govtext check [--lang LANG] --format json`` object of a Review (its ``headline`` in ``lang``)."""
+    return review.to_dict(lang)
 
 
-def report_html(review) -> str:
-    """The self-contained HTML report (``govtext check --format html``)."""
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_html(review, lang: str) -> str:
+    """The self-contained HTML report (``govtext check --format html --lang LANG``), titled by the
+    document's detected title."""
     from ..report import render_html
 
     with _LOCK:
-        return render_html(review)
+        return render_html(review, lang=lang)
+
+
+def report_docx(review, lang: str, source: bytes | None = None) -> bytes:
+    """The review as a Word file (``govtext check --format docx``): for an uploaded .docx (``source``, its
+    bytes) a copy with comments, else a new document holding the text and the comments."""
+    from ..review_docx import render_docx
+
+    with _LOCK:
+        return render_docx(review, lang=lang, source=source)
+
+
+def headline(review, lang: str) -> str:
+    """The one line a reviewer acts on (score, weak and missing parts, placeholders, slips), as every report
+    opens with."""
+    from ..report import headline as report_headline
+
+    return report_headline(review, lang)
+
+
+def download_name(review, ext: str, lang: str) -> str:
+    """The file name a download gets: the document's title and year (``2019年党建工作总结.审阅.html``)."""
+    from ..report import report_filename
+
+    return report_filename(review, ext, lang)
 
 
 def available_kinds() -> list[dict[str, str]]:
