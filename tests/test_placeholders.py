@@ -300,3 +300,40 @@ def test_placeholders_random_text_gives_exact_disjoint_findings() -> None:
             assert f.start_char >= previous_end
             previous_end = f.end_char
             assert f.severity in ("error", "warning", "info") and f.code == KIND_CODE[f.kind]
+
+
+def test_placeholders_anchored_scan_finds_what_plain_finditer_finds(monkeypatch) -> None:
+    """On a long text each form is tried only where its anchor characters stand (placeholders._finditer);
+    the hits must be exactly those of scanning every position: the annotated cases and the seed, joined
+    into one text past the anchoring threshold."""
+    from govtext import placeholders as ph
+
+    cases = "\n".join(text for _, text in (p.values for p in CASES))
+    text = "\n".join([cases, SEED.read_text(encoding="utf-8")] * 3)
+    assert len(text) > ph._ANCHOR_MIN_TEXT
+    anchored = ph.scan_text(text)
+    monkeypatch.setattr(ph, "_ANCHOR_MIN_TEXT", len(text) + 1)
+    plain = ph.scan_text(text)
+    assert anchored == plain
+    assert len(plain) > 150
+    rules = load_rules()
+    assert all(ph._anchor(f.regex)[0] is not None for f in rules.forms)  # every shipped form is anchored
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchor", "required"),
+    [
+        ("某{2,}", {(0, "某")}, {"某"}),
+        ("[王李]某某(?!某)", {(1, "某")}, {"某"}),
+        ("(?:19|20)[Xx]{2}年|MM月", {(2, "X"), (2, "x"), (0, "M")}, {"X", "x", "M"}),
+        (r"(?m)^[ \t]*\d+[.)][ \t]+(\[[ xX]?\])", None, {"["}),
+        ("(?i)x+", None, None),
+        ("a*b?", None, None),
+    ],
+)
+def test_placeholders_anchor_read_from_the_pattern(pattern, anchor, required) -> None:
+    from govtext.placeholders import _anchor
+
+    got, req = _anchor(re.compile(pattern))
+    assert (None if got is None else {(k, c) for k, s in got for c in s}) == anchor
+    assert (None if req is None else set(req)) == required

@@ -36,23 +36,37 @@ NOT_YAO_WORD = "(?![求素件闻务紧害点领])"
 # Each start pattern: (style, regex). Group "num" is the number, "dbl" a doubled part, "slip" stray
 # punctuation after a bracketed marker. The order matters (bracketed forms first). sections matches
 # these on the folded view and then rejects what only looks like a marker (decimals, dates, 一、二季度).
-START_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cn-paren", re.compile(rf"(?P<open>{OPEN}+){SP}(?P<num>{CN}){SP}(?P<close>{CLOSE}+)(?P<slip>[、,，.:：]*)")),
-    (
-        "arabic-paren",
-        re.compile(rf"(?P<open>{OPEN}+){SP}(?P<num>\d{{1,2}}){SP}(?P<close>{CLOSE}+)(?P<slip>[、,，.:：]*)"),
-    ),
-    ("cn-shi", re.compile(rf"(?P<num>{CN})(?P<shi>是+)")),
-    ("cn-yao", re.compile(rf"(?P<num>{CN})(?P<yao>要){NOT_YAO_WORD}")),
-    ("qi-ordinal", re.compile(rf"其(?P<num>{CN})(?P<qi>是|[，,、：:]+)")),
-    ("di-ordinal", re.compile(rf"第(?P<num>{CN})(?P<punct>[，,、]+)")),
-    ("cn-comma", re.compile(rf"(?P<num>{CN})(?P<punct>、+)")),
-    ("arabic-dot", re.compile(rf"(?P<num>\d{{1,2}})(?P<punct>{STOP}+)(?P<slip>[、,，]*)")),
-    ("arabic-comma", re.compile(r"(?P<num>\d{1,2})(?P<punct>、+)")),
-    ("arabic-half-paren", re.compile(rf"(?P<num>\d{{1,2}})(?P<close>{CLOSE}+)(?P<slip>[、,，.]*)")),
-    ("circled", re.compile(rf"(?P<circ>{CIRCLED})(?P<dbl>{CIRCLED}?)")),
-    ("sequence-word", re.compile(r"(?P<word>首先|其次|再次|最后)(?P<punct>[，,：:])")),
-)
+def _start_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return (
+        ("cn-paren", re.compile(rf"(?P<open>{OPEN}+){SP}(?P<num>{CN}){SP}(?P<close>{CLOSE}+)(?P<slip>[、,，.:：]*)")),
+        (
+            "arabic-paren",
+            re.compile(rf"(?P<open>{OPEN}+){SP}(?P<num>\d{{1,2}}){SP}(?P<close>{CLOSE}+)(?P<slip>[、,，.:：]*)"),
+        ),
+        ("cn-shi", re.compile(rf"(?P<num>{CN})(?P<shi>是+)")),
+        ("cn-yao", re.compile(rf"(?P<num>{CN})(?P<yao>要){NOT_YAO_WORD}")),
+        ("qi-ordinal", re.compile(rf"其(?P<num>{CN})(?P<qi>是|[，,、：:]+)")),
+        ("di-ordinal", re.compile(rf"第(?P<num>{CN})(?P<punct>[，,、]+)")),
+        ("cn-comma", re.compile(rf"(?P<num>{CN})(?P<punct>、+)")),
+        ("arabic-dot", re.compile(rf"(?P<num>\d{{1,2}})(?P<punct>{STOP}+)(?P<slip>[、,，]*)")),
+        ("arabic-comma", re.compile(r"(?P<num>\d{1,2})(?P<punct>、+)")),
+        ("arabic-half-paren", re.compile(rf"(?P<num>\d{{1,2}})(?P<close>{CLOSE}+)(?P<slip>[、,，.]*)")),
+        ("circled", re.compile(rf"(?P<circ>{CIRCLED})(?P<dbl>{CIRCLED}?)")),
+        ("sequence-word", re.compile(r"(?P<word>首先|其次|再次|最后)(?P<punct>[，,：:])")),
+    )
+
+
+START_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...]  # compiled on first use (module __getattr__)
+
+
+def __getattr__(name: str) -> object:
+    """``START_PATTERNS`` is compiled when first imported (by sections), not by every importer of this
+    module: the linter's cold start never needs it."""
+    if name == "START_PATTERNS":
+        value = globals()["START_PATTERNS"] = _start_patterns()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # --- narrower and looser sets, from the same pieces -----------------------------------------------
 
