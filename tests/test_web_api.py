@@ -635,3 +635,144 @@ def test_web_api_reviews_an_uploaded_pdf_as_the_cli_does():
     want = analyze(read_document(pdf))
     assert [s["title"] for s in got["sections"]] == [s.title for s in want.outline.sections]
     assert len(got["placeholders"]) == len(want.placeholders) == 50
+
+
+# --------------------------------------------------------------------------- language, downloads, re-check
+
+
+def test_web_page_language_follows_lang_and_accept_language(client):
+    from govtext.i18n import gettext
+
+    zh = client.get("/")
+    en = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    forced = client.get("/?lang=en", headers={"accept-language": "zh-CN"})
+    assert '<html lang="zh-CN">' in zh.text and f"<h1>{gettext('Submit a summary for review', 'zh')}</h1>" in zh.text
+    for page in (en, forced):
+        assert '<html lang="en">' in page.text and "<h1>Submit a summary for review</h1>" in page.text
+    assert 'action="/review?lang=en"' in forced.text  # the choice follows the form
+    assert client.get("/?lang=xx").status_code == 200  # an unknown choice is ignored, not an error
+    # the API's JSON keeps its keys; only the headline follows the language, as `govtext check --lang`
+    zh_json = client.post("/api/check", json={"text": SEED_TEXT}).json()
+    en_json = client.post("/api/check?lang=en", json={"text": SEED_TEXT}).json()
+    assert zh_json["headline"].startswith("结构 81/100") and en_json["headline"].startswith("structure 81/100")
+    assert {**zh_json, "headline": None} == {**en_json, "headline": None}
+
+
+def _downloads(page: str) -> dict[str, tuple[str, bytes]]:
+    tags = _parse(page).tags
+    return {a["id"]: (a["download"], base64.b64decode(a["href"].split(",", 1)[1]))
+            for t, a in tags if t == "a" and a.get("id", "").startswith("download-")}
+
+
+def test_web_page_word_download_is_the_commented_copy_of_an_uploaded_docx(client, seed_dir):
+    import docx
+
+    original = (seed_dir / "seed.docx").read_bytes()
+    r = client.post("/review", files={"file": ("seed.docx", original, "application/octet-stream")})
+    assert r.status_code == 200, r.text
+    name, data = _downloads(r.text)["download-docx"]
+    assert name == "2019年党建工作总结.审阅.docx"
+    word = docx.Document(io.BytesIO(data))
+    comments = list(word.comments)
+    assert len(comments) >= 50  # one per placeholder at least, and the findings
+    assert any("未填" in c.text for c in comments)
+    assert [p.text for p in word.paragraphs][:3] == [p.text for p in docx.Document(io.BytesIO(original)).paragraphs][:3]
+    # pasted text gets a new Word file titled by its detected title
+    pasted = client.post("/review", data={"text": SEED_TEXT}, headers={"accept-language": "en"})
+    name, data = _downloads(pasted.text)["download-docx"]
+    assert name.startswith("2019年党建工作总结") and name.endswith(".docx")
+    assert len(list(docx.Document(io.BytesIO(data)).comments)) >= 50
+
+
+def test_web_page_review_keeps_the_text_editable_for_a_recheck(client):
+    r = client.post("/review", files={"file": (SEED.name, SEED.read_bytes(), "text/plain")},
+                    data={"kind": "party-building-summary"})
+    form = r.text.split('<form class="submit recheck"', 1)[1].split("</form>", 1)[0]
+    import html
+
+    kept = html.unescape(re.search(r"<textarea[^>]*>\n(.*)</textarea>", form, re.S).group(1))
+    assert kept == SEED_TEXT
+    assert re.search(r'<option value="party-building-summary" selected>', form)
+    # fixing a placeholder and checking again: one placeholder fewer
+    fixed = kept.replace("市X局", "市水利局", 1)
+    again = client.post("/review", data={"text": fixed.replace("\n", "\r\n"), "kind": "party-building-summary"})
+    assert 'id="placeholder-count">49<' in again.text
+
+
+def test_web_page_recheck_keeps_a_custom_outline(client):
+    r = client.post("/review", files={"file": (REPORT.name, REPORT.read_bytes(), "text/plain"),
+                                      "outline": (OUTLINE.name, OUTLINE.read_bytes(), "application/toml")})
+    tags = _parse(r.text).tags
+    (hidden,) = [a for t, a in tags if t == "input" and a.get("name") == "outline"]
+    assert hidden["type"] == "hidden" and hidden["value"] == OUTLINE.read_text(encoding="utf-8")
+    again = client.post("/review", data={"text": REPORT.read_text(encoding="utf-8"), "outline": hidden["value"]})
+    assert '<strong id="kind">督查报告</strong>' in again.text
+
+
+# --------------------------------------------------------------------------- batch review
+
+
+def test_web_page_batch_of_files_gives_the_table_and_each_review(client):
+    import openpyxl
+
+    other = REPORT.read_bytes()
+    r = client.post("/review", files=[("file", (SEED.name, SEED.read_bytes(), "text/plain")),
+                                      ("file", (REPORT.name, other, "text/plain")),
+                                      ("file", ("broken.docx", b"PK\x03\x04broken", "application/octet-stream"))])
+    assert r.status_code == 200, r.text
+    tags = _parse(r.text).tags
+    assert [a["data-file"] for t, a in tags if t == "tr" and "data-file" in a] == [SEED.name, REPORT.name, "broken.docx"]
+    # each readable file's review is on the page, its ids prefixed, and the table links to it
+    assert 'href="#d1-review"' in r.text and 'id="d1-review"' in r.text and 'id="d2-review"' in r.text
+    assert 'id="d1-placeholder-count">50<' in r.text and 'id="d3-review"' not in r.text
+    seed_api = client.post("/api/check", files={"file": (SEED.name, SEED.read_bytes(), "text/plain")}).json()
+    report_api = client.post("/api/check", files={"file": (REPORT.name, other, "text/plain")}).json()
+    downloads = _downloads(r.text)
+    name, csv_bytes = downloads["download-csv"]
+    assert name.endswith(".csv")
+    import csv
+
+    table = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    assert len(table) == 4
+    assert table[1][:4] == [SEED.name, "2019年党建工作总结", "党建工作总结", str(seed_api["score"])]
+    assert table[1][5:7] == [str(len(seed_api["placeholders"])), "3"]
+    assert table[2][3] == str(report_api["score"])
+    assert table[3][0] == "broken.docx" and "broken.docx" in table[3][7] and table[3][3] == ""
+    name, xlsx = downloads["download-xlsx"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert len(rows) == 4 and rows[1][3] == seed_api["score"] and rows[1][5] == len(seed_api["placeholders"])
+    assert rows[0] == table[0]
+
+
+def test_web_page_batch_of_a_zip(client):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("2019/" + SEED.name, SEED.read_bytes())
+        z.writestr("abcdef.txt", REPORT.read_bytes())
+        z.writestr("notes.odt", b"x")
+    # Windows' zip stores names in the local code page without the UTF-8 flag: 总结二 in GB18030
+    data = buf.getvalue().replace(b"abcdef.txt", "总结二.txt".encode("gb18030"))
+    r = client.post("/review", files={"file": ("batch.zip", data, "application/zip")})
+    assert r.status_code == 200, r.text
+    files = [a["data-file"] for t, a in _parse(r.text).tags if t == "tr" and "data-file" in a]
+    assert files == ["2019/" + SEED.name, "总结二.txt", "notes.odt"]
+    assert "unsupported file type" in r.text
+
+
+def test_web_batch_table_never_holds_a_formula():
+    import openpyxl
+
+    from govtext.i18n import translator
+    from govtext.web import batch
+
+    row = batch.BatchRow(1, "=cmd.xlsx", title="=HYPERLINK(\"http://x\")", kind_label="工作总结", score=90,
+                         missing=("存在问题",), placeholders=0, faults=1)
+    _ = translator("zh")
+    table = list(__import__("csv").reader(io.StringIO(batch.to_csv([row], _).lstrip("\ufeff"))))
+    assert table[1][0] == "'=cmd.xlsx" and table[1][1].startswith("'=HYPERLINK")
+    sheet = openpyxl.load_workbook(io.BytesIO(batch.to_xlsx([row], _))).active
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+    assert sheet.cell(2, 4).value == 90 and sheet.cell(2, 5).value == "存在问题"
