@@ -396,9 +396,9 @@ def test_completeness_similarities_take_each_parts_best_phrasing():
 
 
 def test_completeness_import_is_light_and_check_loads_no_spacy_or_jieba():
-    """``import govtext.completeness`` loads no scikit-learn (it is imported when a document is matched);
-    a review loads neither spaCy nor jieba (scikit-learn itself brings numpy, scipy and pandas). Check's
-    cold start is measured by ``scripts/bench_check.py`` (target < 2 s), not asserted here."""
+    """``import govtext.completeness`` loads no scikit-learn, numpy or pandas; a review loads neither spaCy
+    nor jieba (nor scikit-learn: tests/test_outline_vectors.py). Check's cold start is measured by
+    ``scripts/bench_check.py``, not asserted here."""
     import subprocess
     import sys
 

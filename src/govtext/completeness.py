@@ -15,11 +15,16 @@ ordering penalties, and explains itself (``Completeness.breakdown``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
-from itertools import chain
+from functools import cache, lru_cache
+from itertools import chain, compress
+from math import log, sqrt
+from operator import add, mul
 from pathlib import Path
 
 from .docmeta import PAGE_LABEL, find_title, locate_title
@@ -356,10 +361,111 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 # --------------------------------------------------------------------------------------------------
-# TF-IDF over character n-grams (scikit-learn, imported only when a document is matched so that
-# ``import govtext.completeness`` stays light)
+# TF-IDF over character n-grams, in pure Python: the outlines' phrasings are counted once (shipped in
+# models/outlines/vectors/, or counted when a user's outline is loaded); a document adds its headings
+# and paragraphs and weights both sides with the IDF of that collection, as scikit-learn's
+# ``TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)`` fitted on it would.
 
 NGRAMS = (2, 3)
+#: Where the outlines' phrase vectors are shipped (``scripts/build_outline_vectors.py`` writes them).
+VECTORS_DIR = ("outlines", "vectors")
+_WHITE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds each run of white space to one space
+
+GramCounts = tuple[tuple[str, int], ...]
+
+
+def char_ngrams(text: str) -> Counter[str]:
+    """The character 2- and 3-grams of ``text`` with their counts (white-space runs folded to one space)."""
+    t = _WHITE_RUNS.sub(" ", text)
+    bigrams = list(map(add, t, t[1:]))  # t[i:i+2] for every i, built in C
+    return Counter(chain(bigrams, map(add, bigrams, t[2:])))
+
+
+@dataclass(frozen=True)
+class OutlineVectors:
+    """An outline's phrasings as character n-gram counts, per part: what headings (``heading``) and
+    paragraphs (``paragraph``) realising each part may say. Counted once per outline; the IDF weights
+    are applied per document (they depend on the document's own headings and paragraphs)."""
+
+    outline: str
+    heading: tuple[tuple[GramCounts, ...], ...]  # [part][phrase] -> (n-gram, count) pairs
+    paragraph: tuple[tuple[GramCounts, ...], ...]
+    heading_texts: tuple[tuple[str, ...], ...] = ()
+    paragraph_texts: tuple[tuple[str, ...], ...] = ()
+
+    @classmethod
+    def from_phrases(
+        cls, outline: str, heading: Sequence[Sequence[str]], paragraph: Sequence[Sequence[str]]
+    ) -> OutlineVectors:
+        """Count the n-grams of every phrase (``heading[j]``/``paragraph[j]`` are part ``j``'s phrases)."""
+
+        def count(groups: Sequence[Sequence[str]]) -> tuple[tuple[GramCounts, ...], ...]:
+            return tuple(tuple(tuple(char_ngrams(x).items()) for x in g) for g in groups)
+
+        return cls(outline, count(heading), count(paragraph), tuple(map(tuple, heading)), tuple(map(tuple, paragraph)))
+
+    @classmethod
+    def of(cls, ref: ReferenceOutline) -> OutlineVectors:
+        """The vectors of ``ref``'s parts' phrasings (:func:`heading_phrases`, :func:`paragraph_phrases`)."""
+        parts = ref.parts
+        return cls.from_phrases(ref.id, [heading_phrases(p) for p in parts], [paragraph_phrases(p) for p in parts])
+
+    def to_json(self, source_sha256: str, version: str) -> str:
+        """The shipped form: one JSON object, one line per part and side (stable, diffable)."""
+
+        def side(groups, texts) -> str:
+            rows = [json.dumps([{"text": t, "ngrams": dict(v)} for t, v in zip(ts, g, strict=True)],
+                               ensure_ascii=False, separators=(",", ":")) for g, ts in zip(groups, texts, strict=True)]
+            return "[\n" + ",\n".join(rows) + "\n]"
+
+        head = json.dumps({"schema": 1, "outline": self.outline, "version": version, "source_sha256": source_sha256,
+                           "ngram_range": list(NGRAMS)}, ensure_ascii=False)
+        return (head[:-1] + ',\n"heading": ' + side(self.heading, self.heading_texts)
+                + ',\n"paragraph": ' + side(self.paragraph, self.paragraph_texts) + "}\n")
+
+    @classmethod
+    def from_json(cls, data: dict) -> OutlineVectors:
+        """Read the shipped form (see :meth:`to_json`)."""
+
+        def side(key: str) -> tuple[tuple[tuple[GramCounts, ...], ...], tuple[tuple[str, ...], ...]]:
+            groups = data[key]
+            return (tuple(tuple(tuple(ph["ngrams"].items()) for ph in g) for g in groups),
+                    tuple(tuple(ph["text"] for ph in g) for g in groups))
+
+        (h, ht), (p, pt) = side("heading"), side("paragraph")
+        return cls(data["outline"], h, p, ht, pt)
+
+
+def outline_vectors_path(kind: str) -> Path:
+    """Where the shipped phrase vectors of the built-in outline ``kind`` are."""
+    return models_dir().joinpath(*VECTORS_DIR, f"{kind}.json")
+
+
+def outline_sha256(kind: str) -> str:
+    """SHA-256 of the built-in outline file ``kind`` (its vectors file records the one it was built from)."""
+    return hashlib.sha256(outline_path(kind).read_bytes()).hexdigest()
+
+
+@cache
+def _shipped_vectors(kind: str) -> OutlineVectors | None:
+    """The shipped vectors of a built-in outline, or None when absent or built from another version of it."""
+    path = outline_vectors_path(kind)
+    if not path.is_file():
+        return None
+    data = json.loads(read_data_text(path))
+    if data.get("schema") != 1 or data.get("source_sha256") != outline_sha256(kind) or data.get("outline") != kind:
+        return None  # stale (tests/test_outline_vectors.py keeps the shipped ones current): count afresh
+    return OutlineVectors.from_json(data)
+
+
+@lru_cache(maxsize=64)
+def outline_vectors(ref: ReferenceOutline) -> OutlineVectors:
+    """``ref``'s phrase vectors: shipped for a built-in outline, counted (once, cached) for any other."""
+    if builtin_outlines().get(ref.id) == ref:
+        shipped = _shipped_vectors(ref.id)
+        if shipped is not None:
+            return shipped
+    return OutlineVectors.of(ref)
 
 
 def similarities(
@@ -370,43 +476,121 @@ def similarities(
 ) -> tuple[list[list[float]], list[list[float]]]:
     """Similarity of every heading and every paragraph to every part, in bulk.
 
-    One ``TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True)`` is fitted on the
-    headings, the paragraphs and all the parts' phrasings together; a heading's similarity to part
-    ``j`` is its highest cosine with one of ``heading_profiles[j]`` (0 when the part has none), and
-    likewise for paragraphs and ``paragraph_profiles``. Both are computed as sparse matrix products
-    (the vectors are L2-normalised, so a dot product is the cosine). Returns two row lists:
-    ``[heading][part]`` and ``[paragraph][part]``.
+    The TF-IDF model is that of ``TfidfVectorizer(analyzer="char", ngram_range=NGRAMS,
+    sublinear_tf=True)`` fitted on the headings, the paragraphs and all the parts' phrasings together; a
+    heading's similarity to part ``j`` is its highest cosine with one of ``heading_profiles[j]`` (0 when
+    the part has none), and likewise for paragraphs and ``paragraph_profiles``. Returns two row lists:
+    ``[heading][part]`` and ``[paragraph][part]``. (Matching uses :func:`vector_similarities` with the
+    outline's vectors counted once.)
     """
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    return vector_similarities(headings, paragraphs, OutlineVectors.from_phrases("", heading_profiles, paragraph_profiles))
 
-    flat_h = [x for group in heading_profiles for x in group]
-    flat_p = [x for group in paragraph_profiles for x in group]
-    nh, np_, nfh = len(headings), len(paragraphs), len(flat_h)
-    texts = [*headings, *paragraphs, *flat_h, *flat_p]
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, lowercase=False)
-    # The vocabulary is given up front (every n-gram, in order of appearance): fitting one would sort
-    # and prune tens of thousands of n-grams in Python on a long report, about a third of the time,
-    # for the same vectors (a cosine does not depend on the order of the features).
-    grams = dict.fromkeys(chain.from_iterable(map(vectorizer.build_analyzer(), texts)))
-    if not grams:  # not one text has two characters: nothing is similar to anything
-        return [[0.0] * len(heading_profiles) for _ in headings], [[0.0] * len(paragraph_profiles) for _ in paragraphs]
-    vectorizer.set_params(vocabulary={g: i for i, g in enumerate(grams)})
-    x = vectorizer.fit_transform(texts).tocsr()
-    h_rows, p_rows = x[:nh], x[nh : nh + np_]
-    hp_rows, pp_rows = x[nh + np_ : nh + np_ + nfh], x[nh + np_ + nfh :]
 
-    def best_per_part(sim, groups: Sequence[Sequence[str]]) -> list[list[float]]:
-        dense = sim.toarray()
-        out = np.zeros((dense.shape[0], len(groups)))
-        k = 0
-        for j, group in enumerate(groups):
-            if group and dense.shape[0]:
-                out[:, j] = dense[:, k : k + len(group)].max(axis=1)
-            k += len(group)
-        return out.tolist()
+def vector_similarities(
+    headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors
+) -> tuple[list[list[float]], list[list[float]]]:
+    """:func:`similarities` with the parts' phrasings given as counted :class:`OutlineVectors`."""
+    sim = Similarities(headings, paragraphs, vectors)
+    return [sim.heading(i) for i in range(len(headings))], [sim.paragraph(i) for i in range(len(paragraphs))]
 
-    return best_per_part(h_rows @ hp_rows.T, heading_profiles), best_per_part(p_rows @ pp_rows.T, paragraph_profiles)
+
+class _Side:
+    """One side (heading or paragraph phrasings) of an outline's vectors, indexed for dot products."""
+
+    def __init__(self, groups: tuple[tuple[GramCounts, ...], ...]) -> None:
+        self.cols: list[tuple[int, int]] = []  # part j's phrases are the columns cols[j][0]:cols[j][1]
+        self.grams: list[tuple[str, ...]] = []
+        self.tfs: list[tuple[float, ...]] = []
+        self.index: dict[str, list[tuple[int, float]]] = {}  # n-gram -> (column, sublinear tf)
+        for group in groups:
+            start = len(self.grams)
+            for counts in group:
+                col = len(self.grams)
+                self.grams.append(tuple(g for g, _ in counts))
+                self.tfs.append(tuple(_tf(c) for _, c in counts))
+                for g, c in counts:
+                    self.index.setdefault(g, []).append((col, _tf(c)))
+            self.cols.append((start, len(self.grams)))
+
+
+@cache
+def _indexed(vectors: OutlineVectors) -> tuple[_Side, _Side, Counter[str], int]:
+    """Heading side, paragraph side, the phrases' document frequencies and how many phrases there are."""
+    heading, paragraph = _Side(vectors.heading), _Side(vectors.paragraph)
+    df = Counter(chain.from_iterable(heading.grams + paragraph.grams))
+    return heading, paragraph, df, len(heading.grams) + len(paragraph.grams)
+
+
+def _tf(c: int) -> float:
+    """Sublinear term frequency, ``1 + ln(count)``."""
+    return 1.0 if c == 1 else 1.0 + log(c)
+
+
+class Similarities:
+    """TF-IDF cosine similarities of one document's headings and paragraphs to an outline's parts.
+
+    The collection is the headings, the paragraphs and every phrase of the outline (each phrase one
+    text, as often as it occurs): an n-gram weighs ``(1 + ln tf) × idf`` with
+    ``idf = ln((1 + n) / (1 + df)) + 1`` and vectors are L2-normalised, as scikit-learn's
+    ``TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)`` fitted on that collection
+    gives them. A text's similarity to part ``j`` is its highest cosine with one of the part's phrases
+    (0 when it has none). Counting the n-grams is done for every text at once (the IDF needs them all);
+    the dot products of a heading or paragraph only when it is asked for (:meth:`heading`,
+    :meth:`paragraph`), once.
+    """
+
+    def __init__(self, headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors) -> None:
+        hside, pside, phrase_df, n_phrases = _indexed(vectors)
+        self._rows = [char_ngrams(t) for t in chain(headings, paragraphs)]
+        self._nh = len(headings)
+        df = phrase_df.copy()
+        df.update(chain.from_iterable(self._rows))
+        self._df = df
+        # the IDF depends only on an n-gram's document frequency: one logarithm per frequency, not per n-gram
+        n1 = len(self._rows) + n_phrases + 1
+        self._idf = [log(n1 / (d + 1)) + 1.0 for d in range(max(df.values(), default=0) + 1)]
+        self._idf2 = [x * x for x in self._idf]
+        self._sides = ((hside, self._norms(hside)), (pside, self._norms(pside)))
+        self._memo: dict[int, list[float]] = {}
+
+    def _norms(self, side: _Side) -> list[float]:
+        idf, df = self._idf, self._df
+        out = []
+        for grams, tfs in zip(side.grams, side.tfs, strict=True):
+            w = list(map(mul, tfs, map(idf.__getitem__, map(df.__getitem__, grams))))
+            out.append(sqrt(sum(map(mul, w, w))))
+        return out
+
+    def heading(self, i: int) -> list[float]:
+        """Similarity of heading ``i`` to each part (its best heading phrasing)."""
+        return self._row(i, 0)
+
+    def paragraph(self, i: int) -> list[float]:
+        """Similarity of paragraph ``i`` to each part (its best paragraph phrasing)."""
+        return self._row(self._nh + i, 1)
+
+    def _row(self, r: int, which: int) -> list[float]:
+        if r in self._memo:
+            return self._memo[r]
+        side, norms = self._sides[which]
+        counts = self._rows[r]
+        common = counts.keys() & side.index.keys()
+        out = [0.0] * len(side.cols)
+        if common:
+            idf, idf2, df = self._idf, self._idf2, self._df
+            total = sum(map(idf2.__getitem__, map(df.__getitem__, counts)))  # Σ idf², then the tf > 1 terms
+            for g, c in compress(counts.items(), map((1).__lt__, counts.values())):
+                total += idf2[df[g]] * (_tf(c) ** 2 - 1.0)
+            size = sqrt(total)
+            dots = [0.0] * len(norms)
+            for g in common:
+                w = idf[df[g]]
+                x = _tf(counts[g]) * w / size
+                for col, tf in side.index[g]:
+                    dots[col] += x * (tf * w / norms[col])
+            out = [max(dots[a:b], default=0.0) for a, b in side.cols]
+        self._memo[r] = out
+        return out
 
 
 @cache
@@ -759,15 +943,13 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     heading_units = list(units.headings)
     heading_titles = [_heading_title_only(h.title) for h in heading_units]
     para_texts = [_squash(p.text) for p in units.paragraphs]
-    hphr = [heading_phrases(p) for p in parts]
-    pphr = [paragraph_phrases(p) for p in parts]
-    hsims, psims = similarities(heading_titles, para_texts, hphr, pphr)
+    similar = Similarities(heading_titles, para_texts, outline_vectors(ref))
 
     def hsim(hi: int, j: int) -> float:
-        return hsims[hi][j]
+        return similar.heading(hi)[j]
 
     def psim(pi: int, j: int) -> float:
-        return psims[pi][j]
+        return similar.paragraph(pi)[j]
 
     # 1. headings: wording match, else a near-miss by similarity
     n_numbered = len(units.headings)
@@ -874,7 +1056,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 continue
             if not _position_ok(p, ref, units, para.start):
                 continue
-            sims = psims[k]
+            sims = similar.paragraph(k)
             sim = sims[j]
             if sim >= IMPLIED_SIMILARITY and sim >= max(sims) and (best is None or sim > best[0]):
                 best = (sim, k)

@@ -1,0 +1,136 @@
+"""Heading similarity without scikit-learn: the outlines' phrasings counted once (shipped in
+models/outlines/vectors/), the document side weighted per document, the same numbers as before."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, ROOT, SEED
+from govtext import completeness as C
+from govtext.completeness import (
+    BUILTIN_KINDS,
+    OutlineVectors,
+    Similarities,
+    builtin_outlines,
+    get_outline,
+    outline_sha256,
+    outline_vectors,
+    outline_vectors_path,
+    parse_outline,
+    score_completeness,
+)
+
+
+def test_outline_vectors_shipped_files_are_current():
+    """Every built-in outline has its vectors file, and it is what the build script writes today (an
+    outline edited without ``scripts/build_outline_vectors.py`` fails here)."""
+    for kind, ref in builtin_outlines().items():
+        path = outline_vectors_path(kind)
+        assert path.is_file(), f"{path} missing: run scripts/build_outline_vectors.py"
+        want = OutlineVectors.of(ref).to_json(outline_sha256(kind), ref.version)
+        assert path.read_text(encoding="utf-8") == want, f"{path} is stale: run scripts/build_outline_vectors.py"
+        data = json.loads(want)
+        assert data["outline"] == kind and data["version"] == ref.version and data["ngram_range"] == [2, 3]
+        assert len(data["heading"]) == len(data["paragraph"]) == len(ref.parts)
+    assert set(BUILTIN_KINDS) <= {p.stem for p in outline_vectors_path("x").parent.glob("*.json")}
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_outline_vectors.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_outline_vectors_builtin_ones_are_read_from_the_shipped_file():
+    ref = get_outline("government-work-report")
+    v = outline_vectors(ref)
+    assert v is C._shipped_vectors(ref.id) and v == OutlineVectors.of(ref)
+    # each phrase's counts are its character 2- and 3-grams
+    text, counts = v.heading_texts[1][0], dict(v.heading[1][0])
+    assert counts == {text[i : i + n]: text.count(text[i : i + n]) for n in (2, 3) for i in range(len(text) - n + 1)}
+
+
+def test_outline_vectors_stale_file_is_not_used(monkeypatch):
+    """Vectors built from another version of the outline file are ignored: the phrasings are counted afresh."""
+    monkeypatch.setattr(C, "outline_sha256", lambda kind: "0" * 64)
+    C._shipped_vectors.cache_clear()
+    C.outline_vectors.cache_clear()
+    try:
+        ref = get_outline("debrief-report")
+        assert C._shipped_vectors(ref.id) is None
+        assert outline_vectors(ref) == OutlineVectors.of(ref)
+    finally:
+        C._shipped_vectors.cache_clear()
+        C.outline_vectors.cache_clear()
+
+
+def test_outline_vectors_user_outline_counted_on_load_and_cached(seed_doc):
+    """A user's outline (not shipped) gets its vectors when first used, once; a copy of a built-in outline
+    under another name gives the same review as the built-in one."""
+    text = (ROOT / "models" / "outlines" / "party-building-summary.toml").read_text(encoding="utf-8")
+    mine = parse_outline(text.replace('id = "party-building-summary"', 'id = "my-party"'), "my-party.toml")
+    assert mine.id == "my-party" and mine.id not in builtin_outlines()
+    v = outline_vectors(mine)
+    assert outline_vectors(mine) is v and v.outline == "my-party"
+    ours, theirs = score_completeness(seed_doc, mine), score_completeness(seed_doc, "party-building-summary")
+    assert ours.score == theirs.score == 81
+    assert [(p.id, p.status, p.role, p.similarity, p.start_char) for p in ours.parts] == [
+        (p.id, p.status, p.role, p.similarity, p.start_char) for p in theirs.parts
+    ]
+
+
+@pytest.mark.parametrize("path, kind", [(SEED, "party-building-summary"),
+                                        (DATA / "completeness_debrief.txt", "debrief-report"),
+                                        (ROOT / "corpora" / "gwr" / "gwr_2019_national.txt", "government-work-report")])
+def test_outline_vectors_same_cosines_as_scikit_learn_on_real_documents(path, kind):
+    """The pure-Python similarities are scikit-learn's TfidfVectorizer fitted per document (the oracle,
+    imported here only), to 1e-12, for every heading and paragraph of real documents."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from govtext import read_document
+    from govtext.sections import extract_sections
+
+    doc = read_document(path)
+    units = C._Units(doc, extract_sections(doc))
+    ref = get_outline(kind)
+    headings = [C._heading_title_only(h.title) for h in units.headings]
+    paragraphs = [C._squash(p.text) for p in units.paragraphs]
+    hph = [C.heading_phrases(p) for p in ref.parts]
+    pph = [C.paragraph_phrases(p) for p in ref.parts]
+    flat_h, flat_p = [x for g in hph for x in g], [x for g in pph for x in g]
+    texts = [*headings, *paragraphs, *flat_h, *flat_p]
+    x = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, lowercase=False).fit_transform(texts)
+    nh, npar = len(headings), len(paragraphs)
+    hcos = (x[:nh] @ x[nh + npar : nh + npar + len(flat_h)].T).toarray()
+    pcos = (x[nh : nh + npar] @ x[nh + npar + len(flat_h) :].T).toarray()
+    sim = Similarities(headings, paragraphs, outline_vectors(ref))
+
+    def best(row, groups):
+        out, k = [], 0
+        for g in groups:
+            out.append(max(row[k : k + len(g)], default=0.0))
+            k += len(g)
+        return out
+
+    assert nh > 5 and npar > 10
+    for i in range(nh):
+        assert sim.heading(i) == pytest.approx(best(hcos[i], hph), abs=1e-12)
+    for i in range(npar):
+        assert sim.paragraph(i) == pytest.approx(best(pcos[i], pph), abs=1e-12)
+    assert max(max(sim.paragraph(i)) for i in range(npar)) > 0.2  # not a comparison of zeros
+
+
+def test_outline_vectors_review_imports_no_scikit_learn():
+    """Neither ``import govtext.completeness`` nor a whole review of the seed imports scikit-learn (nor
+    numpy or scipy, which it would bring)."""
+    heavy = ("sklearn", "scipy", "numpy")
+    code = (
+        "import sys; import govtext.completeness;"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}));"
+        "from govtext.review import check_document; from govtext import read_document;"
+        f"r = check_document(read_document({str(SEED)!r})); print(r.completeness.score);"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:3] == ["[]", "81", "[]"]
