@@ -16,8 +16,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from govtext import read_document
+from govtext.codes import localize
 from govtext.errors import InputError, UsageError
 from govtext.model import Document
+from govtext.report import headline
 from govtext.review import check_document
 from govtext.review_docx import AUTHOR, INITIALS, build_review_docx, render_docx
 
@@ -98,7 +100,12 @@ def test_txt_seed_one_comment_per_finding_on_its_text(seed_review):
         in texts
     )
     summary = result.notes[0].text
+    assert summary.split("\n")[1] == headline(seed_review, "zh")  # the reports' headline, 结构 81/100：…
     assert "81/100" in summary and "经验体会" in summary and "未填占位符 50 处" in summary
+    # the comments speak Chinese: the code, then the catalogue's message
+    for note, f in zip(result.notes[1:], seed_review.all_findings, strict=True):
+        assert note.text == f"{f.code} {localize(f, 'zh')}"
+        assert not re.search("[A-Za-z]{2,}", note.text[6:]), note.text
     assert "存在问题" in summary.split("薄弱部分")[1]
     # the placeholders, and only they, are highlighted
     d = docx.Document(io.BytesIO(result.data))
@@ -111,7 +118,7 @@ def test_txt_seed_one_comment_per_finding_on_its_text(seed_review):
 def test_english_comments(seed_review):
     result = build_review_docx(seed_review, lang="en")
     assert result.notes[0].text.startswith("govtext review\n")
-    assert "structure score 81/100" in result.notes[0].text
+    assert result.notes[0].text.split("\n")[1].startswith("structure 81/100: ")
     with pytest.raises(UsageError, match="fr"):
         render_docx(seed_review, lang="fr")
 
@@ -139,6 +146,15 @@ def test_missing_part_comment_stands_on_the_nearest_paragraph():
             assert how == "moved"
             assert anchored[cid] in text.split("\n")  # a whole paragraph
     assert result.moved >= len(missing)
+
+
+def test_without_a_title_the_summary_stands_on_the_first_paragraph():
+    text = "\n\u3000\u3000我局今年扎实开展各项工作，发展党员X名。\n加强学习。"
+    review = check_document(Document.from_text(text))
+    assert review.document.title_span is None
+    result = build_review_docx(review)
+    anchored = check_comments(result, review, result.data)
+    assert next(iter(anchored.values())) == "我局今年扎实开展各项工作，发展党员X名。"
 
 
 # ----------------------------------------------------------------------------- a .docx input
@@ -231,6 +247,26 @@ def _write(original: Path, data: bytes) -> Path:
     return out
 
 
+def test_docx_comments_already_in_the_file_are_kept(tmp_path):
+    """A file that already carries a reviewer's comment keeps it; ours get ids of their own."""
+    d = docx.Document(io.BytesIO(seed_docx()))
+    first = next(p for p in d.paragraphs if "市X局" in p.text)
+    d.add_comment(first.runs[0], text="请补充单位名称", author="张三", initials="ZS")
+    path = tmp_path / "commented.docx"
+    d.save(path)
+    review = check_document(read_document(path))
+    result = build_review_docx(review)
+    anchored, comments, _ = commented(result.data)
+    assert len(comments) == result.comments + 1 == len(review.all_findings) + 2
+    assert [c.text for c in comments.values() if c.author == "张三"] == ["请补充单位名称"]
+    ours = sorted((int(k) for k, c in comments.items() if c.author == AUTHOR))
+    assert ours == list(range(1, result.comments + 1))  # after the file's comment 0
+    assert [int(k) for k in comments] == list(range(result.comments + 1))  # comments.xml in id order
+    assert anchored["0"] == first.runs[0].text
+    assert [anchored[str(k)] for k in ours[1:4]] == ["X", "X", "X"]
+    assert result.exact == result.comments
+
+
 def test_docx_source_bytes_must_be_the_reviewed_document(seed_docx_file):
     review = check_document(read_document(seed_docx_file))
     other = docx.Document()
@@ -275,6 +311,10 @@ def test_docx_tables_breaks_and_deleted_text_align(tmp_path):
         f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>删X</w:delText></w:r></w:del>'
     )
     p._p.append(gone)
+    p._p.append(
+        parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>新增培训X场，</w:t></w:r></w:ins>')
+    )
+    p._p.append(parse_xml(f"<w:hyperlink {nsdecls('w')}><w:r><w:t>走访企业X家，</w:t></w:r></w:hyperlink>"))
     r = p.add_run("接待群众X人次")
     r.add_break()
     p.add_run("换行后投入资金X万元。")
@@ -294,7 +334,8 @@ def test_docx_tables_breaks_and_deleted_text_align(tmp_path):
     assert "删X" not in review.document.text and "接待群众X人次\n换行后" in review.document.text
     result = build_review_docx(review)
     check_comments(result, review, result.data)
-    assert len(review.placeholders) == 6  # 次, 人次 before the break, 万元 after it, nested, merged, 月底
+    # 次, 场 (tracked insertion), 家 (hyperlink), 人次 before the break, 万元 after it, nested, merged, 月底
+    assert len(review.placeholders) == 8
     assert result.exact == result.comments - sum(n.start == n.end for n in result.notes)
     assert read_document(_write(path, result.data)).text == review.document.text
 

@@ -9,8 +9,9 @@
 
 One comment (author ``govtext``, initials ``GT``) per placeholder (GT2xx, its text highlighted) and per
 finding (structure GT1xx, stale references GT3xx, completeness GT4xx — a weak part's finding stands on
-its heading or lead sentence), and one on the title (or the first paragraph) with the kind, the score,
-the missing and weak parts and the counts. Comment texts come from the code catalogue in ``lang``.
+its heading or lead sentence), and one on the title (or the first paragraph): the reports' headline
+(score, weak parts, placeholders by kind, slips), the kind, the missing and weak parts and the counts.
+Finding messages come from the code catalogue (``codes.localize``) in ``lang``.
 
 Offsets: ``Document.text`` of a .docx is one line per paragraph (body and table cells, in order) with
 Word's automatic number rendered in front (``govtext.docx``). The copy is aligned paragraph by
@@ -29,8 +30,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from .codes import localize
 from .errors import InputError, UsageError
-from .model import Finding
+from .i18n import gettext
+from .report import headline
 from .review import Review
 
 AUTHOR = "govtext"
@@ -49,7 +52,7 @@ _PARK_EVERY = 64
 _TEXT = {
     "zh": {
         "head": "govtext 审阅意见",
-        "kind": "文种：{kind}；结构得分 {score}/100",
+        "kind": "文种：{kind}",
         "missing": "缺少的必备部分：{parts}",
         "missing_optional": "未写的可选部分：{parts}",
         "weak": "薄弱部分：{parts}",
@@ -61,7 +64,7 @@ _TEXT = {
     },
     "en": {
         "head": "govtext review",
-        "kind": "Kind: {kind}; structure score {score}/100",
+        "kind": "Kind: {kind}",
         "missing": "Missing required parts: {parts}",
         "missing_optional": "Optional parts not written: {parts}",
         "weak": "Weak parts: {parts}",
@@ -181,21 +184,6 @@ def _read_source(path: str | None) -> bytes:
 # --------------------------------------------------------------------------- comment texts
 
 
-def _message(finding: Finding, lang: str) -> str:
-    """The finding's message in ``lang`` (the code catalogue's wording)."""
-    try:
-        from .codes import localize
-    except ImportError:  # a catalogue without translated messages: the finding's own wording
-        return finding.message
-    return localize(finding, lang)
-
-
-def _label(msgid: str, lang: str) -> str:
-    from .i18n import gettext
-
-    return gettext(msgid, lang)
-
-
 def review_notes(review: Review, lang: str = "zh") -> list[Note]:
     """The comments of the review: the summary on the title, then every placeholder and finding."""
     if lang not in _TEXT:
@@ -208,7 +196,7 @@ def review_notes(review: Review, lang: str = "zh") -> list[Note]:
     weak = [
         p.label
         + (
-            t["because"].format(why=t["sep"].join(_label(w, lang) for w in p.weak_because))
+            t["because"].format(why=t["sep"].join(gettext(w, lang) for w in p.weak_because))
             if p.weak_because
             else ""
         )
@@ -217,7 +205,8 @@ def review_notes(review: Review, lang: str = "zh") -> list[Note]:
     ]
     lines = [
         t["head"],
-        t["kind"].format(kind=_label(c.kind.label, lang), score=c.score),
+        headline(review, lang),
+        t["kind"].format(kind=gettext(c.kind.label, lang)),
         t["missing"].format(parts=t["sep"].join(missing) or t["none"]),
     ]
     if optional:
@@ -227,12 +216,12 @@ def review_notes(review: Review, lang: str = "zh") -> list[Note]:
     if doc.title_span is not None:
         start, end = doc.title_span
     else:
-        first = next((p for p in doc.paragraphs if p.end_char > p.start_char), None)
-        start, end = (first.start_char, first.end_char) if first else (0, 0)
+        first = next((p for p in doc.paragraphs if p.end > p.start), None)
+        start, end = (first.start, first.end) if first else (0, 0)
     notes = [Note(start, end, "\n".join(lines))]
     holes = set(map(id, review.placeholders))
     for f in review.all_findings:
-        text = f"{f.code} {_message(f, lang)}"
+        text = f"{f.code} {localize(f, lang)}"
         notes.append(Note(f.start_char, f.end_char, text, highlight=id(f) in holes))
     return notes
 
