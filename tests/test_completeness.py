@@ -498,3 +498,27 @@ def test_completeness_reason_items_render_the_english_reasons(seed_doc):
     assert not any("“" in t and "{" not in t.split("“")[1][:1] for t in templates)  # quoted text is a field
     given = score_completeness(seed_doc, kind="work-summary").kind
     assert given.reason_items == (("kind given: {kind}", (("kind", "work-summary"),)),)
+
+
+def test_completeness_headings_are_read_as_sections_gives_them(gwr_docs):
+    """Headings are matched by ``Section.title`` as extract_sections gives it (marker gone, also ``一要``,
+    ``一是，``, ``三是是``; folded), not re-parsed; an item naming a part inside a section that names only
+    that part is a piece of it: 海拉尔's 政府自身建设 is （五）/（七）, not its item 三要依法行政."""
+    from govtext.completeness import _Units
+    from govtext.sections import extract_sections
+
+    for name, section, item, item_title in (
+        ("gwr_2014_hailar_district.txt", 24, 27, "依法行政"),
+        ("gwr_2017_hailar_district.txt", 14, 17, "强化廉洁,依法行政"),
+    ):
+        doc = gwr_docs[name]
+        sections = extract_sections(doc)
+        titles = {h.index: h.title for h in _Units(doc, sections).headings}
+        assert sections.sections[item].marker == "三要" and titles[item] == item_title
+        assert "自身建设" in titles[section]
+        part = score_completeness(doc, kind="government-work-report", sections=sections).part("self-building")
+        assert (part.status, part.role, part.section_index) == ("present", "heading", section)
+    doc = gwr_docs["gwr_1956_national.txt"]
+    first = extract_sections(doc).sections[0]
+    assert first.title == "１９５５年国家决算"  # as written; matched folded
+    assert _Units(doc, extract_sections(doc)).headings[0].title == "1955年国家决算"

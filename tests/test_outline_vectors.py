@@ -94,7 +94,7 @@ def test_outline_vectors_same_cosines_as_scikit_learn_on_real_documents(path, ki
     doc = read_document(path)
     units = C._Units(doc, extract_sections(doc))
     ref = get_outline(kind)
-    headings = [C._heading_title_only(h.title) for h in units.headings]
+    headings = [h.title for h in units.headings]
     paragraphs = [C._squash(p.text) for p in units.paragraphs]
     hph = [C.heading_phrases(p) for p in ref.parts]
     pph = [C.paragraph_phrases(p) for p in ref.parts]

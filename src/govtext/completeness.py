@@ -760,7 +760,7 @@ _SENT_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 class _Heading:
     index: int | None  # section index when it comes from extract_sections
     level: int
-    title: str  # squashed, folded
+    title: str  # Section.title (no marker; a run-in heading's up to its stop), folded and squashed
     start: int
     title_end: int
     body_end: int
@@ -835,7 +835,7 @@ class _Units:
                 appendix.add(s.index)
             if self.in_table(s.start_char):
                 continue  # a table row's own numbering (一、本年新收…申请数量) is not a heading of the report
-            title = _squash(self.view[s.start_char : s.end_char])
+            title = _squash(_fold_title(s.title))
             out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline,
                                 s.index in appendix))
         return out
@@ -861,13 +861,8 @@ def _fold_title(t: str) -> str:
     return fold(t)
 
 
+#: A list marker opening a paragraph or sentence, passed over when a lead or run-in wording is looked for.
 _LEAD_STRIP = re.compile(rf"^\s*(?:第?{CN}(?:、|是|，)|{OPEN}[{CN_DIGITS}\d]{{1,3}}{CLOSE}、?|\d{{1,2}}[.、．](?!\d))")
-
-
-def _heading_title_only(title: str) -> str:
-    """A heading title without its marker, cut at its first full stop (run-in headings)."""
-    t = _LEAD_STRIP.sub("", title)
-    return re.split(r"[。；;！!？?]", t, maxsplit=1)[0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -941,7 +936,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
 
     # TF-IDF model over this document's headings and paragraphs plus every part's profile
     heading_units = list(units.headings)
-    heading_titles = [_heading_title_only(h.title) for h in heading_units]
+    heading_titles = [h.title for h in heading_units]
     para_texts = [_squash(p.text) for p in units.paragraphs]
     similar = Similarities(heading_titles, para_texts, outline_vectors(ref))
 
@@ -954,7 +949,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # 1. headings: wording match, else a near-miss by similarity
     n_numbered = len(units.headings)
     for hi, h in enumerate(heading_units):
-        title = _heading_title_only(h.title)
+        title = h.title
         if not title:
             continue
         matched = False
@@ -977,6 +972,17 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                     cands.append(_Candidate(parts[j].id, "heading", h.start, h.title_end, h.body_end, h.index,
                                             ROLE_RANK["heading"] - 0.5 + sim / 10, round(sim, 2), ("h", h.start),
                                             by_similarity=True))
+
+    # a heading inside the section of a heading naming only the same part is a piece of it and ranks below
+    # it (三要依法行政 under （五）切实转变工作作风，全面加强政府自身建设, an exact wording though it is); a
+    # heading naming several parts (“十五五”时期主要目标和2026年重点工作) leaves them to its subsections
+    heads = [c for c in cands if c.role == "heading"]
+    named = Counter(c.start for c in heads)
+    for k, c in enumerate(cands):
+        outer = [o.strength for o in heads
+                 if o.part == c.part and named[o.start] == 1 and o.start < c.start < o.region_end]
+        if outer and c.strength >= min(outer):
+            cands[k] = replace(c, strength=min(outer) - 0.001)
 
     # 2. leads (paragraph starts) and 3. inline statements (any sentence); never the title or a page label
     title, tstart, title_end = document_title(units.doc)
@@ -1464,7 +1470,7 @@ def _score(
 def _subparts(p: OutlinePart, units: _Units) -> tuple[PartResult, ...]:
     """Map each sub-part (党建 dimension) to the most specific heading that names it."""
     out = []
-    titles = [_heading_title_only(h.title) for h in units.headings]
+    titles = [h.title for h in units.headings]
     # where in each title each dimension is named; the last one named is the title's main subject
     # (``强化思想引领，加强政治建设`` is about 政治建设)
     named: list[dict[str, int]] = []
