@@ -115,6 +115,19 @@ def test_txt_seed_one_comment_per_finding_on_its_text(seed_review):
     assert [p.text for p in d.paragraphs] == SEED.read_text(encoding="utf-8").split("\n")
 
 
+def test_pdf_input_one_paragraph_per_line():
+    """The seed as a PDF (hard wraps, page numbers, form feeds): a new .docx, every comment exact."""
+    review = check_document(
+        read_document(SEED.parents[2] / "tests" / "data" / "pdf" / "seed_party_building.pdf")
+    )
+    assert "\f" in review.document.text and len(review.placeholders) >= 45
+    result = build_review_docx(review)
+    check_comments(result, review, result.data)
+    assert result.exact == result.comments
+    d = docx.Document(io.BytesIO(result.data))
+    assert [p.text for p in d.paragraphs] == re.sub("\f", " ", review.document.text).split("\n")
+
+
 def test_english_comments(seed_review):
     result = build_review_docx(seed_review, lang="en")
     assert result.notes[0].text.startswith("govtext review\n")
