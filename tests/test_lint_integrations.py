@@ -263,7 +263,7 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path) -> None:
     registries, no other network) and lints the staged .txt/.md files of another repository."""
     hook_repo = tmp_path / "govtext"
     hook_repo.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, hook_repo / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "models", hook_repo / "models", ignore=ignore)

@@ -27,6 +27,35 @@ def test_packaging_wheel_ships_models(tmp_path):
     assert expected, "models/ is empty"
     assert expected <= shipped, f"missing from wheel: {sorted(expected - shipped)[:5]}"
     assert "govtext/cli/__init__.py" in names
+    # the message catalogues, compiled at build time (the .mo files are not in git)
+    mo = "govtext/locale/zh_CN/LC_MESSAGES/govtext.mo"
+    assert mo in names
+    import gettext
+    import io
+
+    catalogue = gettext.GNUTranslations(io.BytesIO(zipfile.ZipFile(wheel).read(mo)))
+    assert catalogue.gettext("structure {score}/100") == "结构 {score}/100"
+
+
+def test_packaging_editable_build_compiles_the_catalogues(tmp_path):
+    """`pip install -e .` from a fresh clone: the build hook, run for an editable wheel, writes the .mo
+    next to the .po in src/ (where the editable install imports from) and ships nothing itself."""
+    import shutil
+
+    shutil.copy(ROOT / "hatch_build.py", tmp_path / "hatch_build.py")
+    shutil.copytree(ROOT / "src" / "govtext" / "locale", tmp_path / "src" / "govtext" / "locale",
+                    ignore=shutil.ignore_patterns("*.mo"))
+    mo = tmp_path / "src" / "govtext" / "locale" / "zh_CN" / "LC_MESSAGES" / "govtext.mo"
+    code = (
+        "import sys; sys.path.insert(0, '.'); from hatch_build import CatalogueBuildHook as H; "
+        "h = H('.', {}, None, None, 'dist', 'wheel'); data = {'force_include': {}}; "
+        "h.initialize(sys.argv[1], data); print(len(data['force_include']))"
+    )
+    for version, shipped in (("editable", "0"), ("standard", "1")):
+        mo.unlink(missing_ok=True)
+        r = subprocess.run([sys.executable, "-c", code, version], cwd=tmp_path, check=True, capture_output=True,
+                           text=True)
+        assert r.stdout.strip() == shipped and mo.is_file() and mo.stat().st_size > 1000
 
 
 def test_packaging_python_m_govtext_version():

@@ -107,3 +107,108 @@ def test_report_text_plain_and_colored(seed_doc):
     boxed = [line for line in plain.splitlines() if any(c in line for c in "│┃┏└├")]
     assert boxed and max(len(line) for line in boxed) <= 100  # tree and table fit the width
     assert f"{r.path}:12:5: GT103 (doubled-marker)" in plain  # findings stay on one line each
+
+
+# --- issue 13: markers wherever they fall, indented lines, print, placeholders, titles, file names -------
+
+
+def _rows(page: str) -> dict[int, str]:
+    """Line number → the inner HTML of its row in the document view."""
+    import re
+
+    return {int(n): body for n, body in re.findall(r'<div class="row" id="d0-L(\d+)">(.*?)</div></div>', page)}
+
+
+def test_report_html_missing_part_marker_at_a_line_end():
+    """A part missing after the last line's text is shown there (it was lost at line ends)."""
+    doc = read_document(DATA / "completeness_work_summary_annual.txt")
+    cut = doc.text[: doc.text.index("二、存在的问题")].rstrip("\n") + "\n"
+    r = check_document(cut, kind="work-summary")
+    gaps = [f for f in r.completeness.findings if f.code == "GT401"]
+    assert gaps and all(r.document.text[f.start_char - 1:f.start_char + 1].endswith("\n") for f in gaps)
+    page = render_html(r, lang="zh")
+    rows = _rows(page)
+    for f in gaps:
+        label = f.message.split("required part ", 1)[1].split(" is missing", 1)[0]
+        assert f'<span class="gap" title="缺少必需部分：{label}">' in rows[f.line], (f.line, label)
+
+
+def test_report_html_indented_lines_start_on_their_number_row():
+    """NBSP, spaces or U+3000 at a line's start: no paragraph break is drawn before the text."""
+    text = ("某局2023年工作总结\n\u3000\u3000今年以来，我们认真落实各项部署，现将工作总结如下：\n\u00a0\u00a0一、主要工作\n"
+            "    全年完成项目十个，培训干部三十人次。\n\u3000\u3000二、存在问题\n\u3000\u3000学习不够深入。\n"
+            "\u3000\u3000三、下一步打算\n\u3000\u3000继续加强学习。二是抓落实。\n")
+    page = render_html(check_document(text), lang="zh")
+    rows = _rows(page)
+    assert len(rows) >= len(text.splitlines())
+    for n, line in enumerate(text.splitlines(), 1):
+        body = rows[n].split('<div class="txt">', 1)[1]
+        lead = body[: body.index(html_escape(line.strip()[:2]))]
+        assert "pbr" not in lead, (n, lead)  # no block break between the indent and the text
+    assert ".doc .row { display:flex; align-items: baseline; }" in page
+
+
+def html_escape(s: str) -> str:
+    import html
+
+    return html.escape(s, quote=True)
+
+
+def test_report_html_flattened_paragraphs_still_break():
+    """Text crawled with its paragraph breaks lost still shows each paragraph on its own band."""
+    flat = ("2019年工作总结\n今年以来，我们认真落实各项部署。\u3000\u3000一、主要工作。全年完成项目十个。"
+            "\u3000\u3000二、存在问题。学习不够深入。\n")
+    page = render_html(check_document(flat), lang="zh")
+    row = _rows(page)[2]
+    assert row.count('<span class="pbr"></span>') == 2  # before 一、 and 二、, on the one line
+
+
+def test_report_html_print_stylesheet(seed_doc):
+    page = render_html(check_document(seed_doc))
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    printing = style.split("@media print", 1)[1]
+    assert "size: A4" in printing and "nav, aside, .sidebar, .downloads" in printing and "display: none" in printing
+    assert "text-decoration: none" in printing  # links print as plain text
+    # the headline and the score come first in the article: page 1
+    article = page.split("<article", 1)[1]
+    assert article.index('class="headline"') < article.index('class="score"') < article.index("<h2>")
+
+
+def test_report_html_lists_every_placeholder_with_context_and_counts(seed_doc):
+    r = check_document(seed_doc)
+    page = render_html(r, lang="zh")
+    section = page.split(f"<h2>未填占位符（{len(r.placeholders)}）</h2>", 1)[1].split("<h2>", 1)[0]
+    assert '<p class="kinds">按类型：单位 23、数量 17、文字 3、金额 2、提法 2、日期 1、序号 1、人名 1</p>' in section
+    assert section.count("<li>") == len(r.placeholders) == 50
+    assert "<q>市[X]局按照市委的统一部署</q>" in section and "单位或地名未填 [单位]" in section
+
+
+def test_report_html_page_titled_by_the_detected_title():
+    r = check_document(Document.from_text("2023年某某局工作总结\n\n今年以来，我们认真工作。\n", path="-"))
+    assert "<title>审阅：2023年某某局工作总结</title>" in render_html(r, lang="zh")
+    assert "<title>Review: 2023年某某局工作总结</title>" in render_html(r, lang="en")
+
+
+def test_report_text_placeholders_all_or_n_with_context(seed_doc):
+    r = check_document(seed_doc)
+    full = render_text(r, width=200, lang="zh", placeholders=None)
+    lines = [x for x in full.splitlines() if x.startswith("  ") and "GT2" in x and "“" in x]
+    assert len(lines) == 50 and "另有" not in full
+    assert "4:6    “X”  单位  GT206 单位或地名未填  市[X]局按照市委的统一部署" in full
+    assert "未填占位符（50）：单位 23、数量 17、文字 3" in full
+    some = render_text(r, width=200, lang="zh", placeholders=3)
+    assert "……另有 47 处（全部列出：--placeholders all）" in some
+
+
+def test_report_filename_from_title_and_year(seed_doc):
+    from govtext.report import report_filename
+
+    r = check_document(seed_doc)
+    assert report_filename(r, "html", "zh") == "2019年党建工作总结.审阅.html"
+    assert report_filename(r, ".docx", "en") == "2019年党建工作总结.review.docx"
+    odd = check_document(Document.from_text('关于"A/B"专项<整治>工作总结\n\n2021年以来，我们认真工作。\n', path="x.txt"))
+    name = report_filename(odd, "html", "zh")
+    assert name == "关于_A_B_专项_整治_工作总结.审阅.html", name
+    untitled = check_document(Document.from_text("认真工作。\n", path="/tmp/某单位 小结.txt"))
+    assert report_filename(untitled, "html", "zh").endswith(".审阅.html")
+    assert "/" not in report_filename(untitled, "html", "zh")

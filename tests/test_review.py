@@ -247,3 +247,21 @@ def test_check_reviews_the_files_of_a_folder(tmp_path):
     data = json.loads(res.output)
     assert [d["path"] for d in data] == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt")]
     assert data[0]["kind"] == "party-building-summary" and data[1]["kind"] == "government-work-report"
+
+
+def test_check_cli_docx_to_file_and_its_errors(tmp_path, capsys):
+    """--format docx writes the Word review (govtext.review_docx); one file at a time."""
+    import docx
+
+    out = tmp_path / "reviewed.docx"
+    res = _run("check", str(SEED), "--format", "docx", "-o", str(out), "--no-config")
+    assert res.exit_code == 1 and res.output == ""  # exit code of the review: findings
+    assert out.read_bytes()[:2] == b"PK"
+    word = docx.Document(str(out))
+    assert any("2019年党建工作总结" in p.text for p in word.paragraphs)
+    piped = _run("check", str(SEED), "--format", "docx", "--no-config")  # stdout is not a terminal here
+    assert piped.stdout_bytes[:2] == b"PK"
+    with pytest.raises(SystemExit) as e:
+        main(["check", str(SEED), str(DATA / "completeness_debrief.txt"), "--format", "docx", "-o", str(out)])
+    assert e.value.code == 2
+    assert capsys.readouterr().err == "govtext: --format docx 一次只审阅一个文件，现在给了 2 个\n"

@@ -620,12 +620,10 @@ def _document_html(r: Review, anchor: str, lang: str) -> str:
             cls = "part-start weak" if p.status == "weak" else "part-start"
             inserts.setdefault(p.start_char, []).append(
                 f'<span class="{cls}" title="{_e(part_reason(p, lang))}">{_e(p.label)}</span>')
-    missing = gettext(STATUS_LABEL["missing"], lang)
     for f in r.completeness.findings:
         if f.code == "GT401":
             msg = codes.localize(f, lang)
-            inserts.setdefault(f.start_char, []).append(
-                f'<span class="gap" title="{_e(msg)}">{_e(missing)}{_e(PUNCT[lang]["colon"])}{_e(msg)}</span>')
+            inserts.setdefault(f.start_char, []).append(f'<span class="gap" title="{_e(msg)}">{_e(msg)}</span>')
     lines = r.document.lines.starts
     line_starts = set(lines)
     for para in r.document.paragraphs:  # flattened texts join paragraphs on one line: break them apart
