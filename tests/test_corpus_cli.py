@@ -167,11 +167,12 @@ def test_corpus_cli_trends_writes_csv_and_png(run, mini_db, tmp_path):
     assert code == 0 and r["years"] == [2019, 2020, 2021]
     assert (out_dir / "trends.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     header = (out_dir / "trends.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header.split(",") == C.TREND_COLUMNS
+    assert header.split(",") == ["series", *C.TREND_COLUMNS]  # one series per issuer (few issuers)
     code, out, _ = run("corpus", "trends", "--db", mini_db, "--out", out_dir, "--where", "region=west")
     assert code == 0 and "per 10,000 characters" in out and "乡村振兴" in out
-    code, out, _ = run("corpus", "trends", "--db", mini_db, "--out", out_dir, "--theme", "party_history_education")
-    assert code == 0 and out.splitlines()[2].split() == ["label", "党史学习教育"]
+    code, out, _ = run("corpus", "trends", "--db", mini_db, "--out", out_dir, "--theme", "party_history_education",
+                       "--by", "none")
+    assert code == 0 and out.splitlines()[2].split() == ["label", "documents", "党史学习教育"]
     code, _, err = run("corpus", "trends", "--db", mini_db, "--out", out_dir, "--theme", "no_such_theme")
     assert code == 2 and "unknown theme 'no_such_theme'" in err
 
@@ -179,8 +180,10 @@ def test_corpus_cli_trends_writes_csv_and_png(run, mini_db, tmp_path):
 def test_corpus_cli_trends_without_cjk_font_says_so(run, mini_db, tmp_path, monkeypatch):
     monkeypatch.setenv("GOVTEXT_CJK_FONT", str(tmp_path / "no-such-font.otf"))
     code, _, err = run("corpus", "trends", "--db", mini_db, "--out", tmp_path / "o")
-    assert code == 2 and "no CJK font found" in err and "make system-deps" in err
-    assert not (tmp_path / "o").exists()
+    assert code == 2 and "no CJK font was found" in err and "make system-deps" in err
+    assert "trends.csv" in err and len(err.strip().splitlines()) == 1
+    assert (tmp_path / "o" / "trends.csv").is_file()  # the table is still written
+    assert not (tmp_path / "o" / "trends.png").exists()
 
 
 def test_corpus_chart_font_is_found_and_used(mini_db, tmp_path):

@@ -1,7 +1,10 @@
 """The 93 reports: local engine, process pool and a Dask LocalCluster give the same tables row for row;
-analyze → trends gives the theme-by-year table and a chart in a CJK font."""
+analyze → trends gives the theme-by-year table and a chart in a CJK font; the duplicates, theme evidence,
+issuer-aware charts and text reuse of issue 14 on the real reports."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -120,7 +123,9 @@ def test_corpus_gwr_trends_acceptance(local, tmp_path, capsys):
         main(["corpus", "trends", "--db", str(db), "--out", str(tmp_path / "out"), "--format", "json"])
     assert exc.value.code == 0
     table = pd.read_csv(tmp_path / "out" / "trends.csv")
-    assert list(table.columns) == C.TREND_COLUMNS
+    assert list(table.columns) == ["series", *C.TREND_COLUMNS]  # per issuer level: 国家, 省级, 区县级
+    assert set(table["series"]) == {"国家", "省级", "区县级"}
+    table = C.theme_trends(local, keep_duplicates=True)  # pooled, every copy counted
     years = set(table["year"])
     assert {1954, 2021, 2022, 2026} <= years and len(years) == local.documents["year"].nunique()
     # 精准扶贫 gives way to 乡村振兴: poverty alleviation peaks before 2021, rural revitalisation after 2017
@@ -129,5 +134,150 @@ def test_corpus_gwr_trends_acceptance(local, tmp_path, capsys):
     assert pov.idxmax() < 2021 and rural.loc[2026] > rural.loc[2016]
     two = table[(table["year"] == 2022) & (table["theme"] == "rural_revitalization")].iloc[0]
     assert two["documents"] == 2  # the national report and its line-broken copy
+    assert C.theme_trends(local).query("year == 2022 and theme == 'rural_revitalization'")["documents"].tolist() == [1]
     assert (tmp_path / "out" / "trends.png").stat().st_size > 20_000
     assert '"font": "' in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- research-grade corpus (issue 14)
+
+
+def test_corpus_gwr_new_tables_are_filled(local):
+    assert len(local.theme_hits) > 10_000 and len(local.signatures) == 93
+    assert local.signatures["minhash"].str.len().eq(1024).all()
+
+
+def test_corpus_gwr_the_two_2022_national_copies_are_one_duplicate_group(local):
+    dups = local.duplicates
+    assert dups[["doc_id", "duplicate_of"]].values.tolist() == [["gwr_2022_national_lines.txt", "gwr_2022_national.txt"]]
+    assert dups["similarity"].iloc[0] >= 0.95
+    # the 31 provincial reports of 2026 and the consecutive national years are not copies of each other
+    assert C.theme_trends(local)["documents"].groupby(C.theme_trends(local)["year"]).first().loc[2022] == 1
+
+
+def test_corpus_gwr_theme_hits_reproduce_theme_counts_and_offsets(local, gwr_docs):
+    hits = local.theme_hits
+    counts = hits.groupby(["doc_id", "theme"]).size().sort_index()
+    themes = local.themes.set_index(["doc_id", "theme"])["count"].sort_index()
+    assert counts.index.equals(themes.index) and (counts.to_numpy() == themes.to_numpy()).all()
+    sections = local.sections.set_index(["doc_id", "index"])
+    for r in hits.sample(400, random_state=1).itertuples(index=False):
+        text = gwr_docs[r.doc_id].text
+        assert text[r.start_char:r.end_char] == r.term
+        assert text[r.sentence_start:r.sentence_start + len(r.sentence)] == r.sentence
+        assert r.sentence_start <= r.start_char and r.end_char <= r.sentence_start + len(r.sentence)
+        p = gwr_docs[r.doc_id].paragraphs[r.paragraph_index]
+        assert p.start <= r.start_char < p.end
+        if not pd.isna(r.section_index):
+            sec = sections.loc[(r.doc_id, int(r.section_index))]
+            assert sec["start_char"] <= r.start_char < max(sec["body_end"], sec["end_char"])
+
+
+def _runs(years: list[int]) -> list[int]:
+    """Lengths of the runs of consecutive years (the pieces a series' line must be drawn in)."""
+    runs = [1]
+    for a, b in zip(years, years[1:], strict=False):
+        if b == a + 1:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+    return runs
+
+
+def _pieces(d: str) -> list[int]:
+    """Points of each piece (``M`` … ``L`` …) of an SVG path."""
+    import re
+
+    return [len(re.findall(r"-?[\d.]+ -?[\d.]+", piece)) for piece in d.split("M")[1:]]
+
+
+def _svg_series(svg: bytes) -> dict[str, list[str]]:
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    out: dict[str, list[str]] = {}
+    for g in ET.fromstring(svg).iter(f"{ns}g"):
+        gid = g.get("id", "")
+        if gid.startswith("trend-"):
+            out[gid] = [p.get("d", "") for p in g.iter(f"{ns}path")] + [f"markers:{len(list(g.iter(f'{ns}use')))}"]
+    return out
+
+
+@pytest.mark.parametrize("where", [None, "issuer=国务院"])
+def test_corpus_gwr_trend_charts_series_gaps_formats(local, tmp_path, capsys, where):
+    """The default chart (one line per issuer level) and the national one (one series), as PNG at
+    300 dpi and SVG: the SVG has one line per series in every panel, broken where years are missing."""
+    from PIL import Image
+
+    from govtext.cli import main
+
+    db = tmp_path / "gwr.duckdb"
+    C.write_duckdb(local, db)
+    args = ["corpus", "trends", "--db", str(db), "--out", str(tmp_path / "out"), "--format", "json,png,svg,pdf"]
+    with pytest.raises(SystemExit) as exc:
+        main(args + (["--where", where] if where else []))
+    assert exc.value.code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["duplicates_left_out"] == [{"doc_id": "gwr_2022_national_lines.txt",
+                                               "duplicate_of": "gwr_2022_national.txt"}]
+    series = ["国务院"] if where else ["国家", "省级", "区县级"]
+    assert summary["series"] == sorted(series) and len(summary["themes"]) == 6
+    png = Image.open(tmp_path / "out" / "trends.png")
+    assert round(png.info["dpi"][0]) == 300 and png.size[0] > 3000 and png.size[1] > 2500
+    assert (tmp_path / "out" / "trends.pdf").read_bytes()[:5] == b"%PDF-"
+    lines = _svg_series((tmp_path / "out" / "trends.svg").read_bytes())
+    for panel in range(6):
+        ids = sorted(k for k in lines if k.startswith(f"trend-{panel}-"))
+        assert ids == [f"trend-{panel}-{i}" for i in range(len(series))]  # one line per series
+    docs = local.documents[local.documents["doc_id"] != "gwr_2022_national_lines.txt"]
+    national = sorted(docs.loc[docs["issuer"] == "国务院", "year"].astype(int))
+    # legend order: most documents first, so the national series is line 0 in both charts
+    path, *_rest, markers = lines["trend-0-0"]
+    # no line across 1957→1959, 1960→1964, 1964→1975, 1975→1978: pieces of 4, 2, 1, 1 and 45 years
+    assert _pieces(path) == _runs(national) == [4, 2, 1, 1, 45]
+    assert markers == f"markers:{len(national)}"
+    if not where:
+        provincial = lines["trend-0-1"]  # 31 reports, all of 2026: one dot, no line
+        assert provincial[-1] == "markers:1" and _pieces(provincial[0]) == [1]
+
+
+def test_corpus_gwr_reuse_2021_2022_national(gwr_docs):
+    from govtext.corpus.reuse import reuse_report, text_reuse
+
+    a, b = gwr_docs["gwr_2021_national.txt"], gwr_docs["gwr_2022_national.txt"]
+    r = reuse_report(a, b, label_a="2021", label_b="2022")
+    assert 0.02 < r["share"] < 0.5 and r["share"] == pytest.approx(r["exact_share"] + r["near_share"], abs=2e-4)
+    assert r["pairs"] and r["sentences_exact"] > 5 and r["sentences_near"] > 5
+    for p in r["pairs"]:
+        assert a.text[p["a_start"]:p["a_end"]] == p["a_text"] == a.paragraphs[p["a_index"]].text
+        assert b.text[p["b_start"]:p["b_end"]] == p["b_text"] == b.paragraphs[p["b_index"]].text
+    for m in r["matches"]:
+        sa, sb = a.text[m["a_start"]:m["a_end"]], b.text[m["b_start"]:m["b_end"]]
+        if m["kind"] == "exact":
+            assert "".join(sa.split()) == "".join(sb.split())
+        else:
+            assert 0.8 <= m["similarity"] < 1 and sa != sb
+    assert text_reuse(b, b).share == 1.0  # identical
+    assert text_reuse(gwr_docs["gwr_1954_national.txt"], gwr_docs["gwr_2026_beijing.txt"]).share < 0.01  # unrelated
+    # the two copies of 2022 (line breaks differ) repeat each other almost entirely
+    assert text_reuse(b, gwr_docs["gwr_2022_national_lines.txt"]).share > 0.9
+
+
+def test_corpus_gwr_reuse_table_per_issuer_and_chart(local, tmp_path, capsys):
+    from govtext.cli import main
+
+    db = tmp_path / "gwr.duckdb"
+    C.write_duckdb(local, db)
+    with pytest.raises(SystemExit) as exc:
+        main(["corpus", "reuse", "--db", str(db), "--where", "year=2015..2022", "--out", str(tmp_path / "r"),
+              "--chart", "png,svg", "--format", "json"])
+    assert exc.value.code == 0
+    rows = json.loads(capsys.readouterr().out)["reuse"]
+    pairs = {(r["issuer"], r["year_a"], r["year_b"]) for r in rows}
+    assert ("国务院", 2021, 2022) in pairs and ("呼伦贝尔市海拉尔区人民政府（内蒙古）", 2018, 2019) in pairs
+    assert len(rows) == 7 + 4  # national 2015→…→2022, district 2015→…→2019; 2022 counted once
+    nat = next(r for r in rows if r["year_b"] == 2022)
+    assert nat["doc_b"] == "gwr_2022_national.txt" and 0 < nat["share"] < 1 and nat["level"] == "national"
+    table = pd.read_csv(tmp_path / "r" / "reuse.csv")
+    assert len(table) == len(rows)
+    assert b'id="reuse-0"' in (tmp_path / "r" / "reuse.svg").read_bytes()

@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from .tables import CorpusTables, plain
+from .tables import CorpusTables, dedupe, duplicate_ids, plain
 
 _NUM = re.compile(r"[0-9０-９]+")
 _TRIM = re.compile(r"^[\s\u3000]+|[\s\u3000。；;：:，,、]+$")
@@ -32,6 +32,8 @@ def title_similarity(a: str, b: str) -> float:
 def _side_sections(t: CorpusTables, max_level: int | None) -> list[dict]:
     """Distinct sections of one side, in first-seen order, with how many documents have them."""
     secs = t.sections
+    heads = {(r.doc_id, int(r.index)): (plain(r.parent), f"{plain(r.marker) or ''}{r.title}")
+             for r in secs.itertuples(index=False)}
     if max_level is not None:
         secs = secs[secs["level"] <= max_level]
     seen: dict[str, dict] = {}
@@ -41,7 +43,8 @@ def _side_sections(t: CorpusTables, max_level: int | None) -> list[dict]:
             continue
         item = seen.get(key)
         if item is None:
-            seen[key] = {"title": row.title, "level": int(row.level), "marker": plain(row.marker), "docs": {row.doc_id}}
+            seen[key] = {"title": row.title, "level": int(row.level), "marker": plain(row.marker),
+                         "path": _path(heads, row.doc_id, plain(row.parent)), "docs": {row.doc_id}}
         else:
             item["docs"].add(row.doc_id)
     out = []
@@ -49,6 +52,17 @@ def _side_sections(t: CorpusTables, max_level: int | None) -> list[dict]:
         docs = item.pop("docs")
         out.append({**item, "documents": len(docs), "_key": key})
     return out
+
+
+def _path(heads: dict, doc_id: str, parent) -> list[str]:
+    """The headings (marker + title) above a section, outermost first."""
+    out: list[str] = []
+    while parent is not None and len(out) < 12:
+        parent, head = heads.get((doc_id, int(parent)), (None, None))
+        if head is None:
+            break
+        out.append(head)
+    return out[::-1]
 
 
 def align_sections(a: list[dict], b: list[dict], *, threshold: float = 0.5) -> tuple[list, list, list]:
@@ -78,7 +92,10 @@ def align_sections(a: list[dict], b: list[dict], *, threshold: float = 0.5) -> t
     removed = [public(s) for i, s in enumerate(rest_a) if i not in used_a]
     added = [public(s) for j, s in enumerate(rest_b) if j not in used_b]
     renamed_out = [{"from": rest_a[i]["title"], "to": rest_b[j]["title"], "similarity": round(sim, 3),
-                    "level_from": rest_a[i]["level"], "level_to": rest_b[j]["level"]} for i, j, sim in renamed]
+                    "level_from": rest_a[i]["level"], "level_to": rest_b[j]["level"],
+                    "marker_from": rest_a[i].get("marker"), "marker_to": rest_b[j].get("marker"),
+                    "path_from": rest_a[i].get("path", []), "path_to": rest_b[j].get("path", [])}
+                   for i, j, sim in renamed]
     return removed, added, renamed_out
 
 
@@ -127,15 +144,45 @@ def distinctive_terms(a: CorpusTables, b: CorpusTables, *, top: int = 20) -> dic
     return out
 
 
+def theme_rates(a: CorpusTables, b: CorpusTables) -> list[dict]:
+    """Every theme of either side with its rate on each side (hits per 10,000 characters of the
+    side's documents, pooled) and counts, the largest change of rate first."""
+    rows = []
+    sides = []
+    for t in (a, b):
+        docs = t.documents[t.documents["error"].isna()]
+        chars = max(int(docs["chars"].fillna(0).sum()), 1)
+        th = t.themes[t.themes["doc_id"].isin(set(docs["doc_id"]))]
+        g = th.groupby("theme").agg(count=("count", "sum"), label=("label", "first"))
+        sides.append((g, chars))
+    (ga, ca), (gb, cb) = sides
+    labels = {**gb["label"].to_dict(), **ga["label"].to_dict()}
+    for theme in sorted(set(ga.index) | set(gb.index)):
+        na = int(ga["count"].get(theme, 0))
+        nb = int(gb["count"].get(theme, 0))
+        rows.append({"theme": theme, "label": plain(labels.get(theme)), "rate_a": round(na * 1e4 / ca, 3),
+                     "rate_b": round(nb * 1e4 / cb, 3), "count_a": na, "count_b": nb})
+    rows.sort(key=lambda r: (-abs(r["rate_b"] - r["rate_a"]), r["theme"]))
+    return rows
+
+
 def compare(a: CorpusTables, b: CorpusTables, *, max_level: int | None = 2, top: int = 20,
-            threshold: float = 0.5) -> dict:
+            threshold: float = 0.5, keep_duplicates: bool = False) -> dict:
     """Compare side A with side B (two documents or two groups of documents).
 
     Sections (up to ``max_level``) are aligned by title: equal titles (digits masked) are unchanged,
     the others are paired by similarity into renames, the rest are added or removed. Themes gained
     and lost are those present on one side only (count > 0), with weights; ``themes_changed`` lists
-    the shared themes whose mean weight moved. Distinctive terms by TF-IDF (:func:`distinctive_terms`).
+    the shared themes whose mean weight moved; ``themes_by_change`` every theme with its rate per
+    10,000 characters on each side (:func:`theme_rates`). Distinctive terms by TF-IDF
+    (:func:`distinctive_terms`). Each side counts a duplicate group once (its first document) unless
+    ``keep_duplicates``; ``duplicates_left_out`` names the copies left out.
     """
+    left_out = []
+    if not keep_duplicates:
+        for t in (a, b):
+            left_out += [{"doc_id": k, "duplicate_of": v} for k, v in sorted(duplicate_ids(t).items())]
+        a, b = dedupe(a), dedupe(b)
     removed, added, renamed = align_sections(_side_sections(a, max_level), _side_sections(b, max_level),
                                              threshold=threshold)
     ta, tb = _side_themes(a), _side_themes(b)
@@ -159,7 +206,9 @@ def compare(a: CorpusTables, b: CorpusTables, *, max_level: int | None = 2, top:
         "a": _side_summary(a), "b": _side_summary(b),
         "sections_added": added, "sections_removed": removed, "sections_renamed": renamed,
         "themes_gained": gained, "themes_lost": lost, "themes_changed": changed,
+        "themes_by_change": theme_rates(a, b),
         "distinctive_terms": distinctive_terms(a, b, top=top),
+        "duplicates_left_out": left_out,
     }
 
 

@@ -76,14 +76,15 @@ def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
         rows.append({
             "doc_id": doc_id, "theme": h.theme, "section_index": None if inner is None else inner.index,
             "paragraph_index": i if para is not None else None, "start_char": h.start_char,
-            "end_char": h.end_char, "term": h.match, "sentence": text[s:e],
+            "end_char": h.end_char, "term": h.match, "sentence": text[s:e], "sentence_start": s,
         })
     return rows
 
 
 def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int | None = None,
                    keep_duplicates: bool = False):
-    """The ``theme_hits`` rows of ``theme`` (an id or a label, e.g. ``精准扶贫``) in the documents
+    """The ``theme_hits`` rows of ``theme`` (an id, a label, one part of a label such as ``精准扶贫``
+    of ``精准扶贫/脱贫攻坚``, or a matched term) in the documents
     matching ``selector``/``year`` (duplicates left out unless ``keep_duplicates``), with each
     document's year, issuer and title and the heading of the hit's section; a DataFrame sorted by
     year, doc_id and offset."""
@@ -100,6 +101,10 @@ def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int
     known = dict(zip(themes["theme"], themes["label"], strict=True))
     hits = tables.theme_hits
     ids = {theme} if theme in set(hits["theme"]) or theme in known else {t for t, lab in known.items() if lab == theme}
+    if not ids:  # one part of a label such as 精准扶贫/脱贫攻坚, else a matched term
+        ids = {t for t, lab in known.items() if theme in re.split(r"[/、／（）()]", str(lab))}
+    if not ids:
+        ids = set(hits.loc[hits["term"] == theme, "theme"])
     if not ids:
         labels = sorted({str(v) for v in known.values() if v is not None})[:8]
         raise UsageError(f"no theme {theme!r} in these documents; e.g. {', '.join(labels) or '(none)'}")

@@ -37,7 +37,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     # one row per counted theme hit (the evidence behind ``themes.count``)
     "theme_hits": {
         "doc_id": STR, "theme": STR, "section_index": INT, "paragraph_index": INT, "start_char": INT,
-        "end_char": INT, "term": STR, "sentence": STR,
+        "end_char": INT, "term": STR, "sentence": STR, "sentence_start": INT,
     },
     # one row per readable document: its MinHash signature (duplicates.py)
     "signatures": {"doc_id": STR, "shingles": INT, "minhash": STR},

@@ -3,8 +3,10 @@ per-document rows, and selecting groups of documents (``year=2021``, ``issuer=�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -192,3 +194,56 @@ def duplicate_ids(tables: CorpusTables) -> dict[str, str]:
     present = set(tables.documents["doc_id"])
     d = tables.duplicates
     return {a: b for a, b in zip(d["doc_id"], d["duplicate_of"], strict=True) if a in present and b in present}
+
+
+@cache
+def _level_rules() -> tuple[tuple[str, ...], dict[str, str], tuple[tuple[str, re.Pattern], ...]]:
+    """(levels in order, level → Chinese label, (level, pattern) rules) of models/corpus/issuer_levels.toml."""
+    from ..errors import DataFileError
+    from ..resources import load_toml, model_path
+
+    path = model_path("corpus", "issuer_levels.toml")
+    data = load_toml(path)
+    levels = tuple(data.get("levels", ()))
+    rules = []
+    for i, r in enumerate(data.get("rule", [])):
+        if r.get("level") not in levels:
+            raise DataFileError(str(path), f"rule {i + 1}: level {r.get('level')!r} is not one of {', '.join(levels)}")
+        try:
+            rules.append((r["level"], re.compile(r["pattern"])))
+        except (KeyError, re.error) as exc:
+            raise DataFileError(str(path), f"rule {i + 1}: bad pattern ({exc})") from None
+    return levels, dict(data.get("labels", {})), tuple(rules)
+
+
+_NOTE = re.compile(r"[（(][^（）()]*[）)]\s*$")
+
+
+def issuer_level(issuer: str | None) -> str:
+    """The administrative level of ``issuer`` (national, provincial, municipal, district or other) by
+    the rules of ``models/corpus/issuer_levels.toml``."""
+    if not issuer:
+        return "other"
+    name = _NOTE.sub("", issuer.strip()).strip()
+    for level, pattern in _level_rules()[2]:
+        if pattern.search(name):
+            return level
+    return "other"
+
+
+def level_label(level: str) -> str:
+    """The Chinese label of a level (国家, 省级, 市级, 区县级, 其他)."""
+    return _level_rules()[1].get(level, level)
+
+
+def issuer_levels(documents: pd.DataFrame) -> pd.Series:
+    """Each document's issuer level: a manifest column ``level`` or ``issuer_level`` when it holds a
+    known level, else :func:`issuer_level` of the issuer."""
+    levels = set(_level_rules()[0])
+    out = documents["issuer"].astype(object).map(lambda v: issuer_level(None if v is pd.NA else v))
+    for col in ("issuer_level", "level"):
+        if col in documents:
+            given = documents[col].astype(object)
+            ok = given.map(lambda v: v in levels)
+            out = out.where(~ok, given)
+    return out.astype(str)
