@@ -212,3 +212,56 @@ def test_report_filename_from_title_and_year(seed_doc):
     untitled = check_document(Document.from_text("认真工作。\n", path="/tmp/某单位 小结.txt"))
     assert report_filename(untitled, "html", "zh").endswith(".审阅.html")
     assert "/" not in report_filename(untitled, "html", "zh")
+
+
+def test_report_html_in_chromium_rows_markers_and_print(tmp_path):
+    """In a real browser: an indented line's number and text share one row, a missing part's marker at a
+    line end is visible, and printed on A4 the headline and score are on page 1."""
+    import io
+
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    from test_web_browser import CHROMIUM, CHROMIUM_ARGS, _require_system_deps
+
+    _require_system_deps()
+    doc = read_document(DATA / "completeness_work_summary_annual.txt")
+    cut = doc.text[: doc.text.index("二、存在的问题")].rstrip("\n") + "\n"
+    indents = ("\u3000\u3000", "\u00a0\u00a0", "    ")  # as Word exports and web pages indent
+    cut = "".join(indents[i % 3] + line if line.strip() and i else line
+                  for i, line in enumerate(cut.splitlines(keepends=True)))
+    r = check_document(cut, kind="work-summary")
+    page_html = render_html(r, lang="zh")
+    indented = [n for n, line in enumerate(cut.splitlines(), 1) if line[:1].isspace() and line.strip()]
+    assert len(indented) >= 5
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            pg = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+            pg.set_content(page_html)
+            for n in indented:
+                lno, first = pg.evaluate(
+                    """(id) => {
+                        const row = document.getElementById(id);
+                        const walker = document.createTreeWalker(row.querySelector('.txt'), NodeFilter.SHOW_TEXT);
+                        let node = walker.nextNode();
+                        while (node && !node.textContent.trim()) node = walker.nextNode();
+                        const i = node.textContent.search(/\\S/);
+                        const range = document.createRange();
+                        range.setStart(node, i); range.setEnd(node, i + 1);
+                        const a = row.querySelector('.lno').getBoundingClientRect();
+                        const b = range.getBoundingClientRect();
+                        return [[a.top, a.bottom], [b.top, b.bottom]];
+                    }""", f"d0-L{n}")
+                assert abs((lno[0] + lno[1]) / 2 - (first[0] + first[1]) / 2) < 8, (n, lno, first)
+            gaps = pg.locator(".doc .gap")
+            assert gaps.count() >= 1 and all(gaps.nth(i).is_visible() for i in range(gaps.count()))
+            box = gaps.first.bounding_box()
+            assert box and box["width"] > 20 and box["height"] > 8
+            pdf = pg.pdf(format="A4", print_background=True)
+        finally:
+            browser.close()
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    squeezed = "".join(first_page.split())
+    assert f"{r.completeness.score}/100" in squeezed and "结构" in squeezed, first_page[:300]
