@@ -44,6 +44,19 @@ def test_completeness_builtin_outlines_cover_the_four_kinds():
     assert tuple(s.id for s in party.subparts) == DIMENSIONS
 
 
+def test_completeness_builtin_outlines_pass_every_check():
+    """The built-in outlines are loaded without compiling their wordings (a review's cold start); the full
+    checks, every regex compiled, accept them and read the same outline."""
+    from dataclasses import replace
+
+    for kind, o in builtin_outlines().items():
+        checked = load_outline(outline_path(kind))
+        assert replace(checked, source=o.source) == o
+        for p in o.parts:
+            for w in (*p.heading, *p.lead, *p.inline, *p.title, *(x for s in p.subparts for x in s.heading)):
+                re.compile(w)
+
+
 def test_completeness_problems_come_before_next_steps_in_every_summary_outline():
     for kind in ("work-summary", "party-building-summary", "debrief-report"):
         o = get_outline(kind)

@@ -15,7 +15,6 @@ ordering penalties, and explains itself (``Completeness.breakdown``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -85,7 +84,12 @@ def builtin_outlines() -> dict[str, ReferenceOutline]:
     """Every outline shipped in ``models/outlines/``, keyed by id."""
     out: dict[str, ReferenceOutline] = {}
     for path in sorted((models_dir() / "outlines").glob("*.toml")):
-        o = replace(load_outline(path), source=f"models/outlines/{path.name}")
+        # the shipped wordings' regexes are checked by the tests (every built-in outline parses with the
+        # full checks), not compiled here: detection would compile five outlines' wordings for nothing
+        text = read_data_text(path).removeprefix("\ufeff")
+        data = parse_toml(text, str(path))
+        o = replace(_build_outline(data, str(path), _LineFinder(text.split("\n")), check_regex=False),
+                    source=f"models/outlines/{path.name}")
         out[o.id] = o
     return out
 
@@ -153,7 +157,7 @@ class _LineFinder:
         return None
 
 
-def _build_outline(data: dict, name: str, lf: _LineFinder) -> ReferenceOutline:
+def _build_outline(data: dict, name: str, lf: _LineFinder, *, check_regex: bool = True) -> ReferenceOutline:
     def fail(problem: str, line: int | None = None) -> DataFileError:
         return DataFileError(name, problem, line)
 
@@ -173,7 +177,7 @@ def _build_outline(data: dict, name: str, lf: _LineFinder) -> ReferenceOutline:
     seen: set[str] = set()
     for n, raw in enumerate(parts_raw):
         start, end = lf.part(n)
-        part = _build_part(raw, name, lf, start, end, sub=False)
+        part = _build_part(raw, name, lf, start, end, sub=False, check_regex=check_regex)
         if part.id in seen:
             raise fail(f"duplicate part id {part.id!r}", lf.key("id", start or 1, end) or start)
         seen.add(part.id)
@@ -191,7 +195,7 @@ def _build_outline(data: dict, name: str, lf: _LineFinder) -> ReferenceOutline:
     dline = lf.text("[detect]")
     det = {}
     for key in ("title", "opening", "body"):
-        det[key] = _patterns(detect.get(key, []), key, name, lf.key(key, dline or 1) if dline else None)
+        det[key] = _patterns(detect.get(key, []), key, name, lf.key(key, dline or 1) if dline else None, check_regex)
     order = data.get("order", {})
     if not isinstance(order, dict):
         raise fail("[order] must be a table", lf.key("order"))
@@ -230,7 +234,9 @@ def _build_outline(data: dict, name: str, lf: _LineFinder) -> ReferenceOutline:
     )
 
 
-def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: int | None, *, sub: bool) -> OutlinePart:
+def _build_part(
+    raw: dict, name: str, lf: _LineFinder, start: int | None, end: int | None, *, sub: bool, check_regex: bool = True
+) -> OutlinePart:
     where = start or 1
 
     def line_of(key: str) -> int | None:
@@ -260,7 +266,7 @@ def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: i
         raise fail(f"part {pid!r}: weight must be a non-negative number", "weight")
     if required and weight <= 0:
         raise fail(f"part {pid!r}: a required part needs a positive weight", "weight")
-    wordings = {k: _patterns(raw.get(k, []), k, name, line_of(k)) for k in ("heading", "lead", "inline", "title")}
+    wordings = {k: _patterns(raw.get(k, []), k, name, line_of(k), check_regex) for k in ("heading", "lead", "inline", "title")}
     default_roles = [r for r in ("heading", "lead", "inline", "title") if wordings[r]]
     roles = raw.get("roles", default_roles)
     if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
@@ -299,7 +305,7 @@ def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: i
         sub_end = sub_lines[i + 1] if i + 1 < len(sub_lines) else end
         if not isinstance(s, dict) or not s.get("heading"):
             raise DataFileError(name, "each sub-part needs heading = [...] wordings", sline)
-        subs.append(_build_sub(s, name, lf, sline, sub_end))
+        subs.append(_build_sub(s, name, lf, sline, sub_end, check_regex))
     return OutlinePart(
         id=pid,
         label=label,
@@ -323,7 +329,9 @@ def _build_part(raw: dict, name: str, lf: _LineFinder, start: int | None, end: i
     )
 
 
-def _build_sub(raw: dict, name: str, lf: _LineFinder, start: int | None, end: int | None) -> OutlinePart:
+def _build_sub(
+    raw: dict, name: str, lf: _LineFinder, start: int | None, end: int | None, check_regex: bool = True
+) -> OutlinePart:
     allowed = _SUB_KEYS
     unknown = set(raw) - allowed
     if unknown:
@@ -334,7 +342,8 @@ def _build_sub(raw: dict, name: str, lf: _LineFinder, start: int | None, end: in
         raise DataFileError(name, "sub-part id must be a kebab-case string", lf.key("id", start or 1, end) or start)
     if not isinstance(label, str) or not label.strip():
         raise DataFileError(name, f"sub-part {pid!r} needs a label", start)
-    heading = _patterns(raw.get("heading", []), "heading", name, lf.key("heading", start or 1, end) or start)
+    heading = _patterns(raw.get("heading", []), "heading", name, lf.key("heading", start or 1, end) or start,
+                        check_regex)
     examples = raw.get("examples", [])
     if not isinstance(examples, list) or any(not isinstance(e, str) for e in examples):
         raise DataFileError(name, f"sub-part {pid!r}: examples must be a list of strings", start)
@@ -344,10 +353,10 @@ def _build_sub(raw: dict, name: str, lf: _LineFinder, start: int | None, end: in
     )
 
 
-def _patterns(value: object, key: str, name: str, line: int | None) -> tuple[str, ...]:
+def _patterns(value: object, key: str, name: str, line: int | None, check_regex: bool = True) -> tuple[str, ...]:
     if not isinstance(value, list) or any(not isinstance(v, str) or not v for v in value):
         raise DataFileError(name, f"{key} must be a list of non-empty strings (regular expressions)", line)
-    for v in value:
+    for v in value if check_regex else ():
         try:
             re.compile(v)
         except re.error as exc:
@@ -443,6 +452,8 @@ def outline_vectors_path(kind: str) -> Path:
 
 def outline_sha256(kind: str) -> str:
     """SHA-256 of the built-in outline file ``kind`` (its vectors file records the one it was built from)."""
+    import hashlib  # (not at import: a review's cold start)
+
     return hashlib.sha256(outline_path(kind).read_bytes()).hexdigest()
 
 
