@@ -25,10 +25,13 @@ def local():
 
 
 def _assert_same(a: C.CorpusTables, b: C.CorpusTables) -> None:
+    # every table, the issue-14 ones included (theme evidence, MinHash signatures, derived duplicates)
+    assert {"theme_hits", "signatures", "duplicates"} <= set(C.TABLES)
     for name in C.TABLES:
         x, y = getattr(a, name), getattr(b, name)
         assert len(x) == len(y), name
-        key = ["doc_id"] + [c for c in ("index", "start_char", "theme", "part", "term") if c in x.columns]
+        key = ["doc_id"] + [c for c in ("index", "start_char", "theme", "part", "term", "duplicate_of")
+                            if c in x.columns]
         pd.testing.assert_frame_equal(
             x.sort_values(key, kind="stable").reset_index(drop=True),
             y.sort_values(key, kind="stable").reset_index(drop=True),
@@ -55,6 +58,7 @@ def test_corpus_gwr_dask_local_cluster_equals_local(local, tmp_path):
                                   scheduler=cluster.scheduler_address, options=OPTIONS)
     assert dask.info["engine"] == "dask"
     _assert_same(local, dask)
+    assert len(dask.duplicates) == 1 and len(dask.theme_hits) == len(local.theme_hits) > 10_000
     assert info["engine"] == "dask" and info["batches"] == 3
     _assert_same(local.select([s.doc_id for s in some]), C.read_parquet(tmp_path / "pq"))
 

@@ -192,6 +192,14 @@ def _analyze_side(path: str, segmenter: str):
     return tables
 
 
+def _pad(text: str, cells: int) -> str:
+    """``text`` padded with spaces to ``cells`` display cells (CJK characters take two)."""
+    import unicodedata
+
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(cells - width, 0)
+
+
 def _compare_text(r: dict, *, themes: int = 12) -> str:
     out = []
     for side in ("a", "b"):
@@ -211,7 +219,7 @@ def _compare_text(r: dict, *, themes: int = 12) -> str:
 
     moved = [t for t in r.get("themes_by_change", []) if t["rate_a"] != t["rate_b"]][:themes]
     block("主题变化最大（每万字出现次数 A → B） themes whose rate changed most (per 10,000 characters)", moved,
-          lambda t: f"{t['label'] or t['theme']:<12} {t['rate_a']:7.2f} → {t['rate_b']:7.2f}  "
+          lambda t: f"{_pad(t['label'] or t['theme'], 24)} {t['rate_a']:7.2f} → {t['rate_b']:7.2f}  "
                     f"({t['count_a']} → {t['count_b']} hits)")
     block("sections renamed (A ↔ B, with their parents)", r["sections_renamed"],
           lambda s: f"{path(s.get('path_from', []), s.get('marker_from'), s['from'])}  ↔  "

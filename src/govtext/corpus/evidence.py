@@ -120,7 +120,9 @@ def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int
 
 
 def _heading(secs, doc_id: str, index) -> str | None:
-    if index is None or index != index:  # NA
+    import pandas as pd
+
+    if index is None or pd.isna(index):
         return None
     try:
         r = secs.loc[(doc_id, int(index))]

@@ -2,8 +2,8 @@
 sentence, and the paragraph pairs that carry the reuse, with offsets into both original texts.
 
 A sentence of B *repeats* A when A has the same sentence (compared without blanks, full-width forms
-folded: ``exact``) or one at least :data:`NEAR` similar (difflib ratio on the compared forms, found
-through shared character trigrams: ``near``). B's reused characters are all the characters of its
+folded: ``exact``) or one at least :data:`NEAR` similar (difflib ratio on the compared forms, among
+the A sentences sharing most character trigrams with it: ``near``). B's reused characters are all the characters of its
 exact sentences plus the characters of its near sentences that difflib finds in the A sentence;
 ``share`` = reused characters / B's characters (blanks not counted). Identical texts share 100%.
 """
@@ -145,10 +145,10 @@ def text_reuse(a: Document | str, b: Document | str) -> Reuse:
             continue
         tally = Counter(j for x in g for j in index.get(x, ()))
         best = None
-        for j, shared in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:_CANDIDATES]:
-            if shared / len(g | grams_a[j]) < 0.4:  # trigram Jaccard: too different to be near
-                continue
+        for j, _shared in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:_CANDIDATES]:
             sm = difflib.SequenceMatcher(None, sa[j][3], k, autojunk=False)
+            if sm.real_quick_ratio() < NEAR or sm.quick_ratio() < NEAR:  # upper bounds of ratio()
+                continue
             ratio = sm.ratio()
             if ratio >= NEAR and (best is None or ratio > best[0]):
                 best = (ratio, j, sum(blk.size for blk in sm.get_matching_blocks()))
@@ -209,12 +209,11 @@ def _wrap(runs: list[tuple[str, bool]], open_: str, close: str, width: int) -> l
     """Runs as lines of at most ``width`` display cells, changed runs between ``open_``/``close``."""
     tokens: list[str] = []
     for text, changed in runs:
-        text = text.replace("\r", "").replace("\n", "⏎").replace("\t", " ")
-        if changed:
-            tokens.append(open_)
-        tokens.extend(text)
-        if changed:
-            tokens.append(close)
+        chars = list(text.replace("\r", "").replace("\n", "⏎").replace("\t", " "))
+        if changed and chars:  # the marks stick to the run's first and last characters (never wrapped apart)
+            chars[0] = open_ + chars[0]
+            chars[-1] = chars[-1] + close
+        tokens.extend(chars)
     lines, cur, w = [], "", 0
     for t in tokens:
         tw = sum(_width(c) for c in t)

@@ -240,7 +240,7 @@ def issuer_levels(documents: pd.DataFrame) -> pd.Series:
     """Each document's issuer level: a manifest column ``level`` or ``issuer_level`` when it holds a
     known level, else :func:`issuer_level` of the issuer."""
     levels = set(_level_rules()[0])
-    out = documents["issuer"].astype(object).map(lambda v: issuer_level(None if v is pd.NA else v))
+    out = documents["issuer"].astype(object).map(lambda v: issuer_level(None if pd.isna(v) else str(v)))
     for col in ("issuer_level", "level"):
         if col in documents:
             given = documents[col].astype(object)
