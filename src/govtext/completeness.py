@@ -29,6 +29,7 @@ from pathlib import Path
 from .docmeta import PAGE_LABEL, find_title, locate_title
 from .docmeta import TITLE_SKIP as _TITLE_SKIP
 from .errors import DataFileError, UsageError
+from .i18n import N_
 from .markers import CIRCLED, CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, OPEN
 from .model import (
     Completeness,
@@ -59,11 +60,6 @@ CREDIT = {"present": 1.0, "weak": 0.5, "missing": 0.0}
 HEADING_SIMILARITY = 0.34
 #: Minimum TF-IDF similarity for a paragraph to count as implying a missing part (status weak).
 IMPLIED_SIMILARITY = 0.30
-
-
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker's customary name
-    """Mark ``msgid`` for extraction (identity; until ``govtext.i18n`` provides the shared marker)."""
-    return msgid
 
 
 #: One piece of a reason: an ``N_()``-marked English template and its ``(field, value)`` pairs.
