@@ -65,6 +65,17 @@ def test_corpus_duplicates_web_copy_is_a_duplicate_of_the_first(three):
     assert sigs.loc["a.txt", "shingles"] == signature(SEED_TEXT)[0] > 1000
 
 
+def test_corpus_shingle_hashes_count_distinct_shingles_whitespace_aside():
+    import re
+
+    from govtext.corpus.duplicates import shingle_hashes
+
+    flat = re.sub(r"\s+", "", SEED_TEXT)
+    assert len(shingle_hashes(SEED_TEXT)) == len({flat[i:i + 5] for i in range(len(flat) - 4)})
+    assert signature(SEED_TEXT) == signature(SEED_TEXT.replace("\n", "\r\n\u3000 "))
+    assert signature("短") is not None and len(shingle_hashes("短")) == 1
+
+
 def test_corpus_duplicate_finder_order_threshold_and_empty():
     s1, s2 = signature(SEED_TEXT)[1], signature(OTHER)[1]
     assert [d.to_dict() for d in find_duplicates([("z", s1), ("y", s2), ("x", s1)])] == [

@@ -24,28 +24,40 @@ THRESHOLD = 0.8  # estimated Jaccard similarity of the shingle sets that makes a
 _SPACE = re.compile(r"\s+")
 
 
-def shingles(text: str, k: int = SHINGLE) -> set[str]:
-    """The set of ``k``-character shingles of ``text`` with all whitespace removed (so a copy that
-    differs only in line breaks or indentation has the same shingles)."""
+def shingle_hashes(text: str, k: int = SHINGLE):
+    """The distinct 32-bit hashes of the ``k``-character shingles of ``text`` with whitespace removed
+    (a polynomial hash of the code points, computed with numpy: no Python loop over shingles), sorted."""
+    import numpy as np
+
     t = _SPACE.sub("", text)
-    if len(t) <= k:
-        return {t} if t else set()
-    return {t[i:i + k] for i in range(len(t) - k + 1)}
+    if not t:
+        return np.zeros(0, dtype=np.uint64)
+    cps = np.frombuffer(t.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    k = min(k, len(cps))
+    n = len(cps) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):  # wraps modulo 2**64: deterministic on every machine
+        h = h * np.uint64(_BASE) + cps[j:j + n]
+    return np.unique((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+
+
+_BASE = 1_000_003  # multiplier of the shingle hash
 
 
 def signature(text: str) -> tuple[int, str] | None:
     """(number of distinct shingles, the MinHash signature as hex text of ``NUM_PERM`` 32-bit values),
-    or None when the text has no characters or datasketch (the ``corpus`` extra) is not installed."""
+    or None when the text has no characters or datasketch (the ``corpus`` extra) is not installed.
+    The shingles' hashes (:func:`shingle_hashes`) are the values the MinHash sees."""
     try:
         from datasketch import MinHash
     except ImportError:  # pragma: no cover - the corpus extra is installed in the tests
         return None
-    sh = shingles(text)
-    if not sh:
+    hashes = shingle_hashes(text)
+    if not len(hashes):
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    m.update_batch([s.encode("utf-8") for s in sorted(sh)])
-    return len(sh), "".join(f"{int(v):08x}" for v in m.hashvalues)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    m.update_batch(hashes.tolist())
+    return len(hashes), "".join(f"{int(v):08x}" for v in m.hashvalues)
 
 
 def _minhash(hexsig: str):
