@@ -21,6 +21,19 @@ import warnings
 from .errors import InputError, human_size
 
 DEFAULT_MAX_PAGES = 2000
+MAX_STREAM_BYTES = 16 * 1024 * 1024  # one stream, decompressed (pypdf's own default: 75 MB)
+MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024  # one page's content, decompressed: pypdf holds ~25× its size parsed
+MAX_CONTENT_BYTES = 64 * 1024 * 1024  # all pages' content streams together, decompressed
+# pypdf's per-filter output limits, all set to MAX_STREAM_BYTES while a PDF is read
+_STREAM_LIMITS = (
+    "zlib_maximum_output_length",
+    "lzw_maximum_output_length",
+    "run_length_maximum_output_length",
+    "brotli_maximum_output_length",
+    "jbig2_maximum_output_length",
+    "array_based_stream_maximum_output_length",
+    "image_maximum_buffer_size",
+)
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 PAGE_BREAK = "\n\f\n"
 
@@ -86,24 +99,39 @@ def fix_radicals(text: str) -> str:
     return text.translate(_RADICALS)
 
 
-def read_pdf_text(data: bytes, name: str, *, max_bytes: int | None = None, max_pages: int = DEFAULT_MAX_PAGES) -> str:
+def read_pdf_text(
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    max_stream: int = MAX_STREAM_BYTES,
+    max_content: int = MAX_CONTENT_BYTES,
+) -> str:
     """The text layer of a PDF, pages joined by ``PAGE_BREAK``; every problem is an ``InputError``.
 
     Refused: a corrupt or password-protected file, more than ``max_pages`` pages, extracted text
-    over ``max_bytes`` (UTF-8), and a PDF without a text layer (scanned pages).
+    over ``max_bytes`` (UTF-8), a stream that decompresses past ``max_stream`` bytes, a page whose
+    contents decompress past ``MAX_PAGE_CONTENT_BYTES``, pages whose contents together decompress
+    past ``max_content`` bytes (a stream shared by many pages counts on each), and a PDF without a
+    text layer (scanned pages). Past a limit the message names it.
     """
     try:
-        from pypdf import PdfReader
-        from pypdf.errors import FileNotDecryptedError, PdfReadError
+        from pypdf import PdfReader, apply_configuration
+        from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
     except ImportError:  # pragma: no cover - pypdf is a core dependency
-        raise InputError(name, "reading PDF needs pypdf: pip install 'pypdf>=7,<8'") from None
+        raise InputError(name, "reading PDF needs pypdf: pip install 'pypdf>=7.1,<8'") from None
     if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise InputError(name, "is not a PDF file (no %PDF- header)")
+
+    def over_stream(where: str) -> InputError:
+        return InputError(name, f"a stream in the PDF decompresses past {_mb(max_stream)} (the limit for a PDF{where})")
+
     logger = logging.getLogger("pypdf")
     old_level = logger.level
     logger.setLevel(logging.CRITICAL)  # pypdf logs recoverable damage as warnings: one line only
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), apply_configuration(**dict.fromkeys(_STREAM_LIMITS, max_stream)):
             warnings.simplefilter("ignore")
             try:
                 reader = PdfReader(io.BytesIO(data), strict=False)
@@ -119,6 +147,8 @@ def read_pdf_text(data: bytes, name: str, *, max_bytes: int | None = None, max_p
                 n = len(reader.pages)
             except InputError:
                 raise
+            except LimitReachedError:
+                raise over_stream("") from None
             except FileNotDecryptedError:
                 raise InputError(
                     name, "is password-protected (encrypted PDF); remove the password and save again"
@@ -131,9 +161,28 @@ def read_pdf_text(data: bytes, name: str, *, max_bytes: int | None = None, max_p
                 raise InputError(name, f"has {n} pages, over the {max_pages}-page limit for a PDF")
             pages: list[str] = []
             size = 0
+            content = 0
             for i in range(n):
                 try:
-                    t = _page_text(reader.pages[i])
+                    page = reader.pages[i]
+                    stream = page.get_contents()
+                    here = len(stream.get_data()) if stream is not None else 0
+                    content += here
+                    if here > MAX_PAGE_CONTENT_BYTES:
+                        raise InputError(
+                            name, f"page {i + 1}'s contents decompress past {_mb(MAX_PAGE_CONTENT_BYTES)} "
+                            "(the limit for a PDF page)"
+                        )
+                    if content > max_content:
+                        raise InputError(
+                            name, f"the PDF's page contents decompress past {_mb(max_content)} (the limit for a PDF, "
+                            f"at page {i + 1})"
+                        )
+                    t = _page_text(page)
+                except InputError:
+                    raise
+                except LimitReachedError:
+                    raise over_stream(f", page {i + 1}") from None
                 except Exception as exc:
                     raise InputError(name, f"is a corrupt PDF (page {i + 1}: {_short(exc)})") from None
                 t = fix_radicals(t.replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
@@ -203,6 +252,10 @@ def _page_text(page: object) -> str:
         n = round((float(x) - margin) / em) if x is not None and em > 0 else 0
         out.append("\u3000" * min(max(n, 0), 40) + str(text).lstrip(" "))
     return "\n".join(out)
+
+
+def _mb(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n % (1024 * 1024) == 0 else human_size(n)
 
 
 def _short(exc: BaseException) -> str:

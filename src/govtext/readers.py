@@ -55,19 +55,16 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
             raise InputError("<stdin>", f"input is larger than the {human_size(limit)} limit")
         if not data:
             raise InputError("<stdin>", "input is empty")
-        text, enc = decode_bytes(data, "<stdin>")
-        return Document.from_text(text, path="-", encoding=enc, source_format="stdin")
+        return document_from_bytes(data, "<stdin>", suffix=".txt", path="-", source_format="stdin")
     p = Path(path)
     try:
-        st = p.stat()
+        st = p.stat()  # never opened unless a regular file: a FIFO would block
     except FileNotFoundError:
-        raise InputError(name, "no such file") from None
+        raise InputError(name, "is a broken symbolic link" if p.is_symlink() else "no such file") from None
     except (OSError, ValueError) as exc:
         raise InputError(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(name, "is a directory, not a file")
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(name, "is not a regular file")
+        raise InputError(name, f"is {_kind(st.st_mode)}, not a file")
     suffix = p.suffix.lower()
     if suffix not in READ_SUFFIXES:
         shown = suffix or "(none)"
@@ -94,12 +91,17 @@ def document_from_bytes(
     suffix: str | None = None,
     path: str | None = None,
     max_bytes: int | None = None,
+    source_format: str | None = None,
+    require_cjk: bool = True,
 ) -> Document:
     """The bytes of a .txt/.md/.docx/.pdf file → ``Document``, exactly as ``read_document`` decodes a file.
 
     ``name`` is used in messages and, unless ``path`` is given, as the document's path; ``suffix``
-    defaults to ``name``'s. For uploads and other in-memory input: the bytes are not size-checked
-    here; ``max_bytes`` (default ``default_max_bytes()``) bounds the text a PDF expands to.
+    defaults to ``name``'s; ``source_format`` overrides the one the suffix gives (``"stdin"`` for
+    pasted text). For uploads and other in-memory input: the bytes are not size-checked here;
+    ``max_bytes`` (default ``default_max_bytes()``) bounds the text a .docx or PDF expands to.
+    Refused (``InputError``) besides what the format readers refuse: text that is only whitespace,
+    and, with ``require_cjk``, text without a single Chinese character (``NO_CJK``).
     """
     suffix = (suffix if suffix is not None else Path(name).suffix).lower()
     path = name if path is None else path
@@ -113,17 +115,53 @@ def document_from_bytes(
 
         limit = default_max_bytes() if max_bytes is None else max_bytes
         text = read_pdf_text(data, name, max_bytes=limit, max_pages=MAX_PDF_PAGES)
-        return Document.from_text(text, path=path, encoding=None, source_format="pdf")
+        _check_text(text, name, require_cjk)
+        return Document.from_text(text, path=path, encoding=None, source_format=source_format or "pdf")
     if suffix == ".docx":
         from .docx import read_docx
 
-        text, tables = read_docx(data, name)
+        limit = default_max_bytes() if max_bytes is None else max_bytes
+        text, tables = read_docx(data, name, max_text=limit)
         if not text.strip():
             raise InputError(name, "document contains no text")
-        return Document.from_text(text, path=path, encoding=None, source_format="docx", table_spans=tables)
+        _check_text(text, name, require_cjk)
+        return Document.from_text(
+            text, path=path, encoding=None, source_format=source_format or "docx", table_spans=tables
+        )
     text, enc = decode_bytes(data, name)
-    fmt = "md" if suffix in (".md", ".markdown") else "txt"
+    _check_text(text, name, require_cjk)
+    fmt = source_format or ("md" if suffix in (".md", ".markdown") else "txt")
     return Document.from_text(text, path=path, encoding=enc, source_format=fmt)
+
+
+#: Any CJK ideograph (unified, extension A, compatibility, extensions B and later).
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+NO_CJK = "has no Chinese characters (no CJK text); govtext reads Chinese documents"
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds at least one CJK ideograph."""
+    return _CJK.search(text) is not None
+
+
+def _check_text(text: str, name: str, require_cjk: bool) -> None:
+    if not text.strip():
+        raise InputError(name, "holds only whitespace, no text")
+    if require_cjk and not has_cjk(text):
+        raise InputError(name, NO_CJK)
+
+
+def _kind(mode: int) -> str:
+    """What a path that is not a regular file is, as messages name it."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 # --------------------------------------------------------------------------- decoding
@@ -142,6 +180,9 @@ _MAGIC = (
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Decode text bytes to ``(text, encoding)``; the text is exact apart from a dropped BOM.
 
+    Refused (``InputError``): empty or whitespace-only text, binary data and known binary formats,
+    and bytes that are neither UTF-8 nor GB18030 (nor BOM-marked) and decode to no Chinese at all.
+
     Order (it survives short files): strict ``utf-8-sig`` → strict ``gb18030`` (rejected if it yields
     private-use characters, as Big5 read as GB does) → UTF-16/32 by BOM → charset-normalizer (a
     Chinese encoding preferred among its candidates). Detectors alone read a short GBK title as
@@ -149,6 +190,13 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     Reported encodings: ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030``, ``utf-16-le``/``-be``,
     ``utf-32-le``/``-be``, or the detector's name.
     """
+    text, enc = _decode(data, name)
+    if not text.strip():
+        raise InputError(name, "holds only whitespace, no text")
+    return text, enc
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     if not data:
         raise InputError(name, "file is empty")
     for magic, problem in _MAGIC:
@@ -187,7 +235,13 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if not candidates:
         raise InputError(name, "cannot decode: not UTF-8, GB18030, UTF-16 or another known encoding")
     best = next((m for m in candidates if m.encoding in _CHINESE_ENCODINGS), candidates[0])
-    return str(best), best.encoding
+    text = str(best)
+    if not has_cjk(text):  # e.g. Latin-1 text: any single-byte guess (cp1250 …) would be silent noise
+        raise InputError(
+            name, f"is not UTF-8 or GB18030 and has no Chinese characters (it reads as {best.encoding}, "
+            "e.g. Latin-1 text); govtext reads Chinese documents: save it as UTF-8"
+        )
+    return text, best.encoding
 
 
 _CHINESE_ENCODINGS = {"big5", "big5hkscs", "cp950", "hz", "gb2312", "gbk", "gb18030", "iso2022_cn"}
