@@ -12,6 +12,7 @@ pypdf is imported here only, and only when a PDF is read (the placeholder linter
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -117,10 +118,15 @@ def read_pdf_text(
     text layer (scanned pages). Past a limit the message names it.
     """
     try:
-        from pypdf import PdfReader, apply_configuration
+        from pypdf import PdfReader
         from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
     except ImportError:  # pragma: no cover - pypdf is a core dependency
-        raise InputError(name, "reading PDF needs pypdf: pip install 'pypdf>=7.1,<8'") from None
+        raise InputError(name, "reading PDF needs pypdf: pip install 'pypdf>=7,<8'") from None
+    try:
+        from pypdf import apply_configuration
+    except ImportError:  # pragma: no cover - pypdf 7.0: its own 75 MB per-stream limits apply
+        def apply_configuration(**_limits: int) -> contextlib.AbstractContextManager:
+            return contextlib.nullcontext()
     if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise InputError(name, "is not a PDF file (no %PDF- header)")
 
