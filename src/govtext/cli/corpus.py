@@ -77,13 +77,14 @@ def corpus() -> None:
               help="Documents per batch written to the store (memory is bounded by the batch, not the corpus).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar [default: on a terminal, off when CI is set].")
+@click.option("--allow-outside", is_flag=True, help="Let a manifest name files outside its folder (../, absolute).")
 @format_option(("text", "json"), "text")
 def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter, lexicons, only_lexicon, fresh,
-            batch_size, progress, fmt) -> None:
+            batch_size, progress, allow_outside, fmt) -> None:
     """Analyse every document under PATH… (directories, manifest CSVs or files) into tables.
 
-    Writes the tables documents, sections, placeholders, themes, parts, findings and terms to a
-    DuckDB file (default corpus.duckdb) or a Parquet directory. Documents unchanged since the last
+    Writes the tables documents, sections, placeholders, themes, parts, findings, terms, theme_hits,
+    signatures and duplicates to a DuckDB file (default corpus.duckdb) or a Parquet directory. Documents unchanged since the last
     run (same content, metadata and lexicon/outline/govtext versions) reuse their stored rows.
     A document that cannot be read is recorded with its error and the run goes on.
     """
@@ -96,7 +97,7 @@ def analyze(paths, db, parquet, path_column, jobs, engine, scheduler, segmenter,
         raise UsageError("give either --db or --parquet, not both")
     if not parquet:
         db = db or "corpus.duckdb"
-    sources = load_corpus(list(paths), path_column=path_column)
+    sources = load_corpus(list(paths), path_column=path_column, allow_outside=allow_outside)
     if not sources:
         raise InputError(", ".join(paths), "no .txt, .md or .docx documents found")
     jobs = jobs or _default_jobs()
