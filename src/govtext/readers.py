@@ -44,8 +44,10 @@ def default_max_bytes() -> int:
 def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
     """Read a .txt/.md/.docx/.pdf file (or ``"-"`` for stdin) into a ``Document``. Never writes the file.
 
-    ``max_bytes`` defaults to ``default_max_bytes()``; for a PDF it bounds both the file and the text
-    extracted from it. Every problem raises ``InputError``.
+    ``max_bytes`` defaults to ``default_max_bytes()``; for a .docx or PDF it bounds both the file and
+    the text extracted from it. A directory, FIFO or device is named as such and never opened; text
+    that is only whitespace or holds no Chinese character is refused (``document_from_bytes``).
+    Every problem raises ``InputError``.
     """
     limit = default_max_bytes() if max_bytes is None else max_bytes
     name = str(path)
