@@ -672,6 +672,17 @@ def _squash(s: str) -> str:
     return _SPACES.sub("", s)
 
 
+def _squashed_prefix(text: str, start: int, end: int, n: int) -> str:
+    """At least the first ``n`` characters of ``_squash(text[start:end])`` (all of it when shorter),
+    without squashing a long paragraph whole."""
+    stop = min(end, start + 2 * n)
+    head = _squash(text[start:stop])
+    while len(head) < n and stop < end:
+        stop = min(end, start + 2 * (stop - start))
+        head = _squash(text[start:stop])
+    return head
+
+
 def document_title(document: Document) -> tuple[str | None, int | None, int | None]:
     """The document's title and its span ``(title, start, end)``; Nones when it has none.
 
@@ -996,21 +1007,26 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     tend = _title_line_end(units, tstart, title_end)
     heading_starts = {h.start for h in units.headings if not h.inline}
     title_s = _squash(title) if title else None
+    window = max((p.window for p in parts), default=0) + 16  # (a marker _LEAD_STRIP takes off is shorter)
     for s in units.sentences:
         if tstart is not None and tend is not None and tstart <= s.start < tend:
             if s.end <= tend or not s.first:
                 continue
             s = replace(s, start=tend)  # a title run into its body (breaks lost): the body starts after it
-        if s.first and (PAGE_LABEL.match(units.paragraphs[s.para].text)
-                        or _squash(units.paragraphs[s.para].text) == title_s):  # the title repeated on a page
-            continue
+        if s.first:
+            ptext = units.paragraphs[s.para].text
+            if PAGE_LABEL.match(ptext) or (title_s is not None and (not title_s or ptext.lstrip()[:1] == title_s[:1])
+                                           and _squash(ptext) == title_s):  # the title repeated on a page
+                continue
         seg = _squash(view[s.start : s.end])
         stripped = _LEAD_STRIP.sub("", seg)
+        lead_head = None  # the paragraph's opening, squashed, without its marker: as long as any part's window
         for j, p in enumerate(parts):
             if s.first and "lead" in p.roles and s.start not in heading_starts:
                 para = units.paragraphs[s.para]
-                head = _squash(view[max(para.start, s.start) : para.end])
-                head = _LEAD_STRIP.sub("", head)[: p.window]
+                if lead_head is None:
+                    lead_head = _LEAD_STRIP.sub("", _squashed_prefix(view, max(para.start, s.start), para.end, window))
+                head = lead_head[: p.window]
                 m = _first_match(p.lead, head)
                 if m is not None:
                     region = units.innermost_end(s.start) if p.extent == "section" else para.end
