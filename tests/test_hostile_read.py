@@ -489,3 +489,13 @@ def test_fifo_and_directory_named_never_blocking(tmp_path):
         read_document(tmp_path / "missing.txt")
     r = subprocess.run([sys.executable, "-m", "govtext", "outline", str(fifo)], capture_output=True, text=True, timeout=60)
     assert (r.returncode, r.stderr) == (2, f"govtext: {fifo}: is a FIFO (named pipe), not a file\n")
+
+
+def test_placeholder_linter_takes_files_without_chinese(tmp_path):
+    """The linter reads a folder's English README as a file without placeholders, not as an error;
+    check/outline refuse such a file (above)."""
+    (tmp_path / "README.md").write_text("# Notes\n\nSome English text, XX and all.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("今年共发展了X名党员。\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "govtext", "placeholders", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 1 and "a.txt:1:7: GT201" in r.stdout
+    assert r.stderr == "Found 1 placeholder (1 error) in 2 files.\n"  # the summary; no error line

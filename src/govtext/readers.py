@@ -41,12 +41,12 @@ def default_max_bytes() -> int:
     return value
 
 
-def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
+def read_document(path: str | Path, *, max_bytes: int | None = None, require_cjk: bool = True) -> Document:
     """Read a .txt/.md/.docx/.pdf file (or ``"-"`` for stdin) into a ``Document``. Never writes the file.
 
     ``max_bytes`` defaults to ``default_max_bytes()``; for a .docx or PDF it bounds both the file and
     the text extracted from it. A directory, FIFO or device is named as such and never opened; text
-    that is only whitespace or holds no Chinese character is refused (``document_from_bytes``).
+    that is only whitespace, or (with ``require_cjk``) holds no Chinese character, is refused.
     Every problem raises ``InputError``.
     """
     limit = default_max_bytes() if max_bytes is None else max_bytes
@@ -57,7 +57,9 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
             raise InputError("<stdin>", f"input is larger than the {human_size(limit)} limit")
         if not data:
             raise InputError("<stdin>", "input is empty")
-        return document_from_bytes(data, "<stdin>", suffix=".txt", path="-", source_format="stdin")
+        return document_from_bytes(
+            data, "<stdin>", suffix=".txt", path="-", source_format="stdin", require_cjk=require_cjk
+        )
     p = Path(path)
     try:
         st = p.stat()  # never opened unless a regular file: a FIFO would block
@@ -83,7 +85,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:  # grew while we looked
         raise InputError(name, f"file is over the {human_size(limit)} limit")
-    return document_from_bytes(data, name, suffix=suffix, max_bytes=limit)
+    return document_from_bytes(data, name, suffix=suffix, max_bytes=limit, require_cjk=require_cjk)
 
 
 def document_from_bytes(

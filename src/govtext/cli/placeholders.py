@@ -168,7 +168,7 @@ def placeholders_command(
 def _read(path: str):
     from ..readers import read_document
 
-    return read_document(path)
+    return read_document(path, require_cjk=False)  # a file without Chinese simply has no placeholders
 
 
 def _read_stdin(name: str):
@@ -186,7 +186,7 @@ def _read_stdin(name: str):
     if not data:
         raise InputError(name, "input is empty")
     if Path(name).suffix.lower() in SUFFIXES:
-        return document_from_bytes(data, name)
+        return document_from_bytes(data, name, require_cjk=False)
     text, enc = decode_bytes(data, name)
     return Document.from_text(text, path=name, encoding=enc, source_format="stdin")
 
