@@ -111,7 +111,7 @@ def test_extras_by_audience_all_with_version_bounds() -> None:
     extras = PYPROJECT["project"]["optional-dependencies"]
     assert {"web", "corpus", "dask", "all", "test"} <= set(extras)
     names = {e: {canonicalize_name(Requirement(r).name) for r in reqs} for e, reqs in extras.items()}
-    assert names["web"] == {"fastapi", "uvicorn", "python-multipart", "jinja2"}
+    assert names["web"] == {"fastapi", "uvicorn", "python-multipart", "jinja2", "openpyxl"}  # openpyxl: batch XLSX
     assert names["corpus"] == {"duckdb", "pyarrow", "matplotlib", "datasketch"}
     assert names["dask"] == {"dask"}
     assert [Requirement(r).extras for r in extras["all"]] == [{"web", "corpus", "dask"}]
