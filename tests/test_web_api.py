@@ -803,3 +803,12 @@ def test_web_page_strings_are_all_in_the_chinese_catalogue(client):
         visible = html.unescape(re.sub(r"<[^>]*>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
         shown = sorted(m for m in found if "{" not in m and len(m) > 5 and m != "English" and m in visible)
         assert shown == [], f"English on the Chinese page: {shown}"
+
+
+def test_web_page_pasted_text_report_is_titled_by_its_detected_title(client):
+    r = client.post("/review", data={"text": SEED_TEXT})
+    assert "<h1 id=\"doc-title\">2019年党建工作总结</h1>" in r.text
+    name, report = _downloads(r.text)["download-html"]
+    assert name == "2019年党建工作总结.审阅.html"
+    title = re.search(r"<title>([^<]*)</title>", report.decode("utf-8")).group(1)
+    assert "2019年党建工作总结" in title and "-" not in title.split("2019")[0]

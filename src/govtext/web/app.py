@@ -297,7 +297,8 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
             pasted = sub.document.text if sub.document.source_format == "stdin" else ""
             return index_page(request, exc.status, exc.message, text=pasted, kind=sub.kind)
         ctx = await run_in_threadpool(review_context, review, lang, sub, "", sub.source)
-        return render_page(request, "review.html", r=ctx, kinds=analysis.available_kinds())
+        # a long document's page is large: rendered in the thread pool too
+        return await run_in_threadpool(render_page, request, "review.html", r=ctx, kinds=analysis.available_kinds())
 
     async def batch_page(request: Request, sub: Batch, lang: str) -> HTMLResponse:
         """The table of several documents (each row links to its review, below it on the page)."""
@@ -321,8 +322,8 @@ def create_app(max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
                     for row, rv, item in zip(rows, reviews, sub.items, strict=True) if row.problem is None]
         _ = translator(lang)
         tables = await run_in_threadpool(batch.downloads, rows, _)
-        return render_page(request, "batch.html", rows=rows, reviews=contexts, tables=tables,
-                           kinds=analysis.available_kinds())
+        return await run_in_threadpool(render_page, request, "batch.html", rows=rows, reviews=contexts,
+                                       tables=tables, kinds=analysis.available_kinds())
 
     @app.post("/api/check", summary="The `govtext check --format json` review of a document",
               **_api_doc(CheckAnswer, "The review, as `govtext check --format json` prints it."))
