@@ -60,11 +60,15 @@ def signature(text: str) -> tuple[int, str] | None:
     return len(hashes), "".join(f"{int(v):08x}" for v in m.hashvalues)
 
 
-def _minhash(hexsig: str):
+def _values(hexsig: str):
     import numpy as np
+
+    return np.frombuffer(bytes.fromhex(hexsig), dtype=">u4").astype(np.uint32)
+
+
+def _minhash(values):
     from datasketch import MinHash
 
-    values = np.array([int(hexsig[i:i + 8], 16) for i in range(0, len(hexsig), 8)], dtype=np.uint64)
     return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
@@ -102,16 +106,17 @@ class DuplicateFinder:
 
         if self._lsh is None:
             self._lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
-        m = _minhash(hexsig)
+        values = _values(hexsig)
+        m = _minhash(values)
         best: tuple[float, str] | None = None
         for cand in self._lsh.query(m):
-            sim = float(m.jaccard(self._reps[cand]))
+            sim = float((values == self._reps[cand]).mean())  # MinHash's Jaccard estimate
             if sim >= self.threshold and (best is None or (sim, cand) > best):
                 best = (sim, cand)
         if best is not None:
             return Duplicate(doc_id, best[1], round(best[0], 4))
         self._lsh.insert(doc_id, m)
-        self._reps[doc_id] = m
+        self._reps[doc_id] = values  # the values only: a MinHash object also carries its permutations
         return None
 
     def feed(self, pairs: Iterable[tuple[str, str | None]]) -> Iterator[Duplicate]:
