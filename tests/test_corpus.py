@@ -21,7 +21,7 @@ FAST = C.AnalysisOptions(segmenter="rjieba")  # the default, spelled out
 
 @pytest.fixture(scope="module")
 def mini():
-    return C.analyze_corpus(MINI / "manifest.csv")
+    return C.analyze_corpus(MINI / "manifest.csv", allow_outside=True)
 
 
 # ---------------------------------------------------------------- loading
@@ -37,7 +37,7 @@ def test_corpus_load_directory_uses_its_manifest_for_metadata():
 
 
 def test_corpus_load_manifest_path_relative_to_csv_and_file_column(tmp_path):
-    sources = C.load_corpus(MINI / "manifest.csv")
+    sources = C.load_corpus(MINI / "manifest.csv", allow_outside=True)
     by_id = {s.doc_id: s for s in sources}
     assert set(by_id) == {"docs/2020_summary.txt", "docs/2021/2021_summary.md", "docs/missing.txt",
                           "docs/empty.txt", "../../../corpora/seeds/2019_party_building_summary.txt"}
@@ -424,7 +424,7 @@ def test_corpus_streamed_store_equals_in_memory_tables(mini, tmp_path, monkeypat
     store_cls = C.DuckDBStore if kind == "db" else C.ParquetStore
     writes = _spy_writes(monkeypatch, store_cls)
     path = tmp_path / ("c.duckdb" if kind == "db" else "pq")
-    info = C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, options=FAST)
+    info = C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, **{kind: path}, batch_size=2, options=FAST)
     # the writer gets consecutive batches of at most 2 documents, in doc_id order
     assert [len(w) for w in writes] == [2, 2, 1]
     assert sum(writes, []) == mini.documents["doc_id"].tolist()
@@ -436,7 +436,7 @@ def test_corpus_streamed_store_equals_in_memory_tables(mini, tmp_path, monkeypat
     reads: list[list[str]] = []
     original = store_cls.previous_rows
     monkeypatch.setattr(store_cls, "previous_rows", lambda self, ids: reads.append(ids) or original(self, ids))
-    info = C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, options=FAST)
+    info = C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, **{kind: path}, batch_size=2, options=FAST)
     assert info["reused"] == 3 and info["analyzed"] == 2
     assert reads and all(len(r) <= 2 for r in reads) and sorted(sum(reads, [])) == sorted(
         mini.documents.loc[mini.documents["error"].isna(), "doc_id"])
@@ -473,7 +473,7 @@ def test_corpus_streamed_batches_mix_reused_and_new_documents(tmp_path):
 @pytest.mark.parametrize("kind", ["db", "parquet"])
 def test_corpus_interrupted_run_leaves_the_previous_store_intact(mini, tmp_path, monkeypatch, kind):
     path = tmp_path / ("c.duckdb" if kind == "db" else "pq")
-    C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, options=FAST)
+    C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, **{kind: path}, options=FAST)
     store_cls = C.DuckDBStore if kind == "db" else C.ParquetStore
     writes = _spy_writes(monkeypatch, store_cls)
     real, calls = C.analyze_source, []
@@ -486,7 +486,7 @@ def test_corpus_interrupted_run_leaves_the_previous_store_intact(mini, tmp_path,
 
     monkeypatch.setattr(engines, "analyze_source", dies_after_three)
     with pytest.raises(RuntimeError, match="worker lost"):
-        C.analyze_to_store(MINI / "manifest.csv", **{kind: path}, batch_size=2, fresh=True, options=FAST)
+        C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, **{kind: path}, batch_size=2, fresh=True, options=FAST)
     assert len(writes) == 1 and len(writes[0]) == 2  # a batch was staged before the failure …
     _assert_tables_equal(_read(kind, path), mini)  # … but the stored corpus is the previous one
     if kind == "parquet":
@@ -497,7 +497,7 @@ def test_corpus_interrupted_run_leaves_the_previous_store_intact(mini, tmp_path,
     calls.clear()
     monkeypatch.setattr(engines, "analyze_source", dies_after_three)
     with pytest.raises(RuntimeError):
-        C.analyze_to_store(MINI / "manifest.csv", **{kind: fresh_path}, batch_size=2, options=FAST)
+        C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, **{kind: fresh_path}, batch_size=2, options=FAST)
     assert not fresh_path.exists()
 
 
@@ -513,7 +513,7 @@ def test_corpus_killed_run_leftovers_never_look_complete(mini, tmp_path):
     with pytest.raises(InputError, match="no documents table"):
         C.read_duckdb(db)
     # … and the next run clears the leftovers instead of refusing the file as someone else's
-    C.analyze_to_store(MINI / "manifest.csv", db=db, batch_size=2, options=FAST)
+    C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, db=db, batch_size=2, options=FAST)
     _assert_tables_equal(C.read_duckdb(db), mini)
     con = duckdb.connect(str(db), read_only=True)
     assert {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()} == set(C.TABLES)
@@ -525,7 +525,7 @@ def test_corpus_killed_run_leftovers_never_look_complete(mini, tmp_path):
     shutil.copy(tmp_path / "other" / "terms.parquet", pq / "terms.parquet")
     with pytest.raises(InputError, match="different runs"):
         C.read_parquet(pq)
-    info = C.analyze_to_store(MINI / "manifest.csv", parquet=pq, options=FAST)
+    info = C.analyze_to_store(MINI / "manifest.csv", allow_outside=True, parquet=pq, options=FAST)
     assert info["reused"] == 0  # an inconsistent store is not reused
     _assert_tables_equal(C.read_parquet(pq), mini)
 

@@ -33,7 +33,7 @@ def run(capsys):
 def mini_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "mini.duckdb"
     with pytest.raises(SystemExit) as exc:
-        main(["corpus", "analyze", str(MINI / "manifest.csv"), "--db", str(path), "--jobs", "1",
+        main(["corpus", "analyze", str(MINI / "manifest.csv"), "--allow-outside", "--db", str(path), "--jobs", "1",
               "--segmenter", "rjieba", "--batch-size", "2"])
     assert exc.value.code == 0
     return path
@@ -56,16 +56,16 @@ def test_corpus_cli_analyze_writes_duckdb_tables(mini_db):
 
 def test_corpus_cli_rerun_reuses_and_reports_errors(run, tmp_path):
     db = tmp_path / "c.duckdb"
-    code, out, err = run("corpus", "analyze", MINI / "manifest.csv", "--db", db, "-j", "1", "--segmenter", "rjieba")
+    code, out, err = run("corpus", "analyze", MINI / "manifest.csv", "--allow-outside", "--db", db, "-j", "1", "--segmenter", "rjieba")
     assert code == 0 and "5 documents: 5 analysed, 0 reused, 2 unreadable" in out
     assert "docs/missing.txt: no such file (recorded, skipped)" in err
-    code, out, _ = run("corpus", "analyze", MINI / "manifest.csv", "--db", db, "-j", "1", "--segmenter", "rjieba",
+    code, out, _ = run("corpus", "analyze", MINI / "manifest.csv", "--allow-outside", "--db", db, "-j", "1", "--segmenter", "rjieba",
                        "--format", "json", "--batch-size", "2")
     info = json.loads(out)
     assert code == 0 and info["reused"] == 3 and info["analyzed"] == 2 and info["rows"]["documents"] == 5
     assert info["batch_size"] == 2 and info["batches"] == 3
     assert {e["doc_id"] for e in info["first_errors"]} == {"docs/missing.txt", "docs/empty.txt"}
-    code, out, _ = run("corpus", "analyze", MINI / "manifest.csv", "--db", db, "-j", "1", "--segmenter", "rjieba",
+    code, out, _ = run("corpus", "analyze", MINI / "manifest.csv", "--allow-outside", "--db", db, "-j", "1", "--segmenter", "rjieba",
                        "--fresh", "--format", "json")
     assert json.loads(out)["reused"] == 0
 

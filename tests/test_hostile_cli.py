@@ -304,3 +304,216 @@ def test_sources_name_a_broken_link_and_an_unsearchable_path(tmp_path):
     (tmp_path / "f.txt").write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="a part of the path is a file"):
         expand_paths([tmp_path / "f.txt" / "x.txt"])
+
+
+# --- 3. manifests ------------------------------------------------------------------------------------------
+
+
+def _manifest(tmp_path, text: str):
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "a.txt").write_text(SEED_TEXT, encoding="utf-8")
+    m = tmp_path / "m.csv"
+    m.write_text(text, encoding="utf-8")
+    return m
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ('path,year\ndocs/a.txt,2019\n"docs/b.txt,2020\n/etc/passwd,2021\n', 3, "unterminated quote"),
+        ('path,year\ndocs/a.txt,2019\n\n"docs/\nb.txt",2020\n', 4, "holds a line break"),
+        ("path,year\ndocs/a.txt,2019\n,2020\n", 3, "row has no 'path' value"),
+        ("year,path\n2019,docs/a.txt\n2020\n", 3, "row has no 'path' value"),
+        ("year,kind\n2019,x\n", 1, "manifest has no 'path' column"),
+        ("path\ndocs/a.txt\n../elsewhere.txt\n", 3, "leaves the manifest's folder"),
+        ("path\ndocs/../../elsewhere.txt\n", 2, "leaves the manifest's folder"),
+        ("path\n/etc/passwd\n", 2, "leaves the manifest's folder"),
+    ],
+)
+def test_malformed_manifest_names_file_and_row_not_the_path(tmp_path, text, line, problem):
+    from govtext.corpus import load_corpus
+
+    m = _manifest(tmp_path, text)
+    with pytest.raises(DataFileError) as err:
+        load_corpus(m)
+    assert (err.value.path, err.value.line) == (str(m), line)
+    assert problem in err.value.problem
+    assert "\n" not in str(err.value) and "passwd" not in str(err.value) and "elsewhere" not in str(err.value)
+
+
+def test_manifest_outside_paths_need_allow_outside(tmp_path, run):
+    from govtext.corpus import load_corpus
+
+    (tmp_path / "outside.txt").write_text(SEED_TEXT, encoding="utf-8")
+    sub = tmp_path / "corpus"
+    sub.mkdir()
+    m = _manifest(sub, "path\ndocs/a.txt\n../outside.txt\n")
+    assert [s.doc_id for s in load_corpus(m, allow_outside=True)] == ["../outside.txt", "docs/a.txt"]
+    assert [s.doc_id for s in load_corpus(sub / "docs")] == ["a.txt"]
+    rc, out, err = run("corpus", "analyze", str(m), "--db", "c.duckdb", "-j", "1", "--no-progress")
+    assert rc == 2 and out == ""
+    assert _one_line(err).endswith(f"{m}:3: the 'path' value leaves the manifest's folder (absolute or through ..); "
+                                   "give --allow-outside to read it")
+    assert not (tmp_path / "c.duckdb").exists()  # nothing left behind by the refused run
+
+
+def test_unreadable_manifest_is_a_data_file_error(tmp_path, run, monkeypatch):
+    from pathlib import Path
+
+    m = _manifest(tmp_path, "path\ndocs/a.txt\n")
+    real_open = open
+
+    def locked(file, *args, **kwargs):
+        if Path(file) == m:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", locked)
+    rc, out, err = run("corpus", "analyze", str(m), "--db", "c.duckdb", "-j", "1", "--no-progress")
+    assert rc == 2 and out == ""
+    assert _one_line(err) == f"govtext: {m}: cannot read manifest: Permission denied"
+    monkeypatch.undo()
+    os.mkfifo(tmp_path / "fifo.csv")
+    rc, _, err = run("corpus", "analyze", str(tmp_path / "fifo.csv"), "--db", "c.duckdb", "-j", "1")
+    assert rc == 2 and "is not a regular file" in _one_line(err)
+    assert not (tmp_path / "c.duckdb").exists()
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink"])
+def test_db_that_is_an_input_document_or_manifest_is_refused(tmp_path, run, kind):
+    m = _manifest(tmp_path, "path\ndocs/a.txt\n")
+    make = os.symlink if kind == "symlink" else os.link
+    make(m, tmp_path / "m.duckdb")
+    make(tmp_path / "docs" / "a.txt", tmp_path / "a.duckdb")
+    for db, via in (("m.duckdb", str(m)), ("a.duckdb", str(tmp_path / "docs" / "a.txt"))):
+        rc, out, err = run("corpus", "analyze", str(m), "--db", db, "-j", "1", "--no-progress")
+        assert rc == 2 and out == ""
+        assert _one_line(err) == (f"govtext: --db {db} is one of the inputs (a link to {via}); "
+                                  "govtext never overwrites its input")
+    assert m.read_text(encoding="utf-8") == "path\ndocs/a.txt\n"
+    assert (tmp_path / "docs" / "a.txt").read_text(encoding="utf-8") == SEED_TEXT
+
+
+# --- 4. DuckDB ---------------------------------------------------------------------------------------------
+
+
+def test_sqlite_file_as_db_is_refused_before_duckdb_opens_it(tmp_path, run, monkeypatch):
+    import sqlite3
+
+    import duckdb
+
+    db = tmp_path / "notes.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    opened = []
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: opened.append(a) or pytest.fail("DuckDB opened it"))
+    for args in (("analyze", str(SEED), "--db", str(db), "-j", "1"), ("trends", "--db", str(db), "--out", "o")):
+        rc, out, err = run("corpus", *args)
+        assert rc == 2 and out == ""
+        assert _one_line(err) == f"govtext: {db}: not a DuckDB database (a SQLite database); not opening it"
+    assert opened == [] and db.read_bytes() == before
+
+
+def test_duckdb_connections_never_autoload_extensions(tmp_path):
+    from govtext.corpus.store import DUCKDB_CONFIG, _connect
+
+    assert DUCKDB_CONFIG == {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    con = _connect(tmp_path / "x.duckdb", read_only=False)
+    try:
+        settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
+                                    "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    finally:
+        con.close()
+    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+
+
+# --- 5. interrupts -----------------------------------------------------------------------------------------
+
+DRIVER = '''
+import sys, time
+from pathlib import Path
+
+import govtext.corpus.store as store
+from govtext.cli import main
+
+def hold(write, flag, at):
+    calls = []
+    def held(self, batch):
+        write(self, batch)
+        calls.append(1)
+        if len(calls) == at:  # this batch is written: signal the test, then wait for its signal
+            Path(flag).write_text("ready")
+            time.sleep(60)
+    return held
+
+if __name__ == "__main__":  # the forkserver imports __main__: only the parent patches and runs
+    flag, at, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    cls = store.DuckDBStore if kind == "db" else store.ParquetStore
+    cls.write = hold(cls.write, flag, at)
+    main(sys.argv[4:])
+'''
+
+
+def _held_run(tmp_path, signum: int, *, at: int, kind: str, jobs: int, docs: int):
+    """Run ``corpus analyze`` (batches of one document) in its own process group, stop it with
+    ``signum`` to the whole group once batch ``at`` is written; (exit status, stderr)."""
+    import signal
+    import subprocess
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(docs):
+        (corpus / f"d{i}.txt").write_text(SEED_TEXT[:2000] + f"\n第{i}篇\n", encoding="utf-8")
+    (tmp_path / "driver.py").write_text(DRIVER, encoding="utf-8")
+    flag = tmp_path / "flag"
+    store = "x.duckdb" if kind == "db" else "pq"
+    proc = subprocess.Popen(
+        [sys.executable, "driver.py", str(flag), str(at), kind, "corpus", "analyze", str(corpus),
+         f"--{'db' if kind == 'db' else 'parquet'}", store, "-j", str(jobs), "--batch-size", "1",
+         "--no-progress"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "GOVTEXT_LANG": "en"},
+    )
+    deadline = time.monotonic() + 240
+    while not flag.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never reached the batch"
+        time.sleep(0.1)
+    time.sleep(0.5)  # the workers are idle now: all documents were handed on
+    os.killpg(proc.pid, signum)
+    if signum == signal.SIGINT:
+        _, err = proc.communicate(timeout=120)
+    else:
+        proc.wait(timeout=60)
+        err = ""
+    return proc.returncode, err
+
+
+def test_ctrl_c_near_the_end_of_a_parallel_run_is_one_line(tmp_path):
+    import signal
+
+    rc, err = _held_run(tmp_path, signal.SIGINT, at=3, kind="db", jobs=2, docs=3)
+    assert (rc, err) == (2, "govtext: aborted\n")  # no worker tracebacks, not killed by the signal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "driver.py", "flag"]  # no x.duckdb
+
+
+@pytest.mark.parametrize("kind", ["db", "parquet"])
+def test_a_new_store_killed_mid_run_is_named_unfinished(tmp_path, run, kind):
+    import signal
+
+    rc, _ = _held_run(tmp_path, signal.SIGKILL, at=1, kind=kind, jobs=1, docs=2)
+    assert rc == -signal.SIGKILL
+    option = ["--db", "x.duckdb"] if kind == "db" else ["--parquet", "pq"]
+    rc, out, err = run("corpus", "trends", *option, "--out", "o")
+    assert rc == 2 and out == ""
+    assert "unfinished run" in _one_line(err) if kind == "db" else "stopped before it finished" in _one_line(err)
+    rc, out, err = run("corpus", "analyze", "corpus", *option, "-j", "1", "--no-progress", "--format", "json")
+    assert rc == 0, err
+    from govtext.corpus import read_duckdb, read_parquet
+
+    stored = read_duckdb(tmp_path / "x.duckdb") if kind == "db" else read_parquet(tmp_path / "pq")
+    assert sorted(stored.documents["doc_id"]) == ["d0.txt", "d1.txt"]

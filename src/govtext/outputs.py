@@ -38,16 +38,24 @@ def guard_output(path: str | Path, inputs: Iterable[str | Path | None] = (), *, 
     """Refuse (one-line ``UsageError``) an output ``path`` that is one of ``inputs``.
 
     ``inputs`` may hold ``"-"`` (stdin) and ``None``, both skipped. ``option`` names the flag in the
-    message (``-o``, ``--db``…).
+    message (``-o``, ``--db``…). An existing target is compared by device and inode (one ``stat`` per
+    input, so a corpus of many files is cheap); a target that does not exist yet by real path.
     """
     target = os.fspath(path)
+    here = _stat(target)
+    real = None if here is not None else os.path.realpath(target)
     for inp in inputs:
         if inp is None:
             continue
         src = os.fspath(inp)
         if src == "-":
             continue
-        if same_file(target, src):
+        if here is not None:
+            st = _stat(src)
+            same = st is not None and (st.st_dev, st.st_ino) == (here.st_dev, here.st_ino)
+        else:
+            same = os.path.realpath(src) == real
+        if same:
             flag = f"{option} " if option else ""
             also = "" if os.path.abspath(src) == os.path.abspath(target) else f" (a link to {src})"
             raise UsageError(f"{flag}{target} is one of the inputs{also}; govtext never overwrites its input")

@@ -83,12 +83,20 @@ def _run_pool(sources: list[Source], options: AnalysisOptions, jobs: int) -> Ite
 
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     workers = min(jobs, len(sources))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_ignores_sigint)
     try:
         yield from ordered_window(sources, lambda s: pool.submit(analyze_source, s, options),
                                    POOL_WINDOW_PER_JOB * workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_ignores_sigint() -> None:
+    """Ctrl-C reaches the whole process group: workers ignore it and the parent stops the run (one
+    line ``govtext: aborted``), instead of every idle worker printing a KeyboardInterrupt traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_dask(sources: list[Source], options: AnalysisOptions, scheduler: str | None, jobs: int) -> Iterator[dict]:

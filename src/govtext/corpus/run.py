@@ -29,6 +29,7 @@ def analyze_corpus(
     path_column: str | None = None,
     options: AnalysisOptions = DEFAULT_OPTIONS,
     on_progress: Progress | None = None,
+    allow_outside: bool = False,
 ) -> CorpusTables:
     """Analyse a corpus into :class:`CorpusTables`.
 
@@ -38,12 +39,12 @@ def analyze_corpus(
     ``jobs`` workers when no address is given. ``previous`` tables (from an earlier run) supply
     the rows of every document whose content, metadata and analysis version are unchanged.
     ``options`` set the analysis (:class:`AnalysisOptions`). ``on_progress(done, total)`` is
-    called as documents finish. The tables are held in memory; :func:`analyze_to_store` streams
-    them into a store instead.
+    called as documents finish. ``allow_outside``: a manifest may name files outside its folder.
+    The tables are held in memory; :func:`analyze_to_store` streams them into a store instead.
     """
     check_run(engine, jobs, scheduler, options)
     t0 = time.perf_counter()
-    sources = _sources(paths, path_column)
+    sources = _sources(paths, path_column, allow_outside)
     reused, todo = _split_reusable(sources, previous, options)
     results = list(run_engine(todo, options, engine, scheduler, jobs, on_progress))
     tables = assemble(results, reused=reused)
@@ -53,10 +54,36 @@ def analyze_corpus(
     return CorpusTables(**tables.tables(), info=info)
 
 
-def _sources(paths, path_column: str | None) -> list[Source]:
+def _sources(paths, path_column: str | None, allow_outside: bool) -> list[Source]:
     if isinstance(paths, list) and paths and all(isinstance(s, Source) for s in paths):
         return sorted(paths, key=lambda s: s.doc_id)
-    return load_corpus(paths, path_column=path_column)
+    return load_corpus(paths, path_column=path_column, allow_outside=allow_outside)
+
+
+def _input_files(paths, sources: list[Source]) -> list[str]:
+    """Every file a run reads: its documents, the manifests given, a folder's manifest.csv."""
+    files = [s.path for s in sources if s.data is None]
+    files += sorted({s.manifest for s in sources if s.manifest})
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not isinstance(paths, Mapping):
+        for item in paths:
+            if isinstance(item, (str, Path)):
+                p = Path(item)
+                files.append(str(p / "manifest.csv" if p.is_dir() else p))
+    return files
+
+
+def _guard_store(db, parquet, paths, sources: list[Source]) -> None:
+    """Refuse a --db file, or a --parquet table file, that is one of the run's inputs (links included)."""
+    from ..outputs import guard_output
+
+    inputs = _input_files(paths, sources)
+    if db is not None:
+        guard_output(db, inputs, option="--db")
+    else:
+        for name in TABLES:
+            guard_output(Path(parquet) / f"{name}.parquet", inputs, option="--parquet")
 
 
 def _split_reusable(sources: list[Source], previous: CorpusTables | None, options: AnalysisOptions):
@@ -91,6 +118,7 @@ def analyze_to_store(
     path_column: str | None = None,
     options: AnalysisOptions = DEFAULT_OPTIONS,
     on_progress: Progress | None = None,
+    allow_outside: bool = False,
 ) -> dict:
     """Analyse a corpus straight into a DuckDB file (``db``) or Parquet directory (``parquet``),
     ``batch_size`` documents at a time, so memory is bounded by the batch, not the corpus.
@@ -99,7 +127,9 @@ def analyze_to_store(
     ``doc_id``). Documents whose stored rows are still valid (same content hash, metadata and
     analysis version; not with ``fresh``) are reused, read back batch by batch. Batches go into
     staging tables (a ``.govtext-staging`` folder for Parquet) that replace the stored corpus at the
-    end, in one transaction for DuckDB; a run that fails leaves the previous store as it was.
+    end, in one transaction for DuckDB; a run that fails leaves the previous store as it was, and
+    a store it created is removed. A ``db`` (or Parquet table file) that is one of the inputs —
+    a document or a manifest, through a link too — is refused before anything is written.
     Returns the run summary (engine, documents, analyzed, reused, errors, seconds, rows per table,
     batches, the first 20 failed documents).
     """
@@ -109,7 +139,8 @@ def analyze_to_store(
     if (db is None) == (parquet is None):
         raise UsageError("give either --db or --parquet, not both" if db is not None else "give --db or --parquet")
     t0 = time.perf_counter()
-    sources = _sources(paths, path_column)
+    sources = _sources(paths, path_column, allow_outside)
+    _guard_store(db, parquet, paths, sources)
     store: Store = DuckDBStore(db) if db is not None else ParquetStore(parquet)  # type: ignore[arg-type]
     rows = {n: 0 for n in TABLES}
     errors, first_errors, batches = 0, [], 0

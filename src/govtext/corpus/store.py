@@ -50,14 +50,9 @@ class DuckDBStore(Store):
     STAGE = "_govtext_new_"
 
     def __init__(self, path: str | Path) -> None:
-        import duckdb
-
         self.path = Path(path)
-        self.created = not self.path.exists()
-        try:
-            self.con = duckdb.connect(str(path))
-        except duckdb.Error as exc:
-            raise InputError(str(path), f"not a DuckDB database ({_first_line(exc)}); not writing into it") from None
+        self.created = not os.path.lexists(self.path)
+        self.con = _connect(self.path, read_only=False)
         try:
             have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             self.have = {t for t in have if not t.startswith(self.STAGE)}
@@ -259,18 +254,16 @@ def _write_all(store: Store, tables: CorpusTables, extra: list[str]) -> None:
 
 def read_duckdb(path: str | Path) -> CorpusTables:
     """Load the tables written by :func:`write_duckdb` (conformed to the fixed schemas)."""
-    import duckdb
-
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise InputError(str(path), "no such database; run `govtext corpus analyze … --db FILE` first")
-    try:
-        con = duckdb.connect(str(p), read_only=True)
-    except duckdb.Error as exc:
-        raise InputError(str(path), f"not a DuckDB database: {_first_line(exc)}") from None
+    con = _connect(p, read_only=True)
     try:
         have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "documents" not in have:
+            if not have or all(t.startswith(DuckDBStore.STAGE) for t in have):
+                raise InputError(str(path), "holds only an unfinished run (stopped before it finished; no documents "
+                                            "table); run `govtext corpus analyze … --db FILE` again")
             raise InputError(str(path), "not a govtext corpus database (no documents table)")
         frames = {n: (con.execute(f'SELECT * FROM "{n}"').df() if n in have else pd.DataFrame()) for n in TABLES}
     finally:
@@ -288,13 +281,79 @@ def read_parquet(directory: str | Path) -> CorpusTables:
     """Load tables written by :func:`write_parquet` or ``analyze_to_store(parquet=…)``."""
     d = Path(directory)
     if not (d / "documents.parquet").is_file():
-        raise InputError(str(d), "no documents.parquet here; run `govtext corpus analyze … --parquet DIR` first")
+        unfinished = " (a run stopped before it finished left .govtext-staging)" if (d / ParquetStore.STAGE).is_dir() else ""
+        raise InputError(str(d), f"no documents.parquet here{unfinished}; "
+                                 "run `govtext corpus analyze … --parquet DIR` first")
     if len(_parquet_runs(d)) > 1:
         raise InputError(str(d), "holds tables of different runs (a run stopped while replacing them); "
                                  "run `govtext corpus analyze … --parquet DIR` again")
     frames = {n: (pd.read_parquet(d / f"{n}.parquet") if (d / f"{n}.parquet").is_file() else pd.DataFrame())
               for n in TABLES}
     return CorpusTables(**{n: conform(df, n) for n, df in frames.items()})
+
+
+#: DuckDB never installs or loads an extension on its own for govtext: a SQLite or other foreign file
+#: given as --db must not make it download code.
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def _connect(path: Path, *, read_only: bool):
+    """A DuckDB connection to ``path`` (extensions neither installed nor loaded automatically); a file
+    that exists and is not a DuckDB database (SQLite, text, a folder, a FIFO) is refused with one line
+    before DuckDB sees it."""
+    import duckdb
+
+    if os.path.lexists(path):
+        _check_duckdb_file(path)
+    try:
+        return _Interruptible(duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG)))
+    except duckdb.Error as exc:
+        raise InputError(str(path), f"not a DuckDB database ({_first_line(exc)}); not opening it") from None
+
+
+class _Interruptible:
+    """A DuckDB connection whose calls turn DuckDB's ``RuntimeError: Query interrupted`` (Ctrl-C during
+    a query) back into ``KeyboardInterrupt``, so an interrupted run ends as ``govtext: aborted``."""
+
+    def __init__(self, con) -> None:  # a duckdb.DuckDBPyConnection
+        self._con = con
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._con, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                out = attr(*args, **kwargs)
+            except RuntimeError as exc:
+                if "interrupted" in str(exc).lower():
+                    raise KeyboardInterrupt from None
+                raise
+            return self if out is self._con else out
+
+        return call
+
+
+def _check_duckdb_file(path: Path) -> None:
+    import stat
+
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(str(path), "is a directory, not a DuckDB database")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(str(path), "is not a regular file (a FIFO or device?), not a DuckDB database")
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        raise InputError(str(path), "is a broken symbolic link, not a DuckDB database") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if head and head[8:12] != _DUCKDB_MAGIC:
+        what = "a SQLite database" if head.startswith(b"SQLite format 3\0") else "another kind of file"
+        raise InputError(str(path), f"not a DuckDB database ({what}); not opening it")
 
 
 def _first_line(exc: BaseException) -> str:
