@@ -340,15 +340,36 @@ def test_docx_tables_breaks_and_deleted_text_align(tmp_path):
     inner = t.cell(1, 1).add_table(rows=1, cols=2)
     inner.cell(0, 0).text = "内表X个"
     inner.cell(0, 1).text = "7"
+    t.cell(0, 2).merge(t.cell(1, 2))  # a vertical merge: the continuation cell has no text of its own
+    t.cell(0, 2).paragraphs[-1].add_run("（续）X人")
+    # content controls around a cell and around a paragraph
+    tc = t.rows[0]._tr.findall(qn("w:tc"))[0]
+    sdt = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    tc.addprevious(sdt)
+    sdt[1].append(tc)
     d.add_paragraph("下一步，我们将在X月底前完成整改。")
+    last = d.paragraphs[-1]._p
+    sdt = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    last.addprevious(sdt)
+    sdt[1].append(last)
     path = tmp_path / "cells.docx"
     d.save(path)
     review = check_document(read_document(path))
     assert "删X" not in review.document.text and "接待群众X人次\n换行后" in review.document.text
     result = build_review_docx(review)
     check_comments(result, review, result.data)
-    # 次, 场 (tracked insertion), 家 (hyperlink), 人次 before the break, 万元 after it, nested, merged, 月底
-    assert len(review.placeholders) == 8
+    assert [f.context for f in review.placeholders] == [
+        "今年召开会议[X]次",
+        "新增培训[X]场",  # a tracked insertion
+        "走访企业[X]家",  # a hyperlink
+        "接待群众[X]人次",  # before a line break
+        "换行后投入资金[X]万元",  # after it
+        "R1C2（续）[X]人",  # a vertically merged cell, read once
+        "内表[X]个",  # a nested table
+        "合并单元格[X]项",  # a horizontally merged cell
+        "我们将在[X]月底前完成整改",  # a content control
+    ]
+    assert review.document.text.count("R0C0") == 1
     assert result.exact == result.comments - sum(n.start == n.end for n in result.notes)
     assert read_document(_write(path, result.data)).text == review.document.text
 

@@ -276,30 +276,40 @@ class _Para:
     runs: list  # [r, width]
 
 
+# containers read through as if their children stood in their place (content controls, custom XML,
+# tracked insertions and moves)
+_PASS = frozenset(_W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo"))
+
+
 def _body_paragraphs(container, out: list) -> None:
     """Paragraph elements in the order ``govtext.docx`` reads them (body, table cells, content controls)."""
     for el in container:
-        tag = el.tag
-        if tag == _W + "p":
+        if el.tag == _W + "p":
             out.append(el)
-        elif tag == _W + "tbl":
-            for tr in el.iter(_W + "tr"):
-                anc = tr.getparent()
-                while anc is not None and anc.tag != _W + "tbl":
-                    anc = anc.getparent()
-                if anc is not el:
-                    continue
-                for tc in tr.findall(_W + "tc"):
-                    vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
-                    if vmerge is not None and vmerge.get(_W + "val") in (None, "continue"):
-                        continue
-                    _body_paragraphs(tc, out)
-        elif tag == _W + "sdt":
-            content = el.find(_W + "sdtContent")
-            if content is not None:
-                _body_paragraphs(content, out)
-        elif tag in (_W + "customXml", _W + "sdtContent", _W + "ins", _W + "moveTo"):
+        elif el.tag == _W + "tbl":
+            _table_paragraphs(el, out)
+        elif el.tag in _PASS:
             _body_paragraphs(el, out)
+
+
+def _table_paragraphs(el, out: list) -> None:
+    """A table's rows in order (content controls around rows opened)."""
+    for child in el:
+        if child.tag == _W + "tr":
+            _row_paragraphs(child, out)
+        elif child.tag in _PASS:
+            _table_paragraphs(child, out)
+
+
+def _row_paragraphs(el, out: list) -> None:
+    """A row's cells in order (a vertically merged cell once; content controls around cells opened)."""
+    for child in el:
+        if child.tag == _W + "tc":
+            vmerge = child.find(f"{_W}tcPr/{_W}vMerge")
+            if vmerge is None or vmerge.get(_W + "val") not in (None, "continue"):
+                _body_paragraphs(child, out)
+        elif child.tag in _PASS:
+            _row_paragraphs(child, out)
 
 
 def _align_docx(word, text: str, name: str) -> list[_Para]:
