@@ -114,6 +114,78 @@ def test_themes_evidence_offsets_on_every_corpus_file(gwr_docs, seed_doc):
             assert (h.line, h.col) == doc.line_col(h.start_char)
 
 
+def _oracle_hits(text: str, lexicon) -> list[tuple[int, int, str, str]]:
+    """The matching rules of govtext.themes, written out plainly (quadratic): at each position the longest
+    term or exclude phrase starting there; an exclude phrase stands for the longest term it starts with;
+    a candidate inside a longer, earlier-starting one is dropped; a theme's hit inside one of that
+    theme's exclude phrases (as the longest entry at its start) does not count."""
+    terms: dict[str, list[str]] = {}
+    excl: dict[str, list[str]] = {}
+    for t in lexicon.themes:
+        for w in t.terms:
+            terms.setdefault(w, []).append(t.id)
+        for w in t.exclude:
+            excl.setdefault(w, []).append(t.id)
+    entries = terms.keys() | excl.keys()
+    longest = max(map(len, entries))
+    cands, phrases = [], []
+    for i in range(len(text)):
+        w = next((text[i : i + n] for n in range(longest, 0, -1) if text[i : i + n] in entries), None)
+        if w is None:
+            continue
+        if w in excl:
+            phrases.append((i, i + len(w), excl[w]))
+        term = next((w[:n] for n in range(len(w), 0, -1) if w[:n] in terms), None)
+        if term is not None:
+            cands.append((i, i + len(term), term))
+    out, max_end = [], -1
+    for s, e, w in cands:
+        if e <= max_end:
+            continue
+        max_end = e
+        for theme in terms[w]:
+            if not any(a <= s and e <= b and theme in ts for a, b, ts in phrases):
+                out.append((s, e, w, theme))
+    return out
+
+
+def test_themes_automaton_follows_the_matching_rules_on_real_text(gwr_docs, seed_doc):
+    from govtext.themes import _matcher
+
+    lex = load_lexicon()
+    texts = [seed_doc.text, *(d.text for _, d in sorted(gwr_docs.items())[::30])]
+    texts.append("赠送《摆脱贫困》等学习用书，开创文化事业新局面，积极投身创文工作，黄河长江流域，2019年扶贫济困日")
+    for text in texts:
+        assert _matcher(lex).find(text) == _oracle_hits(text, lex)
+
+
+def test_themes_long_text_is_searched_in_chunks_with_the_same_hits(monkeypatch, seed_doc):
+    from govtext import themes
+
+    matcher = themes._matcher(load_lexicon())
+    whole = matcher.find(seed_doc.text)
+    monkeypatch.setattr(themes, "_CHUNK", 7)  # every term straddles some chunk boundary
+    assert matcher.find(seed_doc.text) == whole
+    assert len(whole) > 100
+
+
+def test_themes_span_counts_equal_the_hits_lying_inside(gwr_docs):
+    from collections import Counter
+
+    from govtext.themes import _HitIndex
+
+    doc = gwr_docs[sorted(gwr_docs)[-1]]
+    hits = find_theme_hits(doc)
+    index = _HitIndex(hits, 20)
+    n = len(doc.text)
+    spans = [(0, n), (5, n - 5), (n // 3, 2 * n // 3)] + [(h.start_char + 1, h.end_char + 400) for h in hits[::97]]
+    spans += [(h.start_char, h.end_char - 1) for h in hits[::53]]  # a span ending inside a hit leaves it out
+    for a, b in spans:
+        want = Counter(h.theme for h in hits if a <= h.start_char and h.end_char <= b)
+        got = index.count(a, b)
+        assert {k: v for k, v in got.items() if v} == dict(want)
+
+
 # --------------------------------------------------------------------------------------- tagging
 
 

@@ -48,6 +48,9 @@ from .resources import Key, data_file, model_path
 # ------------------------------------------------------------------------------------------ matching
 
 
+_CHUNK = 1 << 20  # characters searched at once: bounds the automaton's list of raw matches
+
+
 @dataclass(frozen=True)
 class _Entry:
     themes: tuple[str, ...]  # themes this string is a term of
@@ -56,10 +59,10 @@ class _Entry:
 
 
 class ThemeMatcher:
-    """Compiled lexicon: one Aho–Corasick automaton over every term and exclude phrase."""
+    """Compiled lexicon: one Aho–Corasick automaton (``ahocorasick_rs``) over every term and exclude phrase."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        import ahocorasick
+        import ahocorasick_rs
 
         self.lexicon = lexicon
         term_themes: dict[str, list[str]] = {}
@@ -76,23 +79,34 @@ class ThemeMatcher:
                 prefixes = [w for w in term_themes if w != s and s.startswith(w)]
                 prefix = max(prefixes, key=len) if prefixes else None
             self.entries[s] = _Entry(tuple(term_themes.get(s, ())), tuple(excl_themes.get(s, ())), prefix)
-        self.automaton = ahocorasick.Automaton()
-        for s in self.entries:
-            self.automaton.add_word(s, (len(s), s))
-        self.automaton.make_automaton()
+        self.words = tuple(self.entries)
+        self.longest_word = max(map(len, self.words))
+        self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard)
         #: theme id → (lexicon position, Theme): counts are ordered and labelled without scanning the lexicon
         self.themes = {t.id: (i, t) for i, t in enumerate(lexicon.themes)}
 
     def _longest(self, text: str) -> dict[int, str]:
-        """The longest entry starting at each position where one starts (what a greedy trie gives)."""
-        best: dict[int, str] = {}
+        """The longest entry starting at each position where one starts (what a greedy trie gives).
+
+        The automaton reports every match, overlapping ones included; a long text is searched in
+        chunks (each extended by the longest entry, a match counted in the chunk it starts in) so the
+        list of raw matches stays small."""
+        best: dict[int, tuple[int, int]] = {}  # start → (end, word index) of the longest entry there
         get = best.get
-        for end, (n, w) in self.automaton.iter(text):
-            s = end + 1 - n
-            cur = get(s)
-            if cur is None or n > len(cur):
-                best[s] = w
-        return best
+        find = self.automaton.find_matches_as_indexes
+        n = len(text)
+        for a in range(0, n, _CHUNK):
+            b = min(a + _CHUNK, n)
+            piece = text if (a, b) == (0, n) else text[a : min(b + self.longest_word - 1, n)]
+            for i, s, e in find(piece, overlapping=True):
+                s += a
+                if s >= b:
+                    continue
+                cur = get(s)
+                if cur is None or e + a > cur[0]:
+                    best[s] = (e + a, i)
+        words = self.words
+        return {s: words[i] for s, (_e, i) in best.items()}
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """All counted hits as ``(start, end, term, theme)`` in text order."""
@@ -145,33 +159,68 @@ def find_theme_hits(document: Document | str, *, lexicon: Lexicon | None = None)
 
 
 def _hits(doc: Document, matcher: ThemeMatcher) -> list[ThemeHit]:
-    line_col = doc.line_col
+    starts = doc.lines.starts  # hits come in text order: walk the line starts alongside them
+    last = len(starts) - 1
+    li = 0
     out = []
     for s, e, w, theme in matcher.find(doc.text):
-        line, col = line_col(s)
-        out.append(ThemeHit(theme, w, s, e, line, col))
+        while li < last and starts[li + 1] <= s:
+            li += 1
+        out.append(ThemeHit(theme, w, s, e, li + 1, s - starts[li] + 1))
     return out
 
 
 # ------------------------------------------------------------------------------------------ tagging
 
 
-def _counts(hits: list[ThemeHit], length: int, themes: dict[str, tuple[int, Theme]]) -> tuple[ThemeCount, ...]:
+class _HitIndex:
+    """The hits of one document, counted per theme over any span in about log time.
+
+    A span counts the hits whose whole extent lies inside it: those starting in it, less the few that
+    start within a term's length of its end and run past it.
+    """
+
+    _DIRECT = 64  # spans holding at most this many hit starts are counted directly
+
+    def __init__(self, hits: list[ThemeHit], longest: int) -> None:
+        self.starts = [h.start_char for h in hits]
+        self.ends = [h.end_char for h in hits]
+        self.names = [h.theme for h in hits]
+        self.longest = longest
+        self.by_theme: dict[str, list[int]] = {}
+        for h in hits:
+            self.by_theme.setdefault(h.theme, []).append(h.start_char)
+
+    def count(self, start: int, end: int) -> dict[str, int]:
+        """Theme → number of hits lying inside ``[start, end)``."""
+        starts = self.starts
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, end)
+        if hi - lo <= self._DIRECT:
+            c = Counter(self.names[lo:hi])
+        else:
+            c = Counter()
+            for theme, at in self.by_theme.items():
+                n = bisect.bisect_left(at, end) - bisect.bisect_left(at, start)
+                if n:
+                    c[theme] = n
+        k = hi - 1
+        while k >= lo and starts[k] > end - self.longest:  # only these can run past the end
+            if self.ends[k] > end:
+                c[self.names[k]] -= 1
+            k -= 1
+        return c
+
+
+def _counts(c: dict[str, int], length: int, themes: dict[str, tuple[int, Theme]]) -> tuple[ThemeCount, ...]:
     """Per-theme counts, most frequent first (ties in lexicon order); ``themes`` is ``ThemeMatcher.themes``."""
-    if not hits:
-        return ()
-    c = Counter(h.theme for h in hits)
     out = []
     for tid, n in sorted(c.items(), key=lambda kv: (-kv[1], themes[kv[0]][0])):
+        if n <= 0:
+            continue
         t = themes[tid][1]
         out.append(ThemeCount(tid, t.label, t.category, n, round(n * 1000 / max(length, 1), 3)))
     return tuple(out)
-
-
-def _in_span(hits: list[ThemeHit], starts: list[int], start: int, end: int) -> list[ThemeHit]:
-    lo = bisect.bisect_left(starts, start)
-    hi = bisect.bisect_left(starts, end)
-    return [h for h in hits[lo:hi] if h.end_char <= end]
 
 
 def _outline_of(doc: Document) -> Outline:
@@ -198,13 +247,12 @@ def tag_themes(
     matcher = _matcher(lexicon or default_lexicon())
     themes = matcher.themes
     hits = _hits(doc, matcher)
-    starts = [h.start_char for h in hits]
+    index = _HitIndex(hits, matcher.longest_word)
     if outline is None:
         outline = _outline_of(doc)
     paragraphs = []
     for i, p in enumerate(doc.paragraphs):
-        inside = _in_span(hits, starts, p.start, p.end)
-        paragraphs.append(SpanThemes(i, p.start, p.end, _counts(inside, p.end - p.start, themes)))
+        paragraphs.append(SpanThemes(i, p.start, p.end, _counts(index.count(p.start, p.end), p.end - p.start, themes)))
     section_terms: dict[int, tuple] = {}
     doc_terms: tuple = ()
     if distinctive:
@@ -216,7 +264,7 @@ def tag_themes(
         section_terms = {s.index: found[i + 1] for i, s in enumerate(outline.sections)}
     sections = []
     for s in outline.sections:
-        inside = _in_span(hits, starts, s.start_char, s.body_end)
+        inside = index.count(s.start_char, s.body_end)
         sections.append(
             SpanThemes(
                 s.index,
@@ -228,7 +276,7 @@ def tag_themes(
         )
     return ThemeResult(
         path=doc.path,
-        document=_counts(hits, len(doc.text), themes),
+        document=_counts(Counter(index.names), len(doc.text), themes),
         sections=tuple(sections),
         paragraphs=tuple(paragraphs),
         evidence=tuple(hits),
