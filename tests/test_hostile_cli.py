@@ -517,3 +517,13 @@ def test_a_new_store_killed_mid_run_is_named_unfinished(tmp_path, run, kind):
 
     stored = read_duckdb(tmp_path / "x.duckdb") if kind == "db" else read_parquet(tmp_path / "pq")
     assert sorted(stored.documents["doc_id"]) == ["d0.txt", "d1.txt"]
+
+
+def test_compare_with_an_empty_folder_or_manifest_is_a_real_message(tmp_path, run, doc):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "e.csv").write_text("path,year\n", encoding="utf-8")
+    for side, message in (("empty", "govtext: empty: no .txt, .md or .docx documents found"),
+                          ("e.csv", "govtext: e.csv:1: manifest names no documents")):
+        rc, out, err = run("corpus", "compare", side, str(doc))
+        assert rc == 2 and out == ""
+        assert _one_line(err) == message

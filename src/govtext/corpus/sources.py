@@ -65,9 +65,9 @@ def load_corpus(
     lists them; a ``manifest.csv`` in it supplies metadata for the files it names), a manifest CSV (a ``path`` or ``file`` column —
     or ``path_column`` — relative to the CSV, other columns are metadata), a single document, a list
     of these, or a mapping doc_id → text/``Document`` (in-memory corpus). A file that cannot be read
-    becomes a Source with ``error`` set; a missing path argument or a bad manifest is an error, and so
-    is a manifest path that leaves the manifest's folder unless ``allow_outside`` (a shared manifest
-    must not read arbitrary files into a database).
+    becomes a Source with ``error`` set; a missing path argument, a folder without documents or a bad
+    or empty manifest is an error, and so is a manifest path that leaves the manifest's folder unless
+    ``allow_outside`` (a shared manifest must not read arbitrary files into a database).
     ``max_bytes`` defaults to ``$GOVTEXT_MAX_BYTES`` or 20 MB, as for ``read_document``.
     """
     if max_bytes is None:
@@ -91,8 +91,11 @@ def load_corpus(
         if not p.exists():
             raise InputError(str(item), "no such file or directory")
         if p.is_dir():
-            out.extend(_load_directory(p, prefix=p.name if prefix else "", path_column=path_column,
-                                       max_bytes=max_bytes))
+            found = _load_directory(p, prefix=p.name if prefix else "", path_column=path_column,
+                                    max_bytes=max_bytes)
+            if not found:
+                raise InputError(str(item), "no .txt, .md or .docx documents found")
+            out.extend(found)
         elif p.suffix.lower() == ".csv":
             out.extend(_load_manifest(p, path_column, max_bytes=max_bytes, allow_outside=allow_outside))
         else:
@@ -144,6 +147,8 @@ def _load_manifest(csv_path: Path, path_column: str | None, *, max_bytes: int, r
         raise DataFileError(str(csv_path), f"manifest has no {path_column or 'path'!r} column "
                             f"(columns: {', '.join(columns) or 'none'}); name it with --path-column", 1)
     at = columns.index(col)
+    if read and len(table) == 1:
+        raise DataFileError(str(csv_path), "manifest names no documents", 1)
     out = []
     for line, cells in table[1:]:
         row = {name: cells[i].strip() for i, name in enumerate(columns) if name and i < len(cells)}
