@@ -388,8 +388,9 @@ def _timed(n: int) -> tuple[float, int]:
 
 
 def test_thousands_of_placeholders_in_linear_time():
-    small, n_small = _timed(500)
+    small, n_small = _timed(250)
     large, n_large = _timed(2000)
-    assert n_small >= 1000 and n_large >= 4000
-    # python-docx alone numbers comments by scanning them all: 16 × for 4 × the comments
-    assert large < 8 * small, (small, large)
+    assert (n_small, n_large) == (503, 4003)
+    # 8 × the comments: about 8 × the time (measured 7.2–7.7 on a shared VM); python-docx alone numbers
+    # each comment by scanning all those written, which measured 35 ×
+    assert large < 20 * small, (small, large)
