@@ -14,6 +14,7 @@ The spaCy component ``govtext_sections`` (:mod:`govtext.sections_component`) onl
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -411,6 +412,7 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
     heads_by_para: dict[int, list[_Lost]] = {}
     for it in heads:
         heads_by_para.setdefault(it.para, []).append(it)
+    head_pos = {pi: [h.pos for h in hs] for pi, hs in heads_by_para.items()}  # sorted: items are in text order
     for pi, p in enumerate(paras):
         if not run_together[pi]:
             continue
@@ -418,8 +420,8 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             i = m.start()
             if folded[i - 1] in _SENT_PUNCT + "，,":
                 continue  # found as an inline item anyway
-            before = [h for h in heads_by_para.get(pi, ()) if h.pos < i]
-            head_end = before[-1].marker_end if before else None
+            k = bisect.bisect_left(head_pos.get(pi, ()), i)  # heads before i
+            head_end = heads_by_para[pi][k - 1].marker_end if k else None
             if not (folded[i - 1] in _WS or _short_title_before(folded, head_end, i, rules.max_title)):
                 continue
             second = f"二{m.group('word')}" if m.group("word") else "其二"
@@ -438,6 +440,7 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
             cuts_by_para.setdefault(pi, []).extend((m.start(), m.end()))
     # where a heading's title ends (unless it begins a line): 。/；, the next cut, a space, a part-title
     # word, an opening of body text
+    sorted_cuts = {pi: sorted(cuts) for pi, cuts in cuts_by_para.items()}
     for it in heads:
         p = paras[it.para]
         if it.anchor and _at_line_start(text, p.start) and (
@@ -447,12 +450,15 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
         ts = it.marker_end
         while ts < p.end and folded[ts] in _WS:
             ts += 1
-        limit = min((c for c in cuts_by_para.get(it.para, ()) if c > it.pos), default=p.end)
+        cuts = sorted_cuts.setdefault(it.para, [])
+        k = bisect.bisect_right(cuts, it.pos)  # the first cut after the marker
+        limit = cuts[k] if k < len(cuts) else p.end
         sm = _TITLE_END.search(folded, ts, limit)
         s_end = sm.start() if sm else limit
         end = _lost_title_end(folded, ts, s_end, rules)
         if end < s_end:
             cuts_by_para.setdefault(it.para, []).append(end)
+            bisect.insort(cuts, end)
     if not cuts_by_para:
         return paras
     out: list[Paragraph] = []
