@@ -19,11 +19,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from . import codes
 from .i18n import LANGS, N_, gettext, resolve_lang, translator
 from .model import Finding, PartResult
-from .review import Review
+
+if TYPE_CHECKING:  # Review.headline calls back into this module
+    from .review import Review
 
 STATUS_MARK = {"present": "✓", "weak": "△", "missing": "✗"}
 STATUS_STYLE = {"present": "green", "weak": "yellow", "missing": "bold red"}
@@ -44,6 +47,11 @@ NUMBERING_CODES = ("GT101", "GT102", "GT104", "GT105", "GT106", "GT107")
 ORDER_CODES = ("GT403", "GT404")
 #: How many examples the headline quotes per clause.
 HEADLINE_EXAMPLES = 3
+
+
+def _reviews(review: Review | Sequence[Review]) -> list[Review]:
+    """One review or several, as a list."""
+    return list(review) if isinstance(review, (list, tuple)) else [review]  # type: ignore[list-item]
 
 
 def _lang(lang: str | None) -> str:
@@ -260,7 +268,7 @@ def render_text(
     from rich.console import Console
 
     lang = _lang(lang)
-    reviews = [review] if isinstance(review, Review) else list(review)
+    reviews = _reviews(review)
     buf = io.StringIO()
     console = Console(
         file=buf, width=width, force_terminal=color, color_system="standard" if color else None,
@@ -471,7 +479,7 @@ def render_html(review: Review | Sequence[Review], *, title: str | None = None, 
     in ``lang``, titled by the document's detected title (or ``title``)."""
     lang = _lang(lang)
     _ = translator(lang)
-    reviews = [review] if isinstance(review, Review) else list(review)
+    reviews = _reviews(review)
     if title is None:
         if len(reviews) == 1:
             title = _("Review: {title}").format(title=reviews[0].document.title or reviews[0].path)
