@@ -71,6 +71,13 @@ _DOT_THEN_DIGIT = re.compile(r"(?P<num>\d{1,2})(?P<punct>\.)(?=\d)")
 # crawled pages often end a sentence with a half-width ``.`` after a Chinese character (not 1.5, V2.0)
 _TITLE_END = re.compile(r"[。；;]|(?<=[\u4e00-\u9fff])\.(?![0-9])")
 _TOC_LINE = re.compile(r"(?:\.{3,}|．{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d+\s*$")
+
+
+def _toc_line(t: str) -> bool:
+    """``_TOC_LINE.search(t)``; a line that does not end in a digit (almost every one) is not tried."""
+    s = t.rstrip()
+    return bool(s) and s[-1].isdecimal() and _TOC_LINE.search(t) is not None
+
 _WS = " \t\u3000\u00a0\ufeff\u200b"
 
 
@@ -741,7 +748,7 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
             pending_open = None
             skip_next = False
             continue
-        if _TOC_LINE.search(p.text):
+        if _toc_line(p.text):
             pending_open = None
             continue
         start = p.start
@@ -974,7 +981,7 @@ def _unnumbered_titles(
             or t[-1] in "，,、"
             or not re.search(r"[\u4e00-\u9fff]", t)
             or rules.exclude.fullmatch(t)
-            or _TOC_LINE.search(t)
+            or _toc_line(t)
             or not (rules.cues.search(t) or _squash(t) in announced)
         ):
             continue
