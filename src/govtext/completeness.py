@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import chain, compress
 from math import log, sqrt
 from operator import add, mul
@@ -398,6 +398,12 @@ class OutlineVectors:
     heading_texts: tuple[tuple[str, ...], ...] = ()
     paragraph_texts: tuple[tuple[str, ...], ...] = ()
 
+    @cached_property
+    def indexed(self) -> tuple[_Side, _Side, Counter[str], int]:
+        """Both sides indexed by n-gram, the phrases' document frequencies and how many phrases there are;
+        built once per vectors object (not a field: no part of equality)."""
+        return _indexed(self)
+
     @classmethod
     def from_phrases(
         cls, outline: str, heading: Sequence[Sequence[str]], paragraph: Sequence[Sequence[str]]
@@ -520,7 +526,6 @@ class _Side:
             self.cols.append((start, len(self.grams)))
 
 
-@cache
 def _indexed(vectors: OutlineVectors) -> tuple[_Side, _Side, Counter[str], int]:
     """Heading side, paragraph side, the phrases' document frequencies and how many phrases there are."""
     heading, paragraph = _Side(vectors.heading), _Side(vectors.paragraph)
@@ -547,7 +552,7 @@ class Similarities:
     """
 
     def __init__(self, headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors) -> None:
-        hside, pside, phrase_df, n_phrases = _indexed(vectors)
+        hside, pside, phrase_df, n_phrases = vectors.indexed
         self._rows = [char_ngrams(t) for t in chain(headings, paragraphs)]
         self._nh = len(headings)
         df = phrase_df.copy()
