@@ -134,3 +134,15 @@ def test_outline_vectors_review_imports_no_scikit_learn():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:3] == ["[]", "81", "[]"]
+
+
+@pytest.mark.parametrize("text", ["", "X", "问题", "存在的问题", "下一步  我们\t\t将\n\n继续", "a b  c", "  各位代表：  ", "２０２５年"])
+def test_outline_vectors_char_ngrams_are_scikit_learns(text):
+    """The n-grams (and their counts) scikit-learn's char analyzer makes: 2- and 3-grams, runs of white
+    space folded to one space, nothing else normalised."""
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), lowercase=False).build_analyzer()
+    assert C.char_ngrams(text) == Counter(analyzer(text))
