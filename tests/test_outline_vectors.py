@@ -146,3 +146,18 @@ def test_outline_vectors_char_ngrams_are_scikit_learns(text):
 
     analyzer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), lowercase=False).build_analyzer()
     assert C.char_ngrams(text) == Counter(analyzer(text))
+
+
+def test_outline_vectors_broken_shipped_file_is_a_data_error(tmp_path, monkeypatch):
+    """A damaged vectors file is reported as a data-file problem naming it (exit 2), not a traceback."""
+    from govtext import DataFileError
+
+    bad = tmp_path / "work-summary.json"
+    bad.write_text('{"schema": 1, "outline": "work-summary", "heading": [', encoding="utf-8")
+    monkeypatch.setattr(C, "outline_vectors_path", lambda kind: bad)
+    C._shipped_vectors.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="work-summary.json.*not a valid outline vectors file"):
+            C._shipped_vectors("work-summary")
+    finally:
+        C._shipped_vectors.cache_clear()

@@ -465,10 +465,15 @@ def _shipped_vectors(kind: str) -> OutlineVectors | None:
     path = outline_vectors_path(kind)
     if not path.is_file():
         return None
-    data = json.loads(read_data_text(path))
-    if data.get("schema") != 1 or data.get("source_sha256") != outline_sha256(kind) or data.get("outline") != kind:
-        return None  # stale (tests/test_outline_vectors.py keeps the shipped ones current): count afresh
-    return OutlineVectors.from_json(data)
+    try:
+        data = json.loads(read_data_text(path))
+        if (data.get("schema") != 1 or data.get("outline") != kind or data.get("ngram_range") != list(NGRAMS)
+                or data.get("source_sha256") != outline_sha256(kind)):
+            return None  # stale (tests/test_outline_vectors.py keeps the shipped ones current): count afresh
+        return OutlineVectors.from_json(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(str(path), f"not a valid outline vectors file ({exc}); rebuild it with "
+                            "scripts/build_outline_vectors.py") from None
 
 
 @lru_cache(maxsize=64)
