@@ -509,6 +509,10 @@ def test_completeness_reason_items_render_the_english_reasons(seed_doc):
     ]
     assert dict(problems.reason_items[2][1]).keys() == {"sentences", "chars"}
     assert not any("“" in t and "{" not in t.split("“")[1][:1] for t in templates)  # quoted text is a field
+    missing = score_completeness(Document.from_text("一、工作\n内容。"), kind="work-summary").part("problems")
+    (template, params), = missing.reason_items
+    assert dict(params)["ways"] == ("heading", "lead sentence", "run-in statement")  # each one a msgid
+    assert template.format(**dict(params)) == missing.reason
     given = score_completeness(seed_doc, kind="work-summary").kind
     assert given.reason_items == (("kind given: {kind}", (("kind", "work-summary"),)),)
 

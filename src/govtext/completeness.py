@@ -1590,8 +1590,10 @@ _ROLE_WAYS = {"heading": N_("heading"), "lead": N_("lead sentence"), "inline": N
 
 
 def _missing_reason(p: OutlinePart) -> ReasonItem:
-    how = ", ".join(_ROLE_WAYS[r] for r in p.roles)
-    return _ri(N_("not found: no {how} or similar paragraph realises it"), how=how)
+    """``how`` is the English list of ways; ``ways`` (unused by the English template) gives them one by
+    one as msgids, so a translated report can translate each and join them its own way."""
+    ways = tuple(_ROLE_WAYS[r] for r in p.roles)
+    return _ri(N_("not found: no {how} or similar paragraph realises it"), how=", ".join(ways), ways=ways)
 
 
 def _short(s: str, n: int = 40) -> str:
