@@ -499,3 +499,17 @@ def test_placeholder_linter_takes_files_without_chinese(tmp_path):
     r = subprocess.run([sys.executable, "-m", "govtext", "placeholders", str(tmp_path)], capture_output=True, text=True)
     assert r.returncode == 1 and "a.txt:1:7: GT201" in r.stdout
     assert r.stderr == "Found 1 placeholder (1 error) in 2 files.\n"  # the summary; no error line
+
+
+def test_web_paste_and_upload_answer_blank_and_non_chinese_alike():
+    """What the web should do (issue 17): the CLI's line as a 422, for a paste and an upload alike."""
+    from fastapi.testclient import TestClient
+
+    from govtext.web.app import create_app
+
+    client = TestClient(create_app())
+    for text, problem in ((" \n\t\u3000", "holds only whitespace, no text"), ("only English here", "has no Chinese characters")):
+        pasted = client.post("/api/check", json={"text": text})
+        uploaded = client.post("/api/check", files={"file": ("a.txt", text.encode())})
+        assert (pasted.status_code, uploaded.status_code) == (422, 422)
+        assert problem in pasted.json()["detail"] and problem in uploaded.json()["detail"]

@@ -564,7 +564,7 @@ def test_web_api_bad_outline_is_a_4xx_with_a_message(client, case, status, words
         "not utf-8": dict(files={**doc, "outline": ("gbk.toml", OUTLINE.read_text(encoding="utf-8").encode("gb18030"), "application/toml")}),
         "empty file": dict(files={**doc, "outline": ("empty.toml", b"", "application/toml")}),
         "not a string": dict(json={"text": SEED_TEXT, "outline": {"id": "x"}}),
-        "lone surrogate": dict(content=b'{"text": "abc", "outline": "\\ud800"}', headers={"content-type": "application/json"}),
+        "lone surrogate": dict(content='{"text": "总结abc", "outline": "\\ud800"}'.encode(), headers={"content-type": "application/json"}),
     }
     assert len(big.encode()) > LIMIT
     r = client.post("/api/check", **requests[case])

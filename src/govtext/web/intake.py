@@ -20,7 +20,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from ..errors import GovtextError, human_size
 from ..model import Document
-from ..readers import READ_SUFFIXES, decode_bytes, document_from_bytes
+from ..readers import NO_CJK, READ_SUFFIXES, decode_bytes, document_from_bytes, has_cjk
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A reference outline is a small TOML file (the built-in ones are 6-9 KB): capped on its own.
@@ -137,6 +137,8 @@ def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAM
     # Blank (whitespace-only) text is not refused here: it gets the library's answer for the same bytes,
     # as on the command line and for an uploaded file.
     decoded = _decode(data, name)
+    if not has_cjk(decoded[0]):  # as the CLI answers the same text on stdin, and an uploaded file
+        raise RequestProblem(422, f"{name}: {NO_CJK}")
     return Document.from_text(decoded[0], path=STDIN_PATH, encoding=decoded[1], source_format="stdin")
 
 
