@@ -1018,6 +1018,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     heading_starts = {h.start for h in units.headings if not h.inline}
     title_s = _squash(title) if title else None
     window = max((p.window for p in parts), default=0) + 16  # (a marker _LEAD_STRIP takes off is shorter)
+    any_inline = _any_of(tuple(w for p in parts if "inline" in p.roles for w in p.inline))
     for s in units.sentences:
         if tstart is not None and tend is not None and tstart <= s.start < tend:
             if s.end <= tend or not s.first:
@@ -1030,6 +1031,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 continue
         seg = _squash(view[s.start : s.end])
         stripped = _LEAD_STRIP.sub("", seg)
+        inline = any_inline is None or any_inline.search(stripped) is not None  # else no part's wording matches
         lead_head = None  # the paragraph's opening, squashed, without its marker: as long as any part's window
         for j, p in enumerate(parts):
             if s.first and "lead" in p.roles and s.start not in heading_starts:
@@ -1046,7 +1048,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                             ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
                     continue
-            if "inline" in p.roles and s.start not in heading_starts:
+            if inline and "inline" in p.roles and s.start not in heading_starts:
                 m = _first_match(p.inline, stripped)
                 if m is not None:
                     para = units.paragraphs[s.para]
@@ -1192,6 +1194,18 @@ def _first_body_paragraph(units: _Units, title_end: int | None) -> int | None:
             return None
         return i if _YEAR_WORDS.search(t[:80]) and _SENT_END.search(t) else None
     return None
+
+
+@cache
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex that matches where any of ``patterns`` would (a quick test before trying each); None
+    when they cannot be joined safely (group references, conditionals, global flags) or there are none."""
+    if not patterns or any(re.search(r"\\[1-9]|\(\?P=|\(\?\(", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:  # a group name used twice, a global flag not at the start
+        return None
 
 
 def _first_match(patterns: Iterable[str], s: str) -> str | None:
