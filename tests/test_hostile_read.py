@@ -313,6 +313,17 @@ def test_docx_out_of_range_level_never_index_error(ilvl, middle, last):
     assert text.split("\n") == ["一、总体要求", middle, last]
 
 
+def test_docx_entity_expansion_refused():
+    """A billion-laughs DTD in document.xml (Word never writes a DTD) is refused before parsing."""
+    ents = '<!ENTITY a0 "哈哈哈哈哈哈哈哈哈哈">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE w:document [{ents}]><w:document xmlns:w="{W_NS}"><w:body>'
+        "<w:p><w:r><w:t>&a9;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    with pytest.raises(InputError, match=r"^l\.docx: document\.xml declares a DTD \(<!DOCTYPE>, entity expansion\)"):
+        read_docx(docx_package(_member("word/document.xml", doc)), "l.docx")
+
+
 def test_docx_too_many_members():
     members = [_member("[Content_Types].xml", _CT.encode())] + [
         _member(f"word/media/m{i}.xml", b"<a/>") for i in range(MAX_MEMBERS + 1)

@@ -447,6 +447,7 @@ MAX_MEMBERS = 10000  # zip entries (a real .docx has a few dozen)
 DEFAULT_MAX_TEXT = 20 * 1024 * 1024  # UTF-8 bytes of extracted text (readers.DEFAULT_MAX_BYTES)
 _CHUNK = 1 << 20  # compressed bytes inflated per step (and the most inflated per step, plus the cap)
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
+_DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -535,6 +536,11 @@ class _Part:
                 shown = _mb(self.budget.total if size <= self.cap else self.cap)  # budget: all parts together
                 raise InputError(self.doc_name, f"{self.name} expands past {shown} (the limit for a .docx)")
             crc = zlib.crc32(piece, crc)
+            if size == len(piece) and any(d in piece[:4096] for d in _DOCTYPE):
+                raise InputError(
+                    self.doc_name, f"{self.name} declares a DTD (<!DOCTYPE>, entity expansion), which Word never "
+                    "writes; refused"
+                )
             if piece:
                 yield piece
             if done:
