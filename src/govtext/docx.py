@@ -583,9 +583,6 @@ class _Part:
         except ET.ParseError as exc:
             raise self._corrupt(f"XML: {exc}") from None
 
-    def read(self) -> bytes:
-        return b"".join(self.chunks())
-
 
 def _open_package(data: bytes, name: str) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     if data.startswith(OLE_MAGIC):
