@@ -87,6 +87,7 @@ def test_line_end_style_names_unicode_separators():
     assert line_end_style("一\x85二") == "NEL"
     assert line_end_style("一\n二\u2028三") == "mixed"
     assert line_end_style("一\n\f\n二") == "LF"  # a page break is not a line-end style
+    assert line_end_style("一\f二\f") == "FF"  # unless form feeds are the only line ends
 
 
 # --------------------------------------------------------------------------- hostile .docx files

@@ -111,7 +111,8 @@ _OTHER_ENDS = (("NEL", "\x85"), ("LS", "\u2028"), ("PS", "\u2029"), ("VT", "\x0b
 
 def line_end_style(text: str) -> str:
     """``"LF"``, ``"CRLF"``, ``"CR"``, ``"NEL"``, ``"LS"`` (U+2028), ``"PS"`` (U+2029), ``"VT"``,
-    ``"mixed"`` (more than one kind) or ``"none"`` (a single line). Form feeds (page breaks) are not a style.
+    ``"mixed"`` (more than one kind) or ``"none"`` (a single line). Form feeds (page breaks between
+    lines of another kind) are not a style; ``"FF"`` when they are the only line ends.
     """
     crlf = text.count("\r\n")
     cr = text.count("\r") - crlf
@@ -119,7 +120,7 @@ def line_end_style(text: str) -> str:
     counts = [("CRLF", crlf), ("LF", lf), ("CR", cr)] + [(name, text.count(ch)) for name, ch in _OTHER_ENDS]
     kinds = [name for name, n in counts if n]
     if not kinds:
-        return "none"
+        return "FF" if "\f" in text else "none"
     return kinds[0] if len(kinds) == 1 else "mixed"
 
 
