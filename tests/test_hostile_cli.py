@@ -527,3 +527,22 @@ def test_compare_with_an_empty_folder_or_manifest_is_a_real_message(tmp_path, ru
         rc, out, err = run("corpus", "compare", side, str(doc))
         assert rc == 2 and out == ""
         assert _one_line(err) == message
+
+
+def test_a_run_where_nothing_could_be_read_leaves_no_store_and_keeps_the_old_one(tmp_path, run, doc):
+    from govtext.corpus import read_duckdb
+
+    (tmp_path / "bad").mkdir()
+    os.mkfifo(tmp_path / "bad" / "p.txt")
+    (tmp_path / "bad" / "gone.txt").symlink_to("nowhere.txt")
+    (tmp_path / "bad" / "m.csv").write_text("path\np.txt\ngone.txt\n", encoding="utf-8")
+    rc, out, err = run("corpus", "analyze", "bad/m.csv", "--db", "new.duckdb", "-j", "1", "--no-progress")
+    assert rc == 2 and out == ""
+    assert _one_line(err) == ("govtext: no document could be analysed "
+                              "(first error: bad/gone.txt: is a broken symbolic link, not a document)")
+    assert not (tmp_path / "new.duckdb").exists()
+    rc, _, err = run("corpus", "analyze", str(doc), "--db", "old.duckdb", "-j", "1", "--no-progress")
+    assert rc == 0, err
+    rc, _, err = run("corpus", "analyze", "bad/m.csv", "--db", "old.duckdb", "-j", "1", "--no-progress")
+    assert rc == 2 and _one_line(err).startswith("govtext: no document could be analysed")
+    assert list(read_duckdb(tmp_path / "old.duckdb").documents["doc_id"]) == [str(doc)]  # kept as it was

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import GovtextError, UsageError
 from ..model import Document
 from .duplicates import DuplicateFinder
 from .engines import Progress, check_run, run_engine
@@ -128,7 +128,8 @@ def analyze_to_store(
     analysis version; not with ``fresh``) are reused, read back batch by batch. Batches go into
     staging tables (a ``.govtext-staging`` folder for Parquet) that replace the stored corpus at the
     end, in one transaction for DuckDB; a run that fails leaves the previous store as it was, and
-    a store it created is removed. A ``db`` (or Parquet table file) that is one of the inputs —
+    a store it created is removed. A run in which no document could be read fails
+    (``GovtextError``) without touching the store. A ``db`` (or Parquet table file) that is one of the inputs —
     a document or a manifest, through a link too — is refused before anything is written.
     Returns the run summary (engine, documents, analyzed, reused, errors, seconds, rows per table,
     batches, the first 20 failed documents).
@@ -163,6 +164,9 @@ def analyze_to_store(
                 raise RuntimeError("the engine returned more results than documents")
         finally:
             results.close()
+        if sources and errors == len(sources):  # nothing to store: keep the previous store, or none
+            first = first_errors[0]
+            raise GovtextError(f"no document could be analysed (first error: {first['path']}: {first['error']})")
         store.commit()
     except BaseException:
         store.abort()

@@ -239,7 +239,13 @@ def _read_file(p: Path, max_bytes: int) -> bytes:
     if p.suffix.lower() not in SUFFIXES:
         raise InputError(name, f"unsupported file type {p.suffix or '(none)'!r}; expected .txt, .md or .docx")
     if not p.is_file():
-        raise InputError(name, "no such file")
+        from ..resources import file_kind
+
+        try:
+            kind = file_kind(p)
+        except OSError:
+            raise InputError(name, "no such file") from None
+        raise InputError(name, f"is {kind}, not a document")
     if p.stat().st_size > max_bytes:
         raise InputError(name, f"file is over the {max_bytes / 1024 / 1024:.1f} MB limit")
     try:
