@@ -63,6 +63,7 @@ class DuckDBStore(Store):
                 self.con.execute(f'DROP TABLE "{t}"')
         except BaseException:
             self.con.close()
+            self._remove_if_created()
             raise
 
     def previous_keys(self) -> dict[str, str]:
@@ -113,6 +114,9 @@ class DuckDBStore(Store):
             pass
         finally:
             self.con.close()
+        self._remove_if_created()
+
+    def _remove_if_created(self) -> None:
         if self.created:  # the run created the file: leave nothing behind
             for p in (self.path, self.path.with_name(self.path.name + ".wal")):
                 p.unlink(missing_ok=True)
