@@ -39,10 +39,16 @@ def guard_output(path: str | Path, inputs: Iterable[str | Path | None] = (), *, 
 
     ``inputs`` may hold ``"-"`` (stdin) and ``None``, both skipped. ``option`` names the flag in the
     message (``-o``, ``--db``…). An existing target is compared by device and inode (one ``stat`` per
-    input, so a corpus of many files is cheap); a target that does not exist yet by real path.
+    input, so a corpus of many files is cheap); one that cannot be looked at, by real path; one that
+    does not exist (a dangling link included) cannot be any existing input.
     """
     target = os.fspath(path)
-    here = _stat(target)
+    try:
+        here: os.stat_result | None = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there (through any links): no input can be that file
+    except (OSError, ValueError):
+        here = None  # cannot look at it: compare real paths
     real = None if here is not None else os.path.realpath(target)
     for inp in inputs:
         if inp is None:
