@@ -546,3 +546,19 @@ def test_a_run_where_nothing_could_be_read_leaves_no_store_and_keeps_the_old_one
     rc, _, err = run("corpus", "analyze", "bad/m.csv", "--db", "old.duckdb", "-j", "1", "--no-progress")
     assert rc == 2 and _one_line(err).startswith("govtext: no document could be analysed")
     assert list(read_duckdb(tmp_path / "old.duckdb").documents["doc_id"]) == [str(doc)]  # kept as it was
+
+
+def test_unreadable_or_foreign_parquet_store_is_one_line(tmp_path, run, monkeypatch):
+    (tmp_path / "pq").mkdir()
+    (tmp_path / "pq" / "documents.parquet").write_text("junk", encoding="utf-8")
+    rc, out, err = run("corpus", "trends", "--parquet", "pq", "--out", "o")
+    assert rc == 2 and out == ""
+    assert _one_line(err).startswith("govtext: pq: cannot read its Parquet tables: ")
+    import pyarrow.parquet as pq
+
+    def locked(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pq, "read_schema", locked)
+    rc, out, err = run("corpus", "trends", "--parquet", "pq", "--out", "o")
+    assert rc == 2 and _one_line(err) == "govtext: pq: cannot read its Parquet tables: Permission denied"

@@ -288,11 +288,15 @@ def read_parquet(directory: str | Path) -> CorpusTables:
         unfinished = " (a run stopped before it finished left .govtext-staging)" if (d / ParquetStore.STAGE).is_dir() else ""
         raise InputError(str(d), f"no documents.parquet here{unfinished}; "
                                  "run `govtext corpus analyze … --parquet DIR` first")
-    if len(_parquet_runs(d)) > 1:
-        raise InputError(str(d), "holds tables of different runs (a run stopped while replacing them); "
-                                 "run `govtext corpus analyze … --parquet DIR` again")
-    frames = {n: (pd.read_parquet(d / f"{n}.parquet") if (d / f"{n}.parquet").is_file() else pd.DataFrame())
-              for n in TABLES}
+    try:
+        if len(_parquet_runs(d)) > 1:
+            raise InputError(str(d), "holds tables of different runs (a run stopped while replacing them); "
+                                     "run `govtext corpus analyze … --parquet DIR` again")
+        frames = {n: (pd.read_parquet(d / f"{n}.parquet") if (d / f"{n}.parquet").is_file() else pd.DataFrame())
+                  for n in TABLES}
+    except (OSError, ValueError) as exc:  # unreadable or not Parquet (pyarrow's errors are these)
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
+        raise InputError(str(d), f"cannot read its Parquet tables: {detail}") from None
     return CorpusTables(**{n: conform(df, n) for n, df in frames.items()})
 
 
