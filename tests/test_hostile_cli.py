@@ -562,3 +562,17 @@ def test_unreadable_or_foreign_parquet_store_is_one_line(tmp_path, run, monkeypa
     monkeypatch.setattr(pq, "read_schema", locked)
     rc, out, err = run("corpus", "trends", "--parquet", "pq", "--out", "o")
     assert rc == 2 and _one_line(err) == "govtext: pq: cannot read its Parquet tables: Permission denied"
+
+
+def test_data_file_over_the_limit_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    import govtext.resources as res
+
+    monkeypatch.setattr(res, "MAX_DATA_BYTES", 1024)
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * 2000 + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"big\.toml: larger than the limit of 1\.0 KB for a data file") as err:
+        res.read_data_text(big)
+    assert err.value.line is None
+    small = tmp_path / "small.toml"
+    small.write_text("a = 1\n", encoding="utf-8")
+    assert res.read_data_text(small) == "a = 1\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from .errors import DataFileError
+from .errors import DataFileError, human_size
 
 
 @cache
@@ -70,7 +70,7 @@ def read_data_text(path: str | Path) -> str:
     except OSError as exc:
         raise DataFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_DATA_BYTES:
-        raise DataFileError(str(path), f"larger than the limit of {MAX_DATA_BYTES // 1024 // 1024} MB for a data file")
+        raise DataFileError(str(path), f"larger than the limit of {human_size(MAX_DATA_BYTES)} for a data file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
