@@ -576,3 +576,19 @@ def test_data_file_over_the_limit_is_refused_without_reading_it_all(tmp_path, mo
     small = tmp_path / "small.toml"
     small.write_text("a = 1\n", encoding="utf-8")
     assert res.read_data_text(small) == "a = 1\n"
+
+
+def test_write_output_to_a_fifo_writes_into_it_and_keeps_it(tmp_path):
+    import stat
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_output(fifo, "审查结果\n")
+    reader.join(timeout=10)
+    assert got == ["审查结果\n".encode()]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.fifo"]

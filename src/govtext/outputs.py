@@ -11,6 +11,7 @@ matplotlib) call ``guard_output`` before they start.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -73,15 +74,21 @@ def write_output(
     """Write ``data`` (str as UTF-8) to ``path`` safely, after ``guard_output(path, inputs)``.
 
     A symlink target is followed (the file it points to is replaced, the link kept). The new file keeps
-    the mode of the file it replaces (else the umask's default). Errors: ``OutputError`` (one line).
+    the mode of the file it replaces (else the umask's default). A target that is not a regular file
+    (``/dev/stdout``, ``/dev/null``, a FIFO) is opened and written, never replaced. Errors:
+    ``OutputError`` (one line).
     """
     guard_output(path, inputs, option=option)
-    target = os.path.realpath(os.fspath(path))
-    if os.path.isdir(target):
-        raise OutputError(os.fspath(path), "cannot write: is a directory")
-    folder = os.path.dirname(target) or "."
+    name = os.fspath(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    old = _stat(target)
+    old = _stat(name)
+    if old is not None and stat.S_ISDIR(old.st_mode):
+        raise OutputError(name, "cannot write: is a directory")
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        _write_stream(name, payload)  # /dev/stdout, /dev/null, a FIFO: written to, never replaced
+        return
+    target = os.path.realpath(name)
+    folder = os.path.dirname(target) or "."
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
     except OSError as exc:
@@ -107,6 +114,14 @@ def write_output(
         if isinstance(exc, OSError):
             raise OutputError(os.fspath(path), f"cannot write: {exc.strerror or exc}") from None
         raise
+
+
+def _write_stream(name: str, payload: bytes) -> None:
+    try:
+        with open(name, "wb") as fh:
+            fh.write(payload)
+    except OSError as exc:
+        raise OutputError(name, f"cannot write: {exc.strerror or exc}") from None
 
 
 __all__ = ["guard_output", "same_file", "write_output"]
