@@ -241,3 +241,27 @@ def test_corpus_compare_text_rates_paths_and_group_warning(run, three_db):
     assert changes == sorted(changes, reverse=True) and rates
     for s in r["sections_removed"] + r["sections_added"]:
         assert isinstance(s["path"], list) and (s["level"] == 1) == (s["path"] == [])
+
+
+def test_corpus_trends_and_reuse_without_cjk_font_keep_the_csv(run, three_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVTEXT_CJK_FONT", str(tmp_path / "no-such-font.otf"))
+    code, _, err = run("corpus", "trends", "--db", three_db, "--out", tmp_path / "t")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "no CJK font" in err and "fonts-noto-cjk" in err and "GOVTEXT_CJK_FONT" in err
+    assert (tmp_path / "t" / "trends.csv").is_file() and not (tmp_path / "t" / "trends.png").exists()
+    header = (tmp_path / "t" / "trends.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == C.SERIES_COLUMNS
+
+
+def test_corpus_trends_out_never_overwrites_the_store(run, three_db):
+    code, _, err = run("corpus", "trends", "--db", three_db, "--out", three_db.parent, "--format", "json")
+    assert code == 0  # the store is not one of the files written
+    link = three_db.parent / "trends.png"
+    link.unlink()
+    link.symlink_to(three_db)
+    try:
+        code, _, err = run("corpus", "trends", "--db", three_db, "--out", three_db.parent)
+        assert code == 2 and "never overwrites its input" in err
+        assert C.read_duckdb(three_db).documents["doc_id"].tolist() == ["a.txt", "b.txt", "c.txt"]
+    finally:
+        link.unlink()

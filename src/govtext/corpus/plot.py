@@ -115,6 +115,11 @@ def _documents_bars(ax, docs: pd.DataFrame, series: list[str], colors: dict) -> 
         for patch, year in zip(bars, bottom.index, strict=True):
             patch.set_gid(f"documents-{si}-{int(year)}")
         bottom += sub
+    for year, total in bottom.items():  # the years with several documents get their count written
+        if total > 1:
+            ax.annotate(f"{int(total)}", (year, total), ha="center", va="bottom", fontsize=7,
+                        xytext=(0, 1), textcoords="offset points")
+    ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.25)
     ax.set_ylabel("文件数")
     ax.grid(True, axis="y", alpha=0.3)
 
