@@ -285,3 +285,21 @@ def test_corpus_gwr_reuse_table_per_issuer_and_chart(local, tmp_path, capsys):
     table = pd.read_csv(tmp_path / "r" / "reuse.csv")
     assert len(table) == len(rows)
     assert b'id="reuse-0"' in (tmp_path / "r" / "reuse.svg").read_bytes()
+
+
+def test_corpus_gwr_compare_shows_parent_paths_and_theme_rates(local):
+    from govtext.cli.corpus import _compare_text
+
+    a, b = local.select(["gwr_2021_national.txt"]), local.select(["gwr_2022_national.txt"])
+    r = C.compare(a, b)
+    renamed = {(s["marker_from"], s["from"]): s for s in r["sections_renamed"]}
+    item = renamed[("（六）", "实行高水平对外开放，促进外贸外资稳中提质")]
+    assert item["path_from"] == ["三、2021年重点工作"] and item["path_to"] == ["三、2022年政府工作任务"]
+    assert item["marker_to"] == "（七）" and item["to"] == "扩大高水平对外开放，推动外贸外资平稳发展"
+    top = r["themes_by_change"][0]  # 精准扶贫 gives way: 35 hits in 2021, 11 in 2022
+    assert top["theme"] == "poverty_alleviation" and (top["count_a"], top["count_b"]) == (35, 11)
+    chars = {d: int(n) for d, n in zip(local.documents["doc_id"], local.documents["chars"], strict=True)}
+    assert top["rate_a"] == pytest.approx(35 * 1e4 / chars["gwr_2021_national.txt"], abs=1e-3)
+    text = _compare_text(r)
+    assert "三、2021年重点工作 › （六）实行高水平对外开放，促进外贸外资稳中提质  ↔  三、2022年政府工作任务 › （七）" in text
+    assert "精准扶贫/脱贫攻坚" in text.split("sections renamed")[0] and "19.86 →    6.38" in text
