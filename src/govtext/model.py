@@ -6,7 +6,7 @@ import bisect
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from .text import Layout, LineIndex, Paragraph, TextView, mark_context, text_layout
+from .text import Layout, LineIndex, Paragraph, TextView, blank_spans, mark_context, text_layout
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,7 @@ class Document:
     def view(self) -> TextView:
         """The one-to-one folded view (full-width digits/brackets/dots, odd spaces), page residue
         blanked to spaces so that pattern matching never sees it."""
-        view = TextView.folded(self.text)
-        if not self.residue:
-            return view
-        chars = list(view.text)
-        for a, b in self.residue:
-            chars[a:b] = " " * (b - a)
-        return TextView("".join(chars), None)
+        return TextView.folded(self.text).blanked(self.residue)
 
     @cached_property
     def tables(self) -> tuple[tuple[int, int], ...]:
@@ -95,12 +89,7 @@ class Document:
     @staticmethod
     def blank_residue(text: str, residue: tuple[tuple[int, int], ...]) -> str:
         """``text`` with page residue spans (running headers, page numbers) blanked to spaces, offsets kept."""
-        if not residue:
-            return text
-        chars = list(text)
-        for a, b in residue:
-            chars[a:b] = " " * (b - a)
-        return "".join(chars)
+        return blank_spans(text, residue)
 
     @classmethod
     def from_text(cls, text: str, path: str | None = None, **kw: object) -> Document:
