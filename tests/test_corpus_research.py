@@ -265,3 +265,12 @@ def test_corpus_trends_out_never_overwrites_the_store(run, three_db):
         assert C.read_duckdb(three_db).documents["doc_id"].tolist() == ["a.txt", "b.txt", "c.txt"]
     finally:
         link.unlink()
+
+
+def test_corpus_evidence_from_a_store_without_theme_hits_says_to_analyse_again(run, three, tmp_path):
+    from dataclasses import replace
+
+    db = tmp_path / "old.duckdb"
+    C.write_duckdb(replace(three, theme_hits=three.theme_hits.iloc[0:0]), db)
+    code, _, err = run("corpus", "evidence", "--db", db, "--theme", three.themes["theme"].iloc[0])
+    assert code == 2 and "no theme_hits rows" in err and "govtext corpus analyze" in err

@@ -431,7 +431,9 @@ def _stored_one(stored, selector: str, base: list[str]):
     side = dedupe(select_documents(stored, selector))
     docs = side.documents
     if len(docs) != 1:
-        ids = ", ".join(docs["doc_id"].head(8))
+        if docs.empty:
+            raise UsageError(f"{selector!r} matches no document")
+        ids = ", ".join(docs["doc_id"].head(8)) + (", …" if len(docs) > 8 else "")
         raise UsageError(f"{selector!r} matches {len(docs)} documents ({ids}); name one, e.g. doc_id={docs['doc_id'].iloc[0]}")
     row = docs.iloc[0].to_dict()
     return stored_document(row, base), f"{row['doc_id']} ({selector})"

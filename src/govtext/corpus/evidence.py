@@ -97,6 +97,9 @@ def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int
         tables = select_documents(tables, f"year={year}")
     if not keep_duplicates:
         tables = dedupe(tables)
+    if tables.theme_hits.empty and not tables.themes.empty:
+        raise UsageError("this store has theme counts but no theme_hits rows (written by an older govtext); "
+                         "run `govtext corpus analyze` on the corpus again")
     themes = tables.themes.drop_duplicates("theme")
     known = dict(zip(themes["theme"], themes["label"], strict=True))
     hits = tables.theme_hits
