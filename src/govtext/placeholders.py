@@ -398,13 +398,17 @@ def _anchor(regex: re.Pattern[str]) -> tuple[Anchor | None, frozenset[str] | Non
     with a literal the regex engine finds fast itself); ``required``: characters of which every match
     holds one (a text holding none has no match).
     """
+    try:
+        return _read_anchor(regex)
+    except Exception:  # noqa: BLE001 (the private regex parser changed or reads a pattern otherwise: scan plainly)
+        return None, None
+
+
+def _read_anchor(regex: re.Pattern[str]) -> tuple[Anchor | None, frozenset[str] | None]:
     from re import _constants as C
     from re import _parser
 
-    try:
-        parsed = _parser.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 (a pattern the private parser reads differently: scan plainly)
-        return None, None
+    parsed = _parser.parse(regex.pattern, regex.flags)
     items = list(parsed)
     flags = parsed.state.flags
     required = _required(items, flags)
