@@ -69,7 +69,12 @@ def check_command(
     render_docx = _docx_renderer(lang) if fmt == "docx" else None
     if fmt == "docx" and not output and sys.stdout.isatty():
         raise UsageError(gettext(N_("--format docx writes a Word file: give -o FILE.docx"), lang))
+    named = files
     files = tuple(f for arg in files for f in (["-"] if arg == "-" else map(str, expand_paths([arg]))))
+    if not files:
+        from ..errors import InputError
+
+        raise InputError(named[0], gettext(N_("no .txt, .md or .docx files found"), lang))
     inputs = (*files, outline_file, config_file)
     if output:
         from ..outputs import guard_output
