@@ -249,7 +249,7 @@ def as_document(doc: Document | str) -> Document:
 # --- theme records (themes.py) ---
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per hit / theme / paragraph: half the memory
 class ThemeHit:
     """One lexicon term found in the text, counted for one theme (``text[start_char:end_char] == match``)."""
 
@@ -265,7 +265,7 @@ class ThemeHit:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per hit / theme / paragraph: half the memory
 class ThemeCount:
     """A theme's presence in a span: ``count`` hits, ``weight`` = hits per 1,000 characters of the span."""
 
@@ -292,7 +292,7 @@ class DistinctiveTerm:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per hit / theme / paragraph: half the memory
 class SpanThemes:
     """Themes of one paragraph or section: ``index`` is the paragraph index or the outline index."""
 
