@@ -1541,10 +1541,8 @@ def _subparts(p: OutlinePart, units: _Units) -> tuple[PartResult, ...]:
             out.append(PartResult(s.id, s.label, False, s.weight, "missing", _render(item), reason_items=(item,)))
             continue
         _, h, t = best
-        if h.index is not None:
-            item = _ri(N_("heading “{anchor}” (section {section})"), anchor=_short(t), section=h.index)
-        else:
-            item = _ri(N_("heading “{anchor}” (line {line})"), anchor=_short(t), line=units.doc.line_col(h.start)[0])
+        # the line, not the section's 0-based index: the reviewer finds a line, "section 0" means nothing
+        item = _ri(N_("heading “{anchor}” (line {line})"), anchor=_short(t), line=units.doc.line_col(h.start)[0])
         out.append(PartResult(
             s.id, s.label, False, s.weight, "present", _render(item), role="heading",
             start_char=h.start, end_char=h.body_end, section_index=h.index, anchor=_short(t), reason_items=(item,),
