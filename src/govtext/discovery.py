@@ -26,6 +26,7 @@ from pathlib import Path
 from .errors import DataFileError, UsageError
 from .model import DistinctiveTerm
 from .resources import model_path, read_word_list
+from .segmenters import TERMS_SEGMENTER
 
 FORMAT_VERSION = 1
 REFIT_HINT = "refit with `govtext themes fit` (or `python scripts/fit_discovery.py`)"
@@ -39,7 +40,7 @@ DEFAULTS = {
     "max_features": 12000,
     "n_topics": 24,
     "min_paragraph": 60,
-    "engine": "rjieba",
+    "engine": TERMS_SEGMENTER,
 }
 
 

@@ -37,9 +37,10 @@ import catalogue
 
 from .errors import DataFileError, UsageError
 from .resources import model_path, read_data_text
+from .segmenters import DEFAULT_SEGMENTER, SEGMENTERS
 
-ENGINES: tuple[str, ...] = ("jieba", "rjieba")
-DEFAULT_ENGINE = "jieba"
+ENGINES: tuple[str, ...] = SEGMENTERS
+DEFAULT_ENGINE = DEFAULT_SEGMENTER
 TOKENIZER_NAME = "govtext.jieba_tokenizer.v1"
 CACHE_ENV = "GOVTEXT_CACHE_DIR"
 

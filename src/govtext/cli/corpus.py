@@ -15,6 +15,7 @@ import click
 from ..errors import GovtextError, InputError, UsageError
 from ..extras import require
 from ..render import emit, render, to_csv
+from ..segmenters import SEGMENTERS, TERMS_SEGMENTER
 from .group import cli, format_option
 
 
@@ -67,7 +68,7 @@ def corpus() -> None:
               help="local: process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
-@click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default="rjieba", show_default=True,
+@click.option("--segmenter", type=click.Choice(SEGMENTERS), default=TERMS_SEGMENTER, show_default=True,
               help="Word segmenter for the terms table (rjieba: the Rust port, much faster).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Extra theme lexicon (TOML, as for `govtext themes`). Repeatable.")
@@ -150,7 +151,7 @@ def _with_progress_bar(run):
               help="Distinctive terms listed for each side.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Least title similarity for two sections to count as one renamed section.")
-@click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default="rjieba", show_default=True,
+@click.option("--segmenter", type=click.Choice(SEGMENTERS), default=TERMS_SEGMENTER, show_default=True,
               help="Word segmenter for the distinctive terms of documents given as files.")
 @click.option("--keep-duplicates", is_flag=True,
               help="Count every copy of a duplicated document (default: each duplicate group once).")

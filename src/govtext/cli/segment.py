@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..segmenters import DEFAULT_SEGMENTER, SEGMENTERS
 from .group import cli, format_option
 
 
@@ -37,8 +38,8 @@ def _text(results: list[dict[str, Any]]) -> str:
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--engine",
-    type=click.Choice(("jieba", "rjieba")),
-    default="jieba",
+    type=click.Choice(SEGMENTERS),
+    default=DEFAULT_SEGMENTER,
     show_default=True,
     help="Segmentation engine (both use govtext's domain dictionary).",
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import DataFileError, UsageError
+from ..segmenters import SEGMENTERS, TERMS_SEGMENTER
 from .sources import Source
 
 
@@ -27,7 +28,7 @@ class AnalysisOptions:
     Build them from files with :meth:`with_lexicons`.
     """
 
-    segmenter: str = "rjieba"
+    segmenter: str = TERMS_SEGMENTER
     lexicons: tuple[tuple[str, str], ...] = ()
     only_lexicon: bool = False
 
@@ -47,10 +48,9 @@ class AnalysisOptions:
 
     def check(self) -> AnalysisOptions:
         """Raise UsageError for an unknown setting (no silent fallback)."""
-        from ..segment import ENGINES
 
-        if self.segmenter not in ENGINES:
-            raise UsageError(f"unknown segmenter {self.segmenter!r}; expected one of {', '.join(ENGINES)}")
+        if self.segmenter not in SEGMENTERS:
+            raise UsageError(f"unknown segmenter {self.segmenter!r}; expected one of {', '.join(SEGMENTERS)}")
         return self
 
 
