@@ -191,10 +191,10 @@ def test_check_empty_directory_exits_2_in_one_line(run, tmp_path, monkeypatch):
     monkeypatch.setenv("GOVTEXT_LANG", "en")
     rc, out, err = run("check", "empty")
     assert rc == 2 and out == ""
-    assert _one_line(err) == "govtext: empty: no .txt, .md or .docx files found"
+    assert _one_line(err) == "govtext: empty: no .txt, .md, .docx or .pdf files found"
     monkeypatch.setenv("GOVTEXT_LANG", "zh")
     rc, out, err = run("check", "empty")
-    assert rc == 2 and _one_line(err) == "govtext: empty: 没有找到 .txt、.md 或 .docx 文件"
+    assert rc == 2 and _one_line(err) == "govtext: empty: 没有找到 .txt、.md、.docx 或 .pdf 文件"
 
 
 def test_placeholders_unreadable_directory_exits_2(run, doc, tmp_path, monkeypatch):

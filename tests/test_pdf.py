@@ -213,3 +213,19 @@ def test_pdf_builder_prints_a_readable_pdf_live(tmp_path):
     committed = read_document(PDF / "seed_party_building.pdf")
     assert fresh.text == committed.text
     assert _outline(fresh) == _outline(read_document(SEED))
+
+
+def test_check_on_a_folder_reviews_its_pdfs_too(tmp_path, capsys, monkeypatch):
+    """A reviewer's folder of submissions: `check DIR` reviews the PDFs in it next to the text files."""
+    monkeypatch.setenv("GOVTEXT_LANG", "en")
+    shutil.copy(PDF / "seed_party_building.pdf", tmp_path / "a.pdf")
+    shutil.copy(SEED, tmp_path / "b.txt")
+    rc, out, err = _run(capsys, "check", str(tmp_path), "--format", "json")
+    assert rc == 1, err
+    import json
+
+    reviews = json.loads(out)
+    assert [Path(r["path"]).name for r in reviews] == ["a.pdf", "b.txt"]
+    # the printed seed and the seed give the same kind and the same missing/weak parts
+    assert reviews[0]["kind"] == reviews[1]["kind"] == "party-building-summary"
+    assert [(p["id"], p["status"]) for p in reviews[0]["parts"]] == [(p["id"], p["status"]) for p in reviews[1]["parts"]]

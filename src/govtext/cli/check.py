@@ -42,7 +42,7 @@ def check_command(
     output: str | None, fail_on: str, config_file: str | None, no_config: bool, lang: str | None,
     placeholders: str,
 ) -> None:
-    """Review each FILE (.txt, .md, .docx, .pdf; a folder: the files in it; "-" for stdin) as a reviewer does.
+    """Review each FILE (.txt, .md, .docx, .pdf; a folder: those files in it, PDFs included; "-" for stdin) as a reviewer does.
 
     Detects the kind of document (or takes --kind/--outline), finds the expected parts by role and
     scores completeness 0-100, and lists structural faults, unfilled placeholders and the main themes.
@@ -58,7 +58,7 @@ def check_command(
     from ..completeness import get_outline, load_outline
     from ..errors import UsageError
     from ..i18n import resolve_lang
-    from ..readers import read_document
+    from ..readers import READ_SUFFIXES, read_document
     from ..render import emit, to_json
     from ..report import render_html, render_text
     from ..review import check_document
@@ -70,11 +70,13 @@ def check_command(
     if fmt == "docx" and not output and sys.stdout.isatty():
         raise UsageError(gettext(N_("--format docx writes a Word file: give -o FILE.docx"), lang))
     named = files
-    files = tuple(f for arg in files for f in (["-"] if arg == "-" else map(str, expand_paths([arg]))))
+    # a reviewer's folder of submissions: PDFs too (the linter's walk keeps to text and Word files)
+    files = tuple(f for arg in files
+                  for f in (["-"] if arg == "-" else map(str, expand_paths([arg], suffixes=READ_SUFFIXES))))
     if not files:
         from ..errors import InputError
 
-        raise InputError(named[0], gettext(N_("no .txt, .md or .docx files found"), lang))
+        raise InputError(named[0], gettext(N_("no .txt, .md, .docx or .pdf files found"), lang))
     inputs = (*files, outline_file, config_file)
     if output:
         from ..outputs import guard_output
