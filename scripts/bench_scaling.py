@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Scaling: time and peak memory of ``govtext check``, ``outline`` and ``placeholders`` on one document
-of 10 k, 100 k, 1 M and 10 M characters, and on a 19 MB text with no line break at all.
+of 10 k, 100 k, 1 M and 10 M characters, on a 19 MB text with no line break at all, and (``check`` and
+``outline``) on hard-wrapped texts of 1 M and 10 M characters (every paragraph cut into lines of
+``WRAP_CHARS`` characters, as a PDF's text is: ``text_layout`` joins the lines back).
 
 Called by ``scripts/bench.py`` (``run(texts, jieba_seconds)``) or alone:
 ``python scripts/bench_scaling.py [--markdown]`` (``--markdown`` prints the table for docs/performance.md).
@@ -8,7 +10,8 @@ Each document is the 93 reports (paragraphs kept) repeated and cut to size; ever
 fresh process (wall time, peak resident memory from getrusage), with ``GOVTEXT_MAX_BYTES`` raised so the
 10 M-character file (about 30 MB of UTF-8) is read. Targets (reported, not asserted): cost linear in
 the size — from 1 M to 10 M characters time and memory grow at most 1.5× faster than the size (≤ 15×) —
-and on the single-line file ``check`` uses at most 3× the memory of ``outline``.
+on the single-line file ``check`` uses at most 3× the memory of ``outline``; the same linear growth on
+the hard-wrapped texts.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ COMMANDS = (("check", ["check", "--format", "json", "--no-config"]),
             ("outline", ["outline", "--format", "json"]),
             ("placeholders", ["placeholders", "--format", "json", "--no-config"]))
 ONE_LINE_BYTES = 19 * 1024 * 1024
+WRAPPED_SIZES = (1_000_000, 10_000_000)
+WRAPPED_COMMANDS = ("check", "outline")
+WRAP_CHARS = 36
 _CHILD = """
 import json, resource, subprocess, sys, time
 t0 = time.perf_counter()
@@ -65,17 +71,36 @@ def one_line(texts: dict[str, str], nbytes: int) -> str:
     return (flat * (n // len(flat) + 1))[:n]
 
 
+def wrapped(texts: dict[str, str], chars: int) -> str:
+    """``build(texts, chars)`` hard-wrapped: each paragraph indented by two U+3000 and cut every
+    ``WRAP_CHARS`` characters (about ``chars`` characters in all)."""
+    lines = []
+    for para in build(texts, chars).split("\n"):
+        para = para.strip()
+        if para:
+            para = "\u3000\u3000" + para
+            lines += [para[i : i + WRAP_CHARS] for i in range(0, len(para), WRAP_CHARS)]
+    return "\n".join(lines)
+
+
+def _label(n: int) -> str:
+    return f"{n // 1000:,} k chars" if n < 1_000_000 else f"{n // 1_000_000} M chars"
+
+
 def table(texts: dict[str, str]) -> list[dict]:
     """One record per (document, command): chars, seconds, MiB."""
     out = []
     with tempfile.TemporaryDirectory(prefix="govtext-bench-scaling-") as tmp:
-        docs = [(f"{n // 1000:,} k chars" if n < 1_000_000 else f"{n // 1_000_000} M chars", build(texts, n))
-                for n in SIZES]
-        docs.append(("19 MB, one line", one_line(texts, ONE_LINE_BYTES)))
-        for label, text in docs:
+        every = [n for n, _ in COMMANDS]
+        docs = [(_label(n), build(texts, n), every) for n in SIZES]
+        docs.append(("19 MB, one line", one_line(texts, ONE_LINE_BYTES), every))
+        docs += [(f"{_label(n)}, wrapped", wrapped(texts, n), list(WRAPPED_COMMANDS)) for n in WRAPPED_SIZES]
+        for label, text, names in docs:
             path = Path(tmp) / "doc.txt"
             path.write_text(text, encoding="utf-8")
             for name, args in COMMANDS:
+                if name not in names:
+                    continue
                 m = measure(args, path)
                 out.append({"doc": label, "chars": len(text), "command": name,
                             "seconds": m["seconds"], "mib": m["mib"]})
@@ -89,11 +114,12 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
     rows = [{"metric": f"{r['command']} {r['doc']}", "value": r["seconds"], "unit": "s",
              "note": f"{r['mib']:.0f} MiB peak, {r['chars']:,} chars"} for r in recs]
     by = {(r["command"], r["doc"]): r for r in recs}
-    for name, _ in COMMANDS:
-        a, b = by[(name, "1 M chars")], by[(name, "10 M chars")]
+    growth = [(name, "") for name, _ in COMMANDS] + [(name, ", wrapped") for name in WRAPPED_COMMANDS]
+    for name, kind in growth:
+        a, b = by[(name, f"1 M chars{kind}")], by[(name, f"10 M chars{kind}")]
         size = b["chars"] / a["chars"]
         t, m = b["seconds"] / a["seconds"], b["mib"] / a["mib"]
-        rows.append({"metric": f"{name} growth 1 M → 10 M chars", "value": t, "unit": "× time",
+        rows.append({"metric": f"{name} growth 1 M → 10 M chars{kind}", "value": t, "unit": "× time",
                      "note": f"size ×{size:.0f}; memory ×{m:.1f}",
                      "target": "time and memory ≤ 15× (linear)", "ok": t <= 1.5 * size and m <= 1.5 * size})
     c, o = by[("check", "19 MB, one line")], by[("outline", "19 MB, one line")]
@@ -111,7 +137,7 @@ def markdown(recs: list[dict]) -> str:
     lines = [head, "|" + "---|" * (2 + 2 * len(names))]
     by = {(r["command"], r["doc"]): r for r in recs}
     for d in docs:
-        cells = [f"{by[(n, d)]['seconds']:.2f} | {by[(n, d)]['mib']:.0f}" for n in names]
+        cells = [f"{by[(n, d)]['seconds']:.2f} | {by[(n, d)]['mib']:.0f}" if (n, d) in by else "– | –" for n in names]
         lines.append(f"| {d} | {by[(names[0], d)]['chars']:,} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

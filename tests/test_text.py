@@ -232,3 +232,58 @@ def test_text_form_feed_inside_a_line_is_residue():
     text = "第一页末尾。\f第二页开头。"
     assert text_layout(text).residue == ((6, 7),)
     assert Document.from_text(text).view.text == "第一页末尾。 第二页开头。"
+
+
+# ----------------------------------------------------------------------------- wrapped real text, reference
+
+
+def _wrap_reference(paras: list[str], width: int) -> tuple[str, list[tuple[int, int]]]:
+    """``paras`` hard-wrapped as a PDF's text is (U+3000 U+3000 indent, ``width`` characters a line, a
+    page number and a form feed every 40 lines), and the paragraph spans the layout rules give, built
+    line by line: a wrapped line continues its paragraph unless it ends a sentence and the next line
+    starts with a numbering marker."""
+    from govtext.markers import WRAP_ITEM_START
+
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+
+    def put(line: str) -> None:
+        nonlocal pos
+        lines.append(line)
+        pos += len(line) + 1
+
+    for para in paras:
+        t = "\u3000\u3000" + para
+        cur: list[int] | None = None
+        prev = ""
+        for i in range(0, len(t), width):
+            line = t[i : i + width]
+            if cur is not None and prev.rstrip("”’」』）)》〉】\"'")[-1:] in "。！？!?；;：:…" and WRAP_ITEM_START.match(line):
+                spans.append((cur[0], cur[1]))
+                cur = None
+            cur = [pos + (2 if i == 0 else 0) if cur is None else cur[0], pos + len(line)]
+            put(line)
+            prev = line
+            if len(lines) % 42 == 40:
+                put(f"- {len(lines) // 42 + 1} -")
+                put("\f")
+        assert cur is not None
+        spans.append((cur[0], cur[1]))
+    return "\n".join(lines), spans
+
+
+def test_text_wrapped_reports_give_the_reference_paragraphs(gwr_docs):
+    """Each of the 93 reports, its paragraphs (inner blanks removed) cut at 36 characters with page
+    numbers and form feeds between pages: the layout gives exactly the reference spans, each
+    paragraph's text is the original's slice, and the page residue is the page-number lines."""
+    for name, doc in gwr_docs.items():
+        paras = ["".join(p.text.split()) for p in doc.paragraphs]
+        text, spans = _wrap_reference(paras, 36)
+        layout = text_layout(text)
+        assert layout.wrap_width == 72, name
+        assert [(p.start, p.end) for p in layout.paragraphs] == spans, name
+        assert all(text[p.start : p.end] == p.text for p in layout.paragraphs), name
+        assert [text[a:e] for a, e in layout.residue] == [
+            x for x in text.split("\n") if x.startswith("- ") or x == "\f"
+        ], name

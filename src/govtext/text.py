@@ -322,8 +322,13 @@ def _wrap_width(widths: list[int], ends_open: list[bool]) -> int | None:
     if len(long) < _MIN_WRAP_LINES:
         return None
     # the widest cluster of lines (within _WRAP_SLACK columns) holding _MIN_WRAP_LINES lines or more
+    # (counted by bisection in the sorted widths: a scan per distinct width grows with lines × widths)
     best = next(
-        (w for w in sorted(set(long), reverse=True) if sum(1 for x in long if w - _WRAP_SLACK <= x <= w) >= _MIN_WRAP_LINES),
+        (
+            w
+            for w in sorted(set(long), reverse=True)
+            if bisect.bisect_right(long, w) - bisect.bisect_left(long, w - _WRAP_SLACK) >= _MIN_WRAP_LINES
+        ),
         None,
     )
     if best is None:
@@ -374,19 +379,22 @@ def text_layout(text: str) -> Layout:
         if measures:
             width = measures[0][1]
             cont = _continuations(text, line_spans, stripped, measures, residue_lines)
-    out: list[Paragraph] = []
-    tail: tuple[int, bool] | None = None  # (line, last segment of its line) of what ended out[-1]
+    # (start, end) of each paragraph; a wrapped line only moves the last end, and every paragraph's
+    # text is cut once at the end (rebuilding it per joined line made hard-wrapped text quadratic)
+    bounds: list[list[int]] = []
+    tail: tuple[int, bool] | None = None  # (line, last segment of its line) of what ended bounds[-1]
     for a, e, line, first, last in segs:
-        if out and first and tail is not None and tail[1] and cont.get(tail[0]) == line:
-            start = out[-1].start
-            end = _trim_end(text, start, e)
-            out[-1] = Paragraph(start, end, text[start:end])
+        if bounds and first and tail is not None and tail[1] and cont.get(tail[0]) == line:
+            bounds[-1][1] = _trim_end(text, bounds[-1][0], e)
             tail = (line, last)
             continue
-        before = len(out)
-        append_paragraph(text, a, e, out)
-        if len(out) > before:
+        while a < e and text[a] in _SPACE:
+            a += 1
+        e = _trim_end(text, a, e)
+        if e > a:
+            bounds.append([a, e])
             tail = (line, last)
+    out = [Paragraph(a, e, text[a:e]) for a, e in bounds]
     return Layout(out, residue, width)
 
 
@@ -470,10 +478,13 @@ def _residue_spans(text: str, spans: list[tuple[int, int]], lines: set[int]) -> 
         a, e = spans[i]
         if e > a:
             out.append((a, e))
+    starts = [a for a, _ in out]  # sorted, disjoint line spans: bisect, not a scan per form feed
+    extra = []
     for m in re.finditer("\f+", text):  # form feeds inside content lines
-        if not any(a <= m.start() < e for a, e in out):
-            out.append((m.start(), m.end()))
-    return tuple(sorted(out))
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0 or m.start() >= out[k][1]:
+            extra.append((m.start(), m.end()))
+    return tuple(sorted(out + extra))
 
 
 def append_paragraph(text: str, start: int, end: int, out: list[Paragraph]) -> None:
