@@ -274,3 +274,38 @@ def test_corpus_evidence_from_a_store_without_theme_hits_says_to_analyse_again(r
     C.write_duckdb(replace(three, theme_hits=three.theme_hits.iloc[0:0]), db)
     code, _, err = run("corpus", "evidence", "--db", db, "--theme", three.themes["theme"].iloc[0])
     assert code == 2 and "no theme_hits rows" in err and "govtext corpus analyze" in err
+
+
+def test_corpus_signature_is_datasketch_minhash_computed_with_numpy():
+    """The numpy MinHash gives exactly datasketch's affine32 MinHash of the shingle hashes (the
+    scheme the stored signatures have always used), short texts and texts longer than a chunk alike."""
+    from datasketch import MinHash
+
+    from govtext.corpus.duplicates import NUM_PERM, SCHEME, shingle_hashes
+    from govtext.corpus.duplicates import SEED as MINHASH_SEED
+
+    for text in (SEED_TEXT, OTHER, COPY, "短", "十四五规划", OTHER * 3):
+        hashes = shingle_hashes(text)
+        m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=SCHEME, hashfunc=int)
+        m.update_batch(hashes.tolist())
+        assert signature(text) == (len(hashes), "".join(f"{int(v):08x}" for v in m.hashvalues))
+
+
+def test_corpus_worker_path_imports_neither_scipy_datasketch_nor_pandas(tmp_path):
+    """What a worker runs per document (read, every stage, terms, evidence, signature) loads no
+    SciPy, datasketch, pandas, DuckDB, scikit-learn or matplotlib."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(SEED_TEXT, encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from govtext.corpus.sources import load_corpus\n"
+        "from govtext.corpus.analyze import analyze_source\n"
+        f"rows = analyze_source(load_corpus({str(tmp_path)!r})[0])\n"
+        "assert rows['signatures'] and rows['terms'] and rows['documents'][0]['error'] is None\n"
+        "print(' '.join(m for m in ('scipy', 'datasketch', 'pandas', 'duckdb', 'sklearn', 'matplotlib')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -3,7 +3,9 @@
 hashing (datasketch's ``MinHashLSH``) so that a corpus of hundreds of thousands needs no all-pairs
 comparison.
 
-Signatures are deterministic (fixed seed, fixed hash), so every engine stores the same ones; the
+Signatures are deterministic (fixed seed, fixed hash), so every engine stores the same ones; they are
+computed with numpy alone in datasketch's ``affine32`` scheme (the worker never imports datasketch,
+which loads SciPy), and datasketch is needed only for the grouping. The
 grouping runs in ``doc_id`` order, in the process that assembles the tables: the first document of a
 group (smallest ``doc_id``) stands for it, and every later document whose estimated Jaccard
 similarity with that representative reaches :data:`THRESHOLD` is recorded as its duplicate.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations
@@ -25,20 +28,21 @@ _SPACE = re.compile(r"\s+")
 
 
 def shingle_hashes(text: str, k: int = SHINGLE):
-    """The distinct 32-bit hashes of the ``k``-character shingles of ``text`` with whitespace removed
-    (a polynomial hash of the code points, computed with numpy: no Python loop over shingles), sorted."""
+    """The distinct 32-bit hashes (uint32) of the ``k``-character shingles of ``text`` with whitespace
+    removed (a polynomial hash of the code points, computed with numpy: no Python loop over shingles),
+    sorted."""
     import numpy as np
 
     t = _SPACE.sub("", text)
     if not t:
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.uint32)
     cps = np.frombuffer(t.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     k = min(k, len(cps))
     n = len(cps) - k + 1
     h = np.zeros(n, dtype=np.uint64)
     for j in range(k):  # wraps modulo 2**64: deterministic on every machine
         h = h * np.uint64(_BASE) + cps[j:j + n]
-    return np.unique((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+    return np.unique(((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
 
 
 _BASE = 1_000_003  # multiplier of the shingle hash
@@ -46,18 +50,57 @@ _BASE = 1_000_003  # multiplier of the shingle hash
 
 def signature(text: str) -> tuple[int, str] | None:
     """(number of distinct shingles, the MinHash signature as hex text of ``NUM_PERM`` 32-bit values),
-    or None when the text has no characters or datasketch (the ``corpus`` extra) is not installed.
-    The shingles' hashes (:func:`shingle_hashes`) are the values the MinHash sees."""
-    try:
-        from datasketch import MinHash
-    except ImportError:  # pragma: no cover - the corpus extra is installed in the tests
-        return None
+    or None when the text has no characters. The shingles' hashes (:func:`shingle_hashes`) are the
+    values the MinHash sees; the signature is datasketch's ``MinHash(num_perm=NUM_PERM, seed=SEED,
+    scheme="affine32", hashfunc=int)`` fed those hashes, computed here with numpy alone
+    (:func:`minhash_values`): importing datasketch loads SciPy (~44 MiB) in every worker."""
     hashes = shingle_hashes(text)
     if not len(hashes):
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
-    m.update_batch(hashes.tolist())
-    return len(hashes), "".join(f"{int(v):08x}" for v in m.hashvalues)
+    return len(hashes), "".join(f"{int(v):08x}" for v in minhash_values(hashes))
+
+
+_CHUNK = 4096  # hashes permuted at once: a (NUM_PERM × chunk) uint32 block, 2 MiB
+
+
+@cache
+def _permutations():
+    """datasketch's affine32 permutations for ``SEED``: odd ``a`` and any ``b`` (uint32), drawn from
+    ``numpy.random.RandomState(SEED)`` (a frozen stream) in the order datasketch draws them."""
+    import numpy as np
+
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(h):
+    """The MurmurHash3 32-bit finalizer (wrapping uint32 arithmetic), datasketch's pre-mix."""
+    import numpy as np
+
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_values(hashes):
+    """The ``NUM_PERM`` MinHash values (uint32) of 32-bit ``hashes`` under the affine32 scheme:
+    ``min over h of a_k * fmix32(h) + b_k`` modulo 2**32, taken a chunk of hashes at a time so that
+    memory stays bounded whatever the document's size."""
+    import numpy as np
+
+    a, b = _permutations()
+    a, b = a[:, None], b[:, None]
+    out = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    h = _fmix32(np.asarray(hashes, dtype=np.uint64).astype(np.uint32))
+    for i in range(0, len(h), _CHUNK):
+        block = a * h[None, i : i + _CHUNK]  # (NUM_PERM × chunk): each row's minimum is contiguous
+        block += b
+        np.minimum(out, block.min(axis=1), out=out)
+    return out
 
 
 def _values(hexsig: str):
@@ -102,7 +145,10 @@ class DuplicateFinder:
         self._last = doc_id
         if not hexsig:
             return None
-        from datasketch import MinHashLSH
+        try:
+            from datasketch import MinHashLSH
+        except ImportError:  # pragma: no cover - without the corpus extra no document is grouped
+            return None
 
         if self._lsh is None:
             self._lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)

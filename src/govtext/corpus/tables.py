@@ -97,10 +97,14 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
             elif dtype == FLOAT:
                 s = pd.to_numeric(s, errors="coerce").astype(FLOAT)
             elif dtype == BOOL:
-                s = s.astype("object").where(s.notna(), None).map(lambda v: None if v is None else bool(v))
+                s = s.astype("object").where(s.notna(), None)
+                if pd.api.types.infer_dtype(s, skipna=True) not in ("boolean", "empty"):
+                    s = s.map(lambda v: None if v is None else bool(v))
                 s = s.astype(BOOL)
             else:
-                s = s.astype("object").where(s.notna(), None).map(lambda v: None if v is None else str(v))
+                s = s.astype("object").where(s.notna(), None)
+                if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):  # else: str already
+                    s = s.map(lambda v: None if v is None else str(v))
                 s = s.astype(STR)
             out[col] = s
         else:
