@@ -225,3 +225,55 @@ def test_i18n_check_errors_of_its_own_are_chinese(capsys):
     assert capsys.readouterr().err == "govtext: --placeholders 应为数字或 all，而不是 'many'\n"
     assert _main("check", str(SEED), "--placeholders", "many", "--lang", "en") == 2
     assert capsys.readouterr().err == "govtext: --placeholders must be a number or all, not 'many'\n"
+
+
+def _bad_inputs(tmp_path) -> dict[str, bytes | None]:
+    """Documents a reviewer really receives that cannot be read, by name (None: the path is missing)."""
+    import zipfile
+
+    docx_zip = tmp_path / "zip.bin"
+    with zipfile.ZipFile(docx_zip, "w") as z:
+        z.writestr("hello.txt", "x")
+    return {
+        "missing.txt": None,
+        "empty.txt": b"",
+        "blank.txt": " \n\u3000\n".encode(),
+        "english.txt": b"An English letter, not a summary.\n",
+        "latin1.txt": "été café naïve résumé voilà déjà".encode("latin-1"),
+        "old.docx": bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600,
+        "notzip.docx": "一、总体情况".encode() * 50,
+        "nodoc.docx": docx_zip.read_bytes(),
+        "scan.pdf": (ROOT / "tests" / "data" / "pdf" / "scanned.pdf").read_bytes(),
+        "notes.rtf": "{\\rtf1 工作总结}".encode(),
+    }
+
+
+def test_i18n_check_reading_errors_are_chinese_and_english_on_request(tmp_path, capsys):
+    """Every reading problem a reviewer meets is one line in Chinese by default (the same problem in
+    English with --lang en); a template that no longer matches what the readers say would leave it English."""
+    for name, data in _bad_inputs(tmp_path).items():
+        path = tmp_path / name
+        if data is not None:
+            path.write_bytes(data)
+        assert _main("check", str(path)) == 2
+        zh = capsys.readouterr().err
+        assert _main("check", str(path), "--lang", "en") == 2
+        en = capsys.readouterr().err
+        assert zh.count("\n") == en.count("\n") == 1 and zh.startswith(f"govtext: {path}: ")
+        problem_zh, problem_en = zh[len(f"govtext: {path}: "):], en[len(f"govtext: {path}: "):]
+        assert problem_zh != problem_en, name
+        assert re.search(r"[\u4e00-\u9fff]", problem_zh), (name, problem_zh)
+        # no English sentence left: Latin runs only as formats, encodings and file names
+        words = set(re.findall(r"[A-Za-z]{3,}", problem_zh)) - {"govtext", "UTF", "GB", "OCR", "PDF", "txt", "docx",
+                                                                "pdf", "Word", "doc", "OLE", "zip", "Latin",
+                                                                "word", "document", "xml", "rtf", "cp"}
+        assert not {w for w in words if not re.fullmatch(r"cp\d+", w)}, (name, problem_zh)
+
+
+def test_i18n_every_input_problem_template_is_translated_and_keeps_its_fields():
+    po = i18n.read_po(PO)
+    for template in i18n.INPUT_PROBLEMS:
+        assert po.get(template), template
+        assert set(re.findall(r"\{(\w+)\}", po[template])) == set(re.findall(r"\{(\w+)\}", template)), template
+    assert i18n.localize_problem("file is 25.3 MB, over the 20.0 MB limit", "zh") == "文件大小 25.3 MB，超过 20.0 MB 的上限"
+    assert i18n.localize_problem("something new", "zh") == "something new"

@@ -149,6 +149,7 @@ def _encrypted_pdf() -> bytes:
 def test_pdf_bad_pdfs_one_line_exit_2(tmp_path, capsys, monkeypatch, command):
     """A scan (a page holding only an image), a corrupt and an encrypted PDF: one line, exit 2."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GOVTEXT_LANG", "en")  # check's lines are Chinese by default (tests/test_i18n.py)
     shutil.copy(PDF / "scanned.pdf", "scanned.pdf")
     Path("corrupt.pdf").write_bytes((PDF / "seed_party_building.pdf").read_bytes()[:3000])
     Path("locked.pdf").write_bytes(_encrypted_pdf())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import gettext as _gettext
 import os
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -166,3 +167,61 @@ def translator(lang: str) -> Callable[[str], str]:
     """A one-argument ``gettext`` for ``lang`` (conventionally bound to ``_``)."""
     t = _translations(lang)
     return lambda msgid: t.gettext(msgid) if msgid else msgid
+
+
+#: The input problems a reviewer meets most (``InputError.problem`` as the readers word it), as
+#: templates: ``localize_problem`` finds the one a problem was made from and translates it.
+INPUT_PROBLEMS: tuple[str, ...] = (
+    N_("no such file"),
+    N_("no such file or directory"),
+    N_("is a broken symbolic link"),
+    N_("is a directory, not a file"),
+    N_("file is empty"),
+    N_("input is empty"),
+    N_("document contains no text"),
+    N_("holds only whitespace, no text"),
+    N_("has no Chinese characters (no CJK text); govtext reads Chinese documents"),
+    N_("looks like a binary file, not text"),
+    N_("cannot decode: not UTF-8, GB18030, UTF-16 or another known encoding"),
+    N_("is not UTF-8 or GB18030 and has no Chinese characters (it reads as {encoding}, e.g. Latin-1 text); "
+       "govtext reads Chinese documents: save it as UTF-8"),
+    N_("file is {size}, over the {limit} limit"),
+    N_("file is over the {limit} limit"),
+    N_("unsupported file type {suffix}; expected .txt, .md, .docx or .pdf"),
+    N_("is an old binary Word .doc (OLE) file, not .docx; save it as .docx"),
+    N_("is password-protected (encrypted .docx); remove the password in Word and save again"),
+    N_("is not a valid .docx (not a zip archive; corrupt or another format)"),
+    N_("is a zip archive but not a Word document (no word/document.xml)"),
+    N_("is a corrupt .docx ({detail})"),
+    N_("{part} expands past {limit} (the limit for a .docx)"),
+    N_("is not a PDF file (no %PDF- header)"),
+    N_("is a corrupt PDF ({detail})"),
+    N_("is a PDF without pages"),
+    N_("is password-protected (encrypted PDF); remove the password and save again"),
+    N_("has {pages} pages, over the {limit}-page limit for a PDF"),
+    N_("has no text layer ({pages} page of images: a scan?); run OCR or convert it to .txt"),
+    N_("has no text layer ({pages} pages of images: a scan?); run OCR or convert it to .txt"),
+    N_("cannot read: {reason}"),
+)
+
+
+@cache
+def _problem_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each problem template as an anchored regex, its ``{fields}`` captured."""
+    out = []
+    for template in INPUT_PROBLEMS:
+        pieces = re.split(r"\{(\w+)\}", template)
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(pieces))
+        out.append((re.compile(regex + r"\Z", re.S), template))
+    return tuple(out)
+
+
+def localize_problem(problem: str, lang: str) -> str:
+    """An input problem (``InputError.problem``) in ``lang``; a problem no template makes stays English."""
+    if lang == "en":
+        return problem
+    for pattern, template in _problem_patterns():
+        m = pattern.match(problem)
+        if m:
+            return gettext(template, lang).format(**m.groupdict())
+    return problem

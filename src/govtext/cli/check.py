@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -58,7 +60,7 @@ def check_command(
     from ..completeness import get_outline, load_outline
     from ..errors import UsageError
     from ..i18n import resolve_lang
-    from ..readers import READ_SUFFIXES, read_document
+    from ..readers import READ_SUFFIXES
     from ..render import emit, to_json
     from ..report import render_html, render_text
     from ..review import check_document
@@ -71,8 +73,9 @@ def check_command(
         raise UsageError(gettext(N_("--format docx writes a Word file: give -o FILE.docx"), lang))
     named = files
     # a reviewer's folder of submissions: PDFs too (the linter's walk keeps to text and Word files)
-    files = tuple(f for arg in files
-                  for f in (["-"] if arg == "-" else map(str, expand_paths([arg], suffixes=READ_SUFFIXES))))
+    with _localized(lang):
+        files = tuple(f for arg in files
+                      for f in (["-"] if arg == "-" else map(str, expand_paths([arg], suffixes=READ_SUFFIXES))))
     if not files:
         from ..errors import InputError
 
@@ -91,7 +94,7 @@ def check_command(
     if fmt == "docx" and len(files) != 1:
         raise UsageError(gettext(N_("--format docx reviews one file at a time, not {n}"), lang).format(n=len(files)))
     config = _config(config_file, no_config)
-    reviews = [check_document(read_document(f), kind=kind if ref is None else None, outline=ref, fail_on=fail_on,
+    reviews = [check_document(_read(f, lang), kind=kind if ref is None else None, outline=ref, fail_on=fail_on,
                               config=config)
                for f in files]
     out: str | bytes
@@ -146,6 +149,26 @@ def _docx_renderer(lang: str):
         raise UsageError(gettext(N_("--format docx is not available in this install ({error})"), lang)
                          .format(error=exc)) from None
     return render_docx
+
+
+@contextmanager
+def _localized(lang: str) -> Iterator[None]:
+    """Input problems raised inside, in the reviewer's language (``i18n.localize_problem``)."""
+    from ..errors import InputError
+    from ..i18n import localize_problem
+
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(exc.path, localize_problem(exc.problem, lang)) from None
+
+
+def _read(path: str, lang: str):
+    """The document at ``path``; a reading problem in the reviewer's language."""
+    from ..readers import read_document
+
+    with _localized(lang):
+        return read_document(path)
 
 
 def _config(config_file: str | None, no_config: bool):
