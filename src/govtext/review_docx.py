@@ -32,8 +32,8 @@ from pathlib import Path
 
 from .codes import localize
 from .errors import InputError, UsageError
-from .i18n import gettext
-from .report import headline
+from .i18n import LANGS, N_, gettext
+from .report import PUNCT, headline
 from .review import Review
 
 AUTHOR = "govtext"
@@ -48,33 +48,24 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 #: Comments added through python-docx between two parkings (see ``_Comments``).
 _PARK_EVERY = 64
 
-# The few strings of the summary comment, Chinese first.
+# The strings of the summary comment: English msgids, translated from the catalogue (zh by default).
 _TEXT = {
-    "zh": {
-        "head": "govtext 审阅意见",
-        "kind": "文种：{kind}",
-        "missing": "缺少的必备部分：{parts}",
-        "missing_optional": "未写的可选部分：{parts}",
-        "weak": "薄弱部分：{parts}",
-        "none": "无",
-        "counts": "未填占位符 {holes} 处；其他问题 {faults} 处（见各条批注）",
-        "sep": "、",
-        "because": "（{why}）",
-        "moved": "（位于 Word 自动编号「{match}」）",
-    },
-    "en": {
-        "head": "govtext review",
-        "kind": "Kind: {kind}",
-        "missing": "Missing required parts: {parts}",
-        "missing_optional": "Optional parts not written: {parts}",
-        "weak": "Weak parts: {parts}",
-        "none": "none",
-        "counts": "{holes} unfilled placeholder(s); {faults} other finding(s) (see the comments)",
-        "sep": ", ",
-        "because": " ({why})",
-        "moved": " (on Word's automatic number “{match}”)",
-    },
+    "head": N_("govtext review"),
+    "kind": N_("Kind: {kind}"),
+    "missing": N_("Missing required parts: {parts}"),
+    "missing_optional": N_("Optional parts not written: {parts}"),
+    "weak": N_("Weak parts: {parts}"),
+    "none": N_("none"),
+    "counts": N_("{holes} unfilled placeholder(s); {faults} other finding(s) (see the comments)"),
+    "moved": N_(" (on Word's automatic number “{match}”)"),
 }
+
+
+def _words(lang: str) -> dict[str, str]:
+    """``_TEXT`` in ``lang``, with the report's list separator (``sep``)."""
+    if lang not in LANGS:
+        raise UsageError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    return {**{k: gettext(v, lang) for k, v in _TEXT.items()}, "sep": PUNCT[lang]["list"]}
 
 
 @dataclass(frozen=True)
@@ -138,7 +129,7 @@ def build_review_docx(review: Review, *, lang: str = "zh", source: bytes | None 
     comments = _Comments(word)
     counts = {"exact": 0, "clipped": 0, "moved": 0}
     anchors: list[str] = []
-    words = _TEXT[lang]
+    words = _words(lang)
     for note, (start, end) in zip(notes, spans, strict=True):
         first, last, how = index.anchor(start, end)
         anchors.append(how)
@@ -186,9 +177,7 @@ def _read_source(path: str | None) -> bytes:
 
 def review_notes(review: Review, lang: str = "zh") -> list[Note]:
     """The comments of the review: the summary on the title, then every placeholder and finding."""
-    if lang not in _TEXT:
-        raise UsageError(f"language must be one of {', '.join(_TEXT)}, not {lang!r}")
-    t = _TEXT[lang]
+    t = _words(lang)
     doc = review.document
     c = review.completeness
     missing = [p.label for p in c.parts if p.status == "missing" and p.required]
@@ -196,7 +185,7 @@ def review_notes(review: Review, lang: str = "zh") -> list[Note]:
     weak = [
         p.label
         + (
-            t["because"].format(why=t["sep"].join(gettext(w, lang) for w in p.weak_because))
+            PUNCT[lang]["open"] + t["sep"].join(gettext(w, lang) for w in p.weak_because) + PUNCT[lang]["close"]
             if p.weak_because
             else ""
         )
