@@ -159,3 +159,15 @@ def test_discovery_cli_fit_and_topics(capsys, tmp_path):
 def test_discovery_cli_fit_bad_corpus_exits_2(capsys, tmp_path):
     code, _, err = run_cli(capsys, "themes", "fit", str(tmp_path / "missing"))
     assert code == 2 and err.startswith("govtext: ")
+
+
+def test_discovery_bad_manifest_is_one_line_naming_it(tmp_path):
+    """`themes fit DIR`: an unterminated quote or a manifest without its file column is a data-file error."""
+    from govtext.discovery import corpus_texts
+
+    (tmp_path / "manifest.csv").write_text('file,year\n"a.txt,2019\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"manifest.csv: malformed manifest"):
+        corpus_texts(tmp_path)
+    (tmp_path / "manifest.csv").write_text("name,year\na.txt,2019\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"manifest.csv:1: no 'file' column"):
+        corpus_texts(tmp_path)

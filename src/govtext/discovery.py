@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import DataFileError, UsageError
+from .errors import DataFileError, InputError, UsageError
 from .model import DistinctiveTerm
 from .resources import model_path, read_word_list
 from .segmenters import TERMS_SEGMENTER
@@ -351,8 +351,16 @@ def corpus_texts(corpus_dir: str | Path) -> dict[str, str]:
         raise UsageError(f"{corpus_dir}: not a directory")
     manifest = d / "manifest.csv"
     if manifest.is_file():
-        with open(manifest, encoding="utf-8-sig", newline="") as fh:
-            files = [d / row["file"] for row in csv.DictReader(fh)]
+        try:
+            with open(manifest, encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh, strict=True))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(str(manifest), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        except csv.Error as exc:
+            raise DataFileError(str(manifest), f"malformed manifest: {exc}") from None
+        if rows and "file" not in rows[0]:
+            raise DataFileError(str(manifest), "no 'file' column", line=1)
+        files = [d / row["file"] for row in rows if row.get("file")]
     else:
         files = sorted(d.glob("*.txt"))
     if not files:
