@@ -493,3 +493,20 @@ def test_themes_replacing_the_lexicon_with_no_file_is_an_error():
 
     with pytest.raises(UsageError, match="needs at least one --lexicon"):
         T.load_lexicon(replace=True)
+
+
+def test_lexicon_from_text_equals_from_file(tmp_path):
+    """A corpus run carries extra lexicons by value: parsed from text, nothing written to disk, the
+    same lexicon as from the file, and errors name the file given and the line."""
+    from govtext.errors import DataFileError
+    from govtext.lexicon import load_lexicon, load_lexicon_texts
+
+    raw = '[[theme]]\nid = "lake_chief_extra"\nlabel = "河长制"\ncategory = "ecology"\nterms = ["河长制", "湖长制"]\n'
+    f = tmp_path / "extra.toml"
+    f.write_text(raw, encoding="utf-8")
+    for replace in (False, True):
+        from_file = load_lexicon(f, replace=replace)
+        from_text = load_lexicon_texts([(str(f), raw)], replace=replace)
+        assert from_text == from_file and "lake_chief_extra" in {t.id for t in from_text.themes}
+    with pytest.raises(DataFileError, match=r"^extra\.toml:3: "):
+        load_lexicon_texts([("extra.toml", raw.replace('label = "河长制"', "label = 河长制"))])

@@ -7,12 +7,13 @@ Parsed and validated here, apart from tagging (:mod:`govtext.themes`) and topic 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .errors import DataFileError, UsageError
-from .resources import model_path, read_toml
+from .resources import model_path, parse_toml, read_data_text
 
 CATEGORIES = (
     "party",
@@ -83,8 +84,13 @@ def default_lexicon_path() -> Path:
 
 def parse_lexicon(path: str | Path, *, require_version: bool = True) -> Lexicon:
     """Read and validate a lexicon TOML file; any problem raises ``DataFileError`` naming file and line."""
-    path = Path(path)
-    data, raw = read_toml(path)
+    return parse_lexicon_text(read_data_text(path), str(path), require_version=require_version)
+
+
+def parse_lexicon_text(raw: str, name: str, *, require_version: bool = True) -> Lexicon:
+    """Validate lexicon TOML ``raw`` read from ``name`` (errors name it and the line), as :func:`parse_lexicon`."""
+    path = name
+    data = parse_toml(raw, name)
     headers = [i + 1 for i, line in enumerate(raw.splitlines()) if _THEME_HEADER.match(line)]
     entries = data.get("theme")
     if not isinstance(entries, list) or not entries:
@@ -168,14 +174,18 @@ _default_lexicon = default_lexicon  # the name older callers use
 
 def load_lexicon(*extra: str | Path, replace: bool = False) -> Lexicon:
     """The shipped lexicon extended by ``extra`` files (or only the files if ``replace``)."""
+    return _combined([parse_lexicon(p, require_version=False) for p in extra], replace)
+
+
+def load_lexicon_texts(texts: Iterable[tuple[str, str]], *, replace: bool = False) -> Lexicon:
+    """As :func:`load_lexicon`, from ``(name, TOML text)`` pairs (a corpus run carries lexicons by value)."""
+    return _combined([parse_lexicon_text(raw, name, require_version=False) for name, raw in texts], replace)
+
+
+def _combined(extra: list[Lexicon], replace: bool) -> Lexicon:
     if replace and not extra:
         raise UsageError("--only-lexicon needs at least one --lexicon FILE")
-    if replace:
-        lex = parse_lexicon(extra[0], require_version=False)
-        rest = extra[1:]
-    else:
-        lex = default_lexicon()
-        rest = extra
-    for p in rest:
-        lex = lex.extended(parse_lexicon(p, require_version=False))
+    lex = extra[0] if replace else default_lexicon()
+    for more in extra[1:] if replace else extra:
+        lex = lex.extended(more)
     return lex
