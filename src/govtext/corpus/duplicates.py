@@ -1,11 +1,11 @@
 """Duplicate and near-duplicate documents: a MinHash signature of each document's character shingles
 (computed with the document, by whatever engine), grouped after the fact with locality-sensitive
-hashing (datasketch's ``MinHashLSH``) so that a corpus of hundreds of thousands needs no all-pairs
-comparison.
+hashing (the banding of datasketch's ``MinHashLSH``) so that a corpus of hundreds of thousands needs
+no all-pairs comparison.
 
 Signatures are deterministic (fixed seed, fixed hash), so every engine stores the same ones; they are
-computed with numpy alone in datasketch's ``affine32`` scheme (the worker never imports datasketch,
-which loads SciPy), and datasketch is needed only for the grouping. The
+computed with numpy alone in datasketch's ``affine32`` scheme, and grouped with the same LSH banding
+(neither step imports datasketch, which loads SciPy: ~45 MiB in every process). The
 grouping runs in ``doc_id`` order, in the process that assembles the tables: the first document of a
 group (smallest ``doc_id``) stands for it, and every later document whose estimated Jaccard
 similarity with that representative reaches :data:`THRESHOLD` is recorded as its duplicate.
@@ -109,10 +109,29 @@ def _values(hexsig: str):
     return np.frombuffer(bytes.fromhex(hexsig), dtype=">u4").astype(np.uint32)
 
 
-def _minhash(values):
-    from datasketch import MinHash
+@cache
+def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) of the LSH index for ``threshold``: the pair, over every ``b × r ≤
+    num_perm``, minimising the false-positive plus the false-negative probability mass (weights ½, ½),
+    as datasketch's ``MinHashLSH`` chooses them (it integrates numerically with SciPy; here the
+    integrands are polynomials of degree ``b·r ≤ num_perm``, which Gauss–Legendre quadrature with
+    ``num_perm // 2 + 1`` nodes integrates exactly)."""
+    import numpy as np
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+
+    def integral(f, lo: float, hi: float) -> float:
+        s = (hi - lo) / 2 * x + (hi + lo) / 2
+        return float((hi - lo) / 2 * np.dot(w, f(s)))
+
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = integral(lambda s, b=b, r=r: 1 - (1 - s**r) ** b, 0.0, threshold)
+            fn = integral(lambda s, b=b, r=r: (1 - s**r) ** b, threshold, 1.0)
+            if 0.5 * fp + 0.5 * fn < best:
+                best, opt = 0.5 * fp + 0.5 * fn, (b, r)
+    return opt
 
 
 @dataclass(frozen=True)
@@ -130,11 +149,19 @@ class Duplicate:
 
 class DuplicateFinder:
     """Groups documents fed in ``doc_id`` order by their signatures; keeps only the groups'
-    representatives in the LSH index (memory: one signature per distinct document)."""
+    representatives in the LSH index (memory: one signature per distinct document).
+
+    The index is MinHash LSH banding (:func:`lsh_bands`: 9 bands of 13 values at 0.8): a candidate
+    shares every value of at least one band with the document; candidates are then compared on
+    all ``NUM_PERM`` values. The candidates, and so the groups, are those of datasketch's
+    ``MinHashLSH`` with the same bands, without importing it (it loads SciPy, ~45 MiB).
+    """
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self._lsh = None
+        b, r = lsh_bands(threshold)
+        self._ranges = [(i * r, (i + 1) * r) for i in range(b)]
+        self._tables: list[dict[bytes, list[str]]] = [{} for _ in range(b)]
         self._reps: dict[str, object] = {}
         self._last: str | None = None
 
@@ -145,24 +172,19 @@ class DuplicateFinder:
         self._last = doc_id
         if not hexsig:
             return None
-        try:
-            from datasketch import MinHashLSH
-        except ImportError:  # pragma: no cover - without the corpus extra no document is grouped
-            return None
-
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
         values = _values(hexsig)
-        m = _minhash(values)
+        keys = [values[a:e].tobytes() for a, e in self._ranges]
+        candidates = {c for table, key in zip(self._tables, keys, strict=True) for c in table.get(key, ())}
         best: tuple[float, str] | None = None
-        for cand in self._lsh.query(m):
+        for cand in candidates:
             sim = float((values == self._reps[cand]).mean())  # MinHash's Jaccard estimate
             if sim >= self.threshold and (best is None or (sim, cand) > best):
                 best = (sim, cand)
         if best is not None:
             return Duplicate(doc_id, best[1], round(best[0], 4))
-        self._lsh.insert(doc_id, m)
-        self._reps[doc_id] = values  # the values only: a MinHash object also carries its permutations
+        for table, key in zip(self._tables, keys, strict=True):
+            table.setdefault(key, []).append(doc_id)
+        self._reps[doc_id] = values
         return None
 
     def feed(self, pairs: Iterable[tuple[str, str | None]]) -> Iterator[Duplicate]:

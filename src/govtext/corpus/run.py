@@ -46,8 +46,8 @@ def analyze_corpus(
     t0 = time.perf_counter()
     sources = _sources(paths, path_column, allow_outside)
     reused, todo = _split_reusable(sources, previous, options)
-    results = list(run_engine(todo, options, engine, scheduler, jobs, on_progress))
-    tables = assemble(results, reused=reused)
+    # consumed as the documents finish: each one's rows are turned into columns, not all held as dicts
+    tables = assemble(run_engine(todo, options, engine, scheduler, jobs, on_progress), reused=reused)
     errors = int(tables.documents["error"].notna().sum())
     info = {"engine": engine, "jobs": jobs, "documents": len(sources), "analyzed": len(todo),
             "reused": len(sources) - len(todo), "errors": errors, "seconds": time.perf_counter() - t0}

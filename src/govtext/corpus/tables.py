@@ -58,13 +58,17 @@ def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTable
     (a :class:`DuplicateFinder` kept across the batches of one run; default: a new one, for tables
     that hold the whole corpus); stored duplicate rows of reused documents are never reused.
     """
-    results = sorted(results, key=lambda r: r["documents"][0]["doc_id"])
+    # each document's rows are moved into columns as it comes (a dict per row costs several times
+    # the memory of its values); the stable sort by doc_id below gives the doc_id order
+    columns = {name: _Columns() for name in TABLES if name not in DERIVED}
+    for r in results:
+        for name, cols in columns.items():
+            cols.add(r.get(name, ()))
     frames = {}
     for name in TABLES:
         if name in DERIVED:
             continue
-        rows = [row for r in results for row in r.get(name, ())]
-        df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+        df = columns.pop(name).frame()
         if reused is not None:
             old = getattr(reused, name)
             df = pd.concat([conform(old, name), conform(df, name)], ignore_index=True) if len(old) else df
@@ -75,6 +79,31 @@ def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTable
         sigs["minhash"].notna(), None), strict=True))]
     frames["duplicates"] = conform(pd.DataFrame.from_records(dups) if dups else pd.DataFrame(), "duplicates")
     return CorpusTables(**frames)
+
+
+class _Columns:
+    """Rows of one table gathered column by column, in the order they come; a key a row lacks is None."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {}
+        self.n = 0
+
+    def add(self, rows: list[dict]) -> None:
+        """Append one document's rows."""
+        if not rows:
+            return
+        keys = dict.fromkeys(k for row in rows for k in row)
+        for k in keys:
+            col = self.cols.setdefault(k, [None] * self.n)
+            col.extend([row.get(k) for row in rows])
+        for k, col in self.cols.items():
+            if k not in keys:
+                col.extend([None] * len(rows))
+        self.n += len(rows)
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame (no columns when there are no rows)."""
+        return pd.DataFrame(self.cols) if self.n else pd.DataFrame()
 
 
 def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -92,7 +121,9 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     for col, dtype in schema.items():
         if col in df:
             s = df[col]
-            if dtype == INT:
+            if str(s.dtype) == dtype:  # conformed already (e.g. tables read back or written again)
+                pass
+            elif dtype == INT:
                 s = pd.to_numeric(s, errors="coerce").round().astype(INT)
             elif dtype == FLOAT:
                 s = pd.to_numeric(s, errors="coerce").astype(FLOAT)
