@@ -161,3 +161,58 @@ def test_outline_vectors_broken_shipped_file_is_a_data_error(tmp_path, monkeypat
             C._shipped_vectors("work-summary")
     finally:
         C._shipped_vectors.cache_clear()
+
+
+def _oracle(headings, paragraphs, ref):
+    """scikit-learn's per-document TF-IDF cosines (best phrase per part) of ``headings`` and ``paragraphs``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    hph = [C.heading_phrases(p) for p in ref.parts]
+    pph = [C.paragraph_phrases(p) for p in ref.parts]
+    flat_h, flat_p = [x for g in hph for x in g], [x for g in pph for x in g]
+    x = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, lowercase=False).fit_transform(
+        [*headings, *paragraphs, *flat_h, *flat_p])
+    nh, npar = len(headings), len(paragraphs)
+    hcos = (x[:nh] @ x[nh + npar : nh + npar + len(flat_h)].T).toarray()
+    pcos = (x[nh : nh + npar] @ x[nh + npar + len(flat_h) :].T).toarray()
+
+    def best(row, groups):
+        out, k = [], 0
+        for g in groups:
+            out.append(max(row[k : k + len(g)], default=0.0))
+            k += len(g)
+        return out
+
+    return [best(r, hph) for r in hcos], [best(r, pph) for r in pcos]
+
+
+def test_outline_vectors_long_text_counted_in_pieces_same_ngrams(monkeypatch):
+    """A text longer than one counting step is counted piece by piece (bounded memory) with the very
+    counts of counting it whole — across every piece boundary, white-space runs included."""
+    text = SEED.read_text(encoding="utf-8")[:3000]
+    whole = C.char_ngrams(text)
+    for chunk in (1, 2, 3, 7, 64, 2999):
+        monkeypatch.setattr(C, "_NGRAM_CHUNK", chunk)
+        assert C.char_ngrams(text) == whole
+    assert sum(whole.values()) > 5000
+
+
+def test_outline_vectors_rows_set_apart_and_repeated_texts_keep_scikit_learns_cosines(monkeypatch, seed_doc):
+    """The rows with far more n-grams than the rest (kept out of the frequency table) and texts met twice
+    (counted once) give scikit-learn's cosines still, to 1e-12."""
+    from govtext.sections import extract_sections
+
+    units = C._Units(seed_doc, extract_sections(seed_doc))
+    ref = get_outline("party-building-summary")
+    headings = [h.title for h in units.headings]
+    headings += headings[:3]  # repeated headings: each still one text of the collection
+    paragraphs = [C._squash(p.text) for p in units.paragraphs]
+    monkeypatch.setattr(C, "_NGRAM_CHUNK", 40)  # the longest paragraphs are set apart
+    sim = Similarities(headings, paragraphs, outline_vectors(ref))
+    assert 0 < len(sim._big_rows) <= 16 and all(r >= len(headings) for r in sim._big_rows)
+    hcos, pcos = _oracle(headings, paragraphs, ref)
+    for i, want in enumerate(hcos):
+        assert sim.heading(i) == pytest.approx(want, abs=1e-12)
+    for i, want in enumerate(pcos):
+        assert sim.paragraph(i) == pytest.approx(want, abs=1e-12)
+    assert max(max(sim.paragraph(i - len(headings))) for i in sim._big_rows) > 0.05  # not zeros

@@ -379,11 +379,26 @@ _WHITE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds each ru
 GramCounts = tuple[tuple[str, int], ...]
 
 
+#: Characters counted per step by :func:`char_ngrams`: a longer text is counted piece by piece, so that its
+#: n-grams are never all held as strings at once (a 19 MB paragraph would hold ~13 M of them, ~1 GB).
+_NGRAM_CHUNK = 1 << 16
+
+
 def char_ngrams(text: str) -> Counter[str]:
-    """The character 2- and 3-grams of ``text`` with their counts (white-space runs folded to one space)."""
+    """The character 2- and 3-grams of ``text`` with their counts (white-space runs folded to one space).
+
+    The memory it takes beyond the result is bounded (``_NGRAM_CHUNK`` characters' n-grams at a time)."""
     t = _WHITE_RUNS.sub(" ", text)
-    bigrams = list(map(add, t, t[1:]))  # t[i:i+2] for every i, built in C
-    return Counter(chain(bigrams, map(add, bigrams, t[2:])))
+    if len(t) <= _NGRAM_CHUNK:
+        bigrams = list(map(add, t, t[1:]))  # t[i:i+2] for every i, built in C
+        return Counter(chain(bigrams, map(add, bigrams, t[2:])))
+    counts: Counter[str] = Counter()
+    for i in range(0, len(t) - 1, _NGRAM_CHUNK):
+        piece = t[i : i + _NGRAM_CHUNK + 2]  # the grams starting at i … i + _NGRAM_CHUNK - 1
+        bigrams = list(map(add, piece, piece[1:]))[:_NGRAM_CHUNK]
+        counts.update(bigrams)
+        counts.update(list(map(add, bigrams, piece[2:]))[:_NGRAM_CHUNK])
+    return counts
 
 
 @dataclass(frozen=True)
@@ -558,14 +573,26 @@ class Similarities:
 
     def __init__(self, headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors) -> None:
         hside, pside, phrase_df, n_phrases = vectors.indexed
-        self._rows = [char_ngrams(t) for t in chain(headings, paragraphs)]
+        counted: dict[str, Counter[str]] = {}  # a text met again (a repeated heading) is counted once
+        self._rows = rows = [counted[t] if t in counted else counted.setdefault(t, char_ngrams(t))
+                             for t in chain(headings, paragraphs)]
+        del counted
         self._nh = len(headings)
+        # a row with far more distinct n-grams than the others (a paragraph of megabytes) stays out of the
+        # document-frequency table, which would copy its n-grams: its n-grams' frequencies are looked up in
+        # it (and the few other such rows) instead; at most 16 rows are so set apart
+        big_size = max(_NGRAM_CHUNK, sum(map(len, rows)) // 16)
+        self._big_rows = {i for i, c in enumerate(rows) if len(c) > big_size}
+        self._big = big = [rows[i] for i in sorted(self._big_rows)]
         df = phrase_df.copy()
-        df.update(chain.from_iterable(self._rows))
+        df.update(chain.from_iterable(c for c in rows if len(c) <= big_size))
+        if big:
+            for g in df:
+                df[g] += sum(g in b for b in big)
         self._df = df
         # the IDF depends only on an n-gram's document frequency: one logarithm per frequency, not per n-gram
-        n1 = len(self._rows) + n_phrases + 1
-        self._idf = [log(n1 / (d + 1)) + 1.0 for d in range(max(df.values(), default=0) + 1)]
+        n1 = len(rows) + n_phrases + 1
+        self._idf = [log(n1 / (d + 1)) + 1.0 for d in range(max(max(df.values(), default=0), len(big)) + 1)]
         self._idf2 = [x * x for x in self._idf]
         self._sides = ((hside, self._norms(hside)), (pside, self._norms(pside)))
         self._memo: dict[int, list[float]] = {}
@@ -577,6 +604,11 @@ class Similarities:
             w = list(map(mul, tfs, map(idf.__getitem__, map(df.__getitem__, grams))))
             out.append(sqrt(sum(map(mul, w, w))))
         return out
+
+    def _big_df(self, g: str) -> int:
+        """Document frequency of an n-gram of a row set apart from the table (see ``__init__``)."""
+        d = self._df.get(g)
+        return sum(g in b for b in self._big) if d is None else d
 
     def heading(self, i: int) -> list[float]:
         """Similarity of heading ``i`` to each part (its best heading phrasing)."""
@@ -595,9 +627,10 @@ class Similarities:
         out = [0.0] * len(side.cols)
         if common:
             idf, idf2, df = self._idf, self._idf2, self._df
-            total = sum(map(idf2.__getitem__, map(df.__getitem__, counts)))  # Σ idf², then the tf > 1 terms
+            df_of = self._big_df if r in self._big_rows else df.__getitem__
+            total = sum(map(idf2.__getitem__, map(df_of, counts)))  # Σ idf², then the tf > 1 terms
             for g, c in compress(counts.items(), map((1).__lt__, counts.values())):
-                total += idf2[df[g]] * (_tf(c) ** 2 - 1.0)
+                total += idf2[df_of(g)] * (_tf(c) ** 2 - 1.0)
             size = sqrt(total)
             dots = [0.0] * len(norms)
             for g in common:
@@ -796,7 +829,7 @@ class _Heading:
     appendix: bool = False  # in an appendix part (sections.py: an ``appendix`` entry or under one)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Sentence:
     start: int
     end: int
