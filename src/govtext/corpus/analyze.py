@@ -57,10 +57,8 @@ def analyze_document(
     # every stage ran, so none of its results is None
     assert outline is not None and comp is not None and result.placeholders is not None and result.themes is not None
 
-    for sec in outline.sections:
-        d = sec.to_dict()
-        d.pop("children", None)
-        rows["sections"].append({"doc_id": doc_id, **d})
+    for sec in outline.sections:  # Section.to_dict without children (its fields are plain values)
+        rows["sections"].append({"doc_id": doc_id, **{k: getattr(sec, k) for k in _section_fields()}})
     for f in result.placeholders:
         rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
     for t in result.themes.document:
@@ -97,6 +95,16 @@ def analyze_document(
         **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
     })
     return rows
+
+
+@cache
+def _section_fields() -> tuple[str, ...]:
+    """The fields of a Section row: every field but ``children``, in order."""
+    from dataclasses import fields
+
+    from ..model import Section
+
+    return tuple(f.name for f in fields(Section) if f.name != "children")
 
 
 @cache

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -60,7 +61,7 @@ def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTable
     """
     # each document's rows are moved into columns as it comes (a dict per row costs several times
     # the memory of its values); the stable sort by doc_id below gives the doc_id order
-    columns = {name: _Columns() for name in TABLES if name not in DERIVED}
+    columns = {name: _Columns(name) for name in TABLES if name not in DERIVED}
     for r in results:
         for name, cols in columns.items():
             cols.add(r.get(name, ()))
@@ -81,29 +82,51 @@ def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTable
     return CorpusTables(**frames)
 
 
-class _Columns:
-    """Rows of one table gathered column by column, in the order they come; a key a row lacks is None."""
+_FLUSH_ROWS = 20_000  # rows gathered as Python objects before they become a typed chunk
 
-    def __init__(self) -> None:
+
+class _Columns:
+    """Rows of one table gathered column by column, in the order they come (a key a row lacks is
+    None), turned into conformed chunks every ``_FLUSH_ROWS`` rows so that no more than that many
+    rows are held as Python objects (the columns' text lives in Arrow buffers)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.cols: dict[str, list] = {}
         self.n = 0
+        self.chunks: list[pd.DataFrame] = []
 
     def add(self, rows: list[dict]) -> None:
         """Append one document's rows."""
         if not rows:
             return
-        keys = dict.fromkeys(k for row in rows for k in row)
-        for k in keys:
-            col = self.cols.setdefault(k, [None] * self.n)
-            col.extend([row.get(k) for row in rows])
+        first = rows[0].keys()
+        if all(row.keys() == first for row in rows):  # the usual case: every row has every key
+            keys = dict.fromkeys(first)
+            for k in keys:
+                self.cols.setdefault(k, [None] * self.n).extend(map(itemgetter(k), rows))
+        else:
+            keys = dict.fromkeys(k for row in rows for k in row)
+            for k in keys:
+                self.cols.setdefault(k, [None] * self.n).extend([row.get(k) for row in rows])
         for k, col in self.cols.items():
             if k not in keys:
                 col.extend([None] * len(rows))
         self.n += len(rows)
+        if self.n >= _FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.n:
+            self.chunks.append(conform(pd.DataFrame(self.cols), self.name))
+            self.cols, self.n = {}, 0
 
     def frame(self) -> pd.DataFrame:
-        """The rows as a DataFrame (no columns when there are no rows)."""
-        return pd.DataFrame(self.cols) if self.n else pd.DataFrame()
+        """The rows as one DataFrame (no columns when there are no rows)."""
+        self._flush()
+        if len(self.chunks) > 1:
+            return pd.concat(self.chunks, ignore_index=True)
+        return self.chunks[0] if self.chunks else pd.DataFrame()
 
 
 def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -123,6 +146,8 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
             s = df[col]
             if str(s.dtype) == dtype:  # conformed already (e.g. tables read back or written again)
                 pass
+            elif dtype == STR and isinstance(s.dtype, pd.StringDtype):  # text already: no Python objects
+                s = s.astype(STR)
             elif dtype == INT:
                 s = pd.to_numeric(s, errors="coerce").round().astype(INT)
             elif dtype == FLOAT:
