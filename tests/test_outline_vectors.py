@@ -210,9 +210,23 @@ def test_outline_vectors_rows_set_apart_and_repeated_texts_keep_scikit_learns_co
     monkeypatch.setattr(C, "_NGRAM_CHUNK", 40)  # the longest paragraphs are set apart
     sim = Similarities(headings, paragraphs, outline_vectors(ref))
     assert 0 < len(sim._big_rows) <= 16 and all(r >= len(headings) for r in sim._big_rows)
+    assert all(not sim._rows[r] for r in sim._big_rows)  # their similarities taken, their counts let go
     hcos, pcos = _oracle(headings, paragraphs, ref)
     for i, want in enumerate(hcos):
         assert sim.heading(i) == pytest.approx(want, abs=1e-12)
     for i, want in enumerate(pcos):
         assert sim.paragraph(i) == pytest.approx(want, abs=1e-12)
     assert max(max(sim.paragraph(i - len(headings))) for i in sim._big_rows) > 0.05  # not zeros
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 1 << 16])
+def test_outline_vectors_coded_ngrams_are_char_ngrams_as_ints(monkeypatch, chunk):
+    """A big row's n-grams counted as ints are the character n-grams one to one (white-space runs,
+    astral characters and every piece boundary included), and each code reads back as its n-gram."""
+    text = "下一步  我们\t\t将\n继续𠀀𠀁 a b" + SEED.read_text(encoding="utf-8")[:500]
+    monkeypatch.setattr(C, "_NGRAM_CHUNK", chunk)
+    want = C.char_ngrams(text)
+    got = C.coded_ngrams(text)
+    assert len(got) == len(want) > 500
+    assert {C.ngram_of(code): n for code, n in got.items()} == want
+    assert all(C.ngram_code(g) in got for g in want)

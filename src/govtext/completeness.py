@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 from math import log, sqrt
-from operator import add, mul
+from operator import add, lshift, mul, or_
 from pathlib import Path
 
 from .docmeta import PAGE_LABEL, find_title, locate_title
@@ -401,6 +401,42 @@ def char_ngrams(text: str) -> Counter[str]:
     return counts
 
 
+_CODE_BITS = 21  # every code point fits in 21 bits
+_CODE_MASK = (1 << _CODE_BITS) - 1
+_TRIGRAM = 1 << 63  # set on a 3-gram's code: a 2-gram's code (< 2**42) never equals one
+
+
+def ngram_code(gram: str) -> int:
+    """The int standing for a 2- or 3-gram in :func:`coded_ngrams` (one to one)."""
+    code = 0
+    for ch in gram:
+        code = code << _CODE_BITS | ord(ch)
+    return code | _TRIGRAM if len(gram) == 3 else code
+
+
+def ngram_of(code: int) -> str:
+    """The 2- or 3-gram ``code`` stands for (inverse of :func:`ngram_code`)."""
+    if code & _TRIGRAM:
+        code ^= _TRIGRAM
+        return chr(code >> 2 * _CODE_BITS) + chr(code >> _CODE_BITS & _CODE_MASK) + chr(code & _CODE_MASK)
+    return chr(code >> _CODE_BITS) + chr(code & _CODE_MASK)
+
+
+def coded_ngrams(text: str) -> Counter[int]:
+    """:func:`char_ngrams` with each n-gram as its :func:`ngram_code`: an int takes less than half the
+    memory of a 2- or 3-character string, which counts for a paragraph of megabytes (~650,000 distinct
+    n-grams in 19 MB of reports)."""
+    t = _WHITE_RUNS.sub(" ", text)
+    counts: Counter[int] = Counter()
+    shift = repeat(_CODE_BITS)
+    for i in range(0, len(t) - 1, _NGRAM_CHUNK):
+        cps = list(map(ord, t[i : i + _NGRAM_CHUNK + 2]))
+        bigrams = list(map(or_, map(lshift, cps, shift), cps[1:]))[:_NGRAM_CHUNK]
+        counts.update(bigrams)
+        counts.update(list(map(or_, map(or_, map(lshift, bigrams, shift), cps[2:]), repeat(_TRIGRAM)))[:_NGRAM_CHUNK])
+    return counts
+
+
 @dataclass(frozen=True)
 class OutlineVectors:
     """An outline's phrasings as character n-gram counts, per part: what headings (``heading``) and
@@ -545,6 +581,11 @@ class _Side:
                     self.index.setdefault(g, []).append((col, _tf(c)))
             self.cols.append((start, len(self.grams)))
 
+    @cached_property
+    def coded_index(self) -> dict[int, list[tuple[int, float]]]:
+        """``index`` keyed by :func:`ngram_code` (for the big rows, counted so)."""
+        return {ngram_code(g): postings for g, postings in self.index.items()}
+
 
 def _indexed(vectors: OutlineVectors) -> tuple[_Side, _Side, Counter[str], int]:
     """Heading side, paragraph side, the phrases' document frequencies and how many phrases there are."""
@@ -573,22 +614,26 @@ class Similarities:
 
     def __init__(self, headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors) -> None:
         hside, pside, phrase_df, n_phrases = vectors.indexed
+        texts = [*headings, *paragraphs]
+        # a text far longer than the others (a paragraph of megabytes) is a "big" row: counted with its
+        # n-grams as ints (coded_ngrams) and kept out of the document-frequency table, which would copy its
+        # n-grams; their frequencies are looked up in it and the few other big rows (at most 16) instead
+        big_chars = max(_NGRAM_CHUNK, sum(map(len, texts)) // 16)
+        self._big_rows = {r for r, t in enumerate(texts) if len(t) > big_chars}
         counted: dict[str, Counter[str]] = {}  # a text met again (a repeated heading) is counted once
-        self._rows = rows = [counted[t] if t in counted else counted.setdefault(t, char_ngrams(t))
-                             for t in chain(headings, paragraphs)]
-        del counted
+        rows: list[Counter] = [
+            coded_ngrams(t) if r in self._big_rows else counted[t] if t in counted
+            else counted.setdefault(t, char_ngrams(t)) for r, t in enumerate(texts)]
+        del counted, texts
+        self._rows = rows
         self._nh = len(headings)
-        # a row with far more distinct n-grams than the others (a paragraph of megabytes) stays out of the
-        # document-frequency table, which would copy its n-grams: its n-grams' frequencies are looked up in
-        # it (and the few other such rows) instead; at most 16 rows are so set apart
-        big_size = max(_NGRAM_CHUNK, sum(map(len, rows)) // 16)
-        self._big_rows = {i for i, c in enumerate(rows) if len(c) > big_size}
-        self._big = big = [rows[i] for i in sorted(self._big_rows)]
+        self._big = big = [rows[r] for r in sorted(self._big_rows)]
         df = phrase_df.copy()
-        df.update(chain.from_iterable(c for c in rows if len(c) <= big_size))
+        df.update(chain.from_iterable(c for r, c in enumerate(rows) if r not in self._big_rows))
         if big:
             for g in df:
-                df[g] += sum(g in b for b in big)
+                code = ngram_code(g)
+                df[g] += sum(code in b for b in big)
         self._df = df
         # the IDF depends only on an n-gram's document frequency: one logarithm per frequency, not per n-gram
         n1 = len(rows) + n_phrases + 1
@@ -596,6 +641,12 @@ class Similarities:
         self._idf2 = [x * x for x in self._idf]
         self._sides = ((hside, self._norms(hside)), (pside, self._norms(pside)))
         self._memo: dict[int, list[float]] = {}
+        if big:  # a big row's own similarities now, then its counts go (they are the bulk of the memory)
+            for r in sorted(self._big_rows):
+                self._row(r, 0 if r < self._nh else 1)
+            for r in self._big_rows:
+                rows[r] = Counter()
+            big.clear()
 
     def _norms(self, side: _Side) -> list[float]:
         idf, df = self._idf, self._df
@@ -605,10 +656,10 @@ class Similarities:
             out.append(sqrt(sum(map(mul, w, w))))
         return out
 
-    def _big_df(self, g: str) -> int:
-        """Document frequency of an n-gram of a row set apart from the table (see ``__init__``)."""
-        d = self._df.get(g)
-        return sum(g in b for b in self._big) if d is None else d
+    def _big_df(self, code: int) -> int:
+        """Document frequency of an n-gram (by code) of a big row (see ``__init__``)."""
+        d = self._df.get(ngram_of(code))
+        return sum(code in b for b in self._big) if d is None else d
 
     def heading(self, i: int) -> list[float]:
         """Similarity of heading ``i`` to each part (its best heading phrasing)."""
@@ -623,20 +674,22 @@ class Similarities:
             return self._memo[r]
         side, norms = self._sides[which]
         counts = self._rows[r]
-        common = counts.keys() & side.index.keys()
+        big = r in self._big_rows
+        index = side.coded_index if big else side.index
+        common = counts.keys() & index.keys()
         out = [0.0] * len(side.cols)
         if common:
-            idf, idf2, df = self._idf, self._idf2, self._df
-            df_of = self._big_df if r in self._big_rows else df.__getitem__
+            idf, idf2 = self._idf, self._idf2
+            df_of = self._big_df if big else self._df.__getitem__
             total = sum(map(idf2.__getitem__, map(df_of, counts)))  # Σ idf², then the tf > 1 terms
             for g, c in compress(counts.items(), map((1).__lt__, counts.values())):
                 total += idf2[df_of(g)] * (_tf(c) ** 2 - 1.0)
             size = sqrt(total)
             dots = [0.0] * len(norms)
             for g in common:
-                w = idf[df[g]]
+                w = idf[df_of(g)]
                 x = _tf(counts[g]) * w / size
-                for col, tf in side.index[g]:
+                for col, tf in index[g]:
                     dots[col] += x * (tf * w / norms[col])
             out = [max(dots[a:b], default=0.0) for a, b in side.cols]
         self._memo[r] = out
@@ -860,7 +913,13 @@ class _Units:
         self.view = doc.view.text
         self.n = max(len(self.text), 1)
         self.paragraphs = doc.paragraphs
-        self.sentences: list[_Sentence] = []
+        self.headings = self._headings(sections)
+
+    @cached_property
+    def sentences(self) -> list[_Sentence]:
+        """Every sentence outside statistics tables, in order (built when first asked for: after the
+        similarity model has counted the paragraphs, so both are not held at their peak together)."""
+        sentences: list[_Sentence] = []
         for i, p in enumerate(self.paragraphs):
             if self.in_table(p.start):
                 continue  # a statistics table's rows are never a part's lead, statement or body
@@ -868,14 +927,14 @@ class _Units:
             first = True
             for m in _SENT_END.finditer(self.text, p.start, p.end):
                 if m.end() > pos:
-                    self.sentences.append(_Sentence(pos, m.end(), i, first))
+                    sentences.append(_Sentence(pos, m.end(), i, first))
                     first = False
                 pos = m.end()
                 while pos < p.end and self.text[pos] in " \t\u3000":
                     pos += 1
             if pos < p.end:
-                self.sentences.append(_Sentence(pos, p.end, i, first))
-        self.headings = self._headings(sections)
+                sentences.append(_Sentence(pos, p.end, i, first))
+        return sentences
 
     def para_of(self, offset: int) -> int | None:
         """Index of the paragraph containing ``offset`` (None between paragraphs)."""
@@ -998,8 +1057,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # TF-IDF model over this document's headings and paragraphs plus every part's profile
     heading_units = list(units.headings)
     heading_titles = [h.title for h in heading_units]
-    para_texts = [_squash(p.text) for p in units.paragraphs]
-    similar = Similarities(heading_titles, para_texts, outline_vectors(ref))
+    similar = Similarities(heading_titles, [_squash(p.text) for p in units.paragraphs], outline_vectors(ref))
 
     def hsim(hi: int, j: int) -> float:
         return similar.heading(hi)[j]
