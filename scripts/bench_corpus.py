@@ -102,6 +102,22 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
                        ok=seconds <= 0.5 * jieba_seconds)
         rows.append(row)
 
+    # the share of the 1-process run that is the check analysis (govtext.analysis.analyze, the same
+    # stages as `govtext check`) and the corpus' own part (reading, terms, theme_hits, signatures, tables)
+    from govtext.analysis import analyze
+    from govtext.model import Document
+
+    one = next(r for r in rows if r["metric"] == "analyze local, 1 process")
+    total = n / one["value"]
+    t0 = time.perf_counter()
+    for name, text in texts.items():
+        analyze(Document.from_text(text, path=name))
+    check_s = time.perf_counter() - t0
+    rows.append({"metric": "analyze 1 process: check stages", "value": check_s, "unit": "s",
+                 "note": f"{check_s / jieba_seconds:.2f}× bare jieba; the corpus' own part (reading, terms, "
+                         f"theme_hits, signatures, tables) {total - check_s:.2f} s = "
+                         f"{(total - check_s) / jieba_seconds:.2f}× bare jieba"})
+
     def on_dask():
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             return analyze_corpus(texts, engine="dask", scheduler=cluster.scheduler_address)

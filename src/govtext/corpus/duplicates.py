@@ -21,7 +21,7 @@ from functools import cache
 SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations
 SEED = 1  # fixed: the same text gives the same signature in every process
-SCHEME = "affine32"  # datasketch 2's hashing scheme, named so that a later default cannot change signatures
+SCHEME = "affine32"  # datasketch 2's hashing scheme, the one computed here (minhash_values)
 THRESHOLD = 0.8  # estimated Jaccard similarity of the shingle sets that makes a duplicate
 
 _SPACE = re.compile(r"\s+")
