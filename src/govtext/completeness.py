@@ -641,6 +641,7 @@ class Similarities:
         self._idf2 = [x * x for x in self._idf]
         self._sides = ((hside, self._norms(hside)), (pside, self._norms(pside)))
         self._memo: dict[int, list[float]] = {}
+        self._weighted: tuple[dict, dict] = ({}, {})  # per side, filled as rows ask (see _row)
         if big:  # a big row's own similarities now, then its counts go (they are the bulk of the memory)
             for r in sorted(self._big_rows):
                 self._row(r, 0 if r < self._nh else 1)
@@ -686,11 +687,17 @@ class Similarities:
                 total += idf2[df_of(g)] * (_tf(c) ** 2 - 1.0)
             size = sqrt(total)
             dots = [0.0] * len(norms)
+            weighted = self._weighted[which]  # n-gram -> its idf and its (column, weight / norm) postings
             for g in common:
-                w = idf[df_of(g)]
+                if g in weighted:
+                    w, postings = weighted[g]
+                else:
+                    w = idf[df_of(g)]
+                    postings = [(col, tf * w / norms[col]) for col, tf in index[g]]
+                    weighted[g] = (w, postings)
                 x = _tf(counts[g]) * w / size
-                for col, tf in index[g]:
-                    dots[col] += x * (tf * w / norms[col])
+                for col, v in postings:
+                    dots[col] += x * v
             out = [max(dots[a:b], default=0.0) for a, b in side.cols]
         self._memo[r] = out
         return out
