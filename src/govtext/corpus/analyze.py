@@ -112,17 +112,9 @@ def _lexicon(options: AnalysisOptions):
     """The theme lexicon of ``options`` (None: the shipped one), loaded once per process."""
     if not options.lexicons:
         return None
-    import tempfile
+    from ..lexicon import load_lexicon_texts
 
-    from ..themes import load_lexicon
-
-    folder = Path(tempfile.mkdtemp(prefix="govtext-lexicon-"))
-    paths = []
-    for i, (name, text) in enumerate(options.lexicons):
-        p = folder / f"{i}-{name}"
-        p.write_text(text, encoding="utf-8")
-        paths.append(p)
-    return load_lexicon(*paths, replace=options.only_lexicon)
+    return load_lexicon_texts(options.lexicons, replace=options.only_lexicon)
 
 
 def _part_row(doc_id: str, kind: str, p, parent: str | None) -> dict:
