@@ -7,7 +7,6 @@ SARIF's ``endColumn`` (the run declares ``columnKind: unicodeCodePoints``).
 
 from __future__ import annotations
 
-import hashlib
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -170,6 +169,8 @@ def to_gitlab(findings: list[Finding], problems: list[tuple[str, str]] = ()) -> 
 
 
 def _fingerprint(*parts: str) -> str:
+    import hashlib  # only the gitlab format needs it (~30 ms to import: not on the linter's start)
+
     return hashlib.md5("\0".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
