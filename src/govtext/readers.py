@@ -15,6 +15,7 @@ from pathlib import Path
 from .docmeta import detect_title, detect_year  # noqa: F401 (re-exported: the readers' API)
 from .errors import GovtextError, InputError, human_size
 from .model import Document
+from .resources import mode_kind
 from .text import LINE_BREAKS, line_end_style
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -68,7 +69,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None, require_cjk
     except (OSError, ValueError) as exc:
         raise InputError(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(name, f"is {_kind(st.st_mode)}, not a file")
+        raise InputError(name, f"is {mode_kind(st.st_mode)}, not a file")
     suffix = p.suffix.lower()
     if suffix not in READ_SUFFIXES:
         shown = suffix or "(none)"
@@ -153,19 +154,6 @@ def _check_text(text: str, name: str, require_cjk: bool) -> None:
         raise InputError(name, "holds only whitespace, no text")
     if require_cjk and not has_cjk(text):
         raise InputError(name, NO_CJK)
-
-
-def _kind(mode: int) -> str:
-    """What a path that is not a regular file is, as messages name it."""
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 # --------------------------------------------------------------------------- decoding

@@ -47,15 +47,20 @@ def file_kind(path: str | Path) -> str:
         if os.path.islink(path):
             return "a broken symbolic link"
         raise
-    if stat.S_ISREG(mode):
-        return "file"
+    return "file" if stat.S_ISREG(mode) else mode_kind(mode)
+
+
+def mode_kind(mode: int) -> str:
+    """What a path that is not a regular file is (its ``st_mode``), as messages name it."""
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):
         return "a FIFO (named pipe)"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return "a device"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def read_data_text(path: str | Path) -> str:
