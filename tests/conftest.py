@@ -1,4 +1,4 @@
-"""Session fixtures shared by every test module: the project's own corpora, read once."""
+"""Fixtures shared by every test module: the project's own corpora (read once) and an in-process CLI runner."""
 
 from __future__ import annotations
 
@@ -41,3 +41,23 @@ def gwr_docs():
     from govtext import read_document
 
     return {p.name: read_document(p) for p in GWR_FILES}
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run ``govtext ARGS`` in-process (arguments as ``str``; ``stdin`` text if given):
+    (exit code, stdout, stderr)."""
+    import io
+    import sys
+
+    from govtext.cli import main
+
+    def _run(*args: object, stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
+        with pytest.raises(SystemExit) as exc:
+            main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return exc.value.code, out, err
+
+    return _run

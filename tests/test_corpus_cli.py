@@ -16,19 +16,6 @@ from govtext.cli.corpus import _show_progress
 MINI = DATA / "corpus_mini"
 
 
-@pytest.fixture
-def run(capsys):
-    """Run ``govtext ARGS`` in-process: (exit code, stdout, stderr)."""
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exc:
-            main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-
-    return _run
-
-
 @pytest.fixture(scope="module")
 def mini_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "mini.duckdb"

@@ -11,7 +11,6 @@ import pytest
 
 from conftest import GWR, SEED
 from govtext import corpus as C
-from govtext.cli import main
 from govtext.corpus.duplicates import DuplicateFinder, find_duplicates, signature
 from govtext.corpus.reuse import side_by_side, text_reuse
 from govtext.corpus.tables import issuer_level, issuer_levels
@@ -22,17 +21,6 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 # the seed again as a web page copy: paragraphs joined on one line, a page header and footer around it
 COPY = "来源：某县人民政府网站  发布时间：2020-01-05\n" + SEED_TEXT.replace("\n", "") + "\n责任编辑：张三  【打印】【关闭】"
 OTHER = (GWR / "gwr_2021_national.txt").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def run(capsys):
-    def _run(*args) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exc:
-            main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-
-    return _run
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,12 @@ interrupted corpus runs. Every fixture is generated here, small."""
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 
 import pytest
 
 from conftest import SEED
-from govtext.cli import main
 from govtext.errors import DataFileError, OutputError, UsageError
 from govtext.outputs import guard_output, same_file, write_output
 
@@ -24,21 +22,6 @@ def _clean_env(monkeypatch, tmp_path):
     monkeypatch.delenv("GOVTEXT_OUTPUT_FORMAT", raising=False)
     monkeypatch.setenv("GOVTEXT_LANG", "en")
     monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture
-def run(capsys, monkeypatch):
-    """Run ``govtext ARGS`` in-process: (exit code, stdout, stderr)."""
-
-    def _run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8"))
-        with pytest.raises(SystemExit) as exc:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-
-    return _run
 
 
 @pytest.fixture

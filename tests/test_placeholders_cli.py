@@ -6,12 +6,10 @@ import csv
 import io
 import json
 import re
-import sys
 
 import pytest
 
 from conftest import DATA, GWR, ROOT, SEED
-from govtext.cli import main
 
 SEED_LINE = re.compile(
     r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>GT2\d\d) \((?P<slug>[a-z-]+)\) .+ — .+$"
@@ -22,23 +20,6 @@ SEED_LINE = re.compile(
 def _no_format_from_env(monkeypatch):
     """A developer's GOVTEXT_OUTPUT_FORMAT must not change what these tests see."""
     monkeypatch.delenv("GOVTEXT_OUTPUT_FORMAT", raising=False)
-
-
-@pytest.fixture
-def run(capsys, monkeypatch):
-    """Run ``govtext ARGS`` in-process: (exit code, stdout, stderr)."""
-
-    def _run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(
-                sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
-            )
-        with pytest.raises(SystemExit) as exc:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-
-    return _run
 
 
 @pytest.fixture
