@@ -21,10 +21,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
-from itertools import chain, compress, repeat
-from math import log, sqrt
-from operator import add, lshift, mul, or_
+from itertools import chain
+from operator import add
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .docmeta import PAGE_LABEL, find_title, locate_title
 from .docmeta import TITLE_SKIP as _TITLE_SKIP
@@ -44,6 +44,9 @@ from .model import (
     as_document,
 )
 from .resources import models_dir, parse_toml, read_data_text
+
+if TYPE_CHECKING:
+    from .tfidf import PhraseIndex
 
 BUILTIN_KINDS = (
     "work-summary",
@@ -366,10 +369,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 # --------------------------------------------------------------------------------------------------
-# TF-IDF over character n-grams, in pure Python: the outlines' phrasings are counted once (shipped in
+# TF-IDF over character n-grams: the outlines' phrasings are counted once (shipped in
 # models/outlines/vectors/, or counted when a user's outline is loaded); a document adds its headings
 # and paragraphs and weights both sides with the IDF of that collection, as scikit-learn's
-# ``TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)`` fitted on it would.
+# ``TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)`` fitted on it would
+# (the document side is counted with numpy in govtext.tfidf, imported at the first review).
 
 NGRAMS = (2, 3)
 #: Where the outlines' phrase vectors are shipped (``scripts/build_outline_vectors.py`` writes them).
@@ -379,62 +383,12 @@ _WHITE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds each ru
 GramCounts = tuple[tuple[str, int], ...]
 
 
-#: Characters counted per step by :func:`char_ngrams`: a longer text is counted piece by piece, so that its
-#: n-grams are never all held as strings at once (a 19 MB paragraph would hold ~13 M of them, ~1 GB).
-_NGRAM_CHUNK = 1 << 16
-
-
 def char_ngrams(text: str) -> Counter[str]:
-    """The character 2- and 3-grams of ``text`` with their counts (white-space runs folded to one space).
-
-    The memory it takes beyond the result is bounded (``_NGRAM_CHUNK`` characters' n-grams at a time)."""
+    """The character 2- and 3-grams of ``text`` with their counts (white-space runs folded to one space),
+    as scikit-learn's char analyzer takes them: how an outline's phrasings are counted."""
     t = _WHITE_RUNS.sub(" ", text)
-    if len(t) <= _NGRAM_CHUNK:
-        bigrams = list(map(add, t, t[1:]))  # t[i:i+2] for every i, built in C
-        return Counter(chain(bigrams, map(add, bigrams, t[2:])))
-    counts: Counter[str] = Counter()
-    for i in range(0, len(t) - 1, _NGRAM_CHUNK):
-        piece = t[i : i + _NGRAM_CHUNK + 2]  # the grams starting at i … i + _NGRAM_CHUNK - 1
-        bigrams = list(map(add, piece, piece[1:]))[:_NGRAM_CHUNK]
-        counts.update(bigrams)
-        counts.update(list(map(add, bigrams, piece[2:]))[:_NGRAM_CHUNK])
-    return counts
-
-
-_CODE_BITS = 21  # every code point fits in 21 bits
-_CODE_MASK = (1 << _CODE_BITS) - 1
-_TRIGRAM = 1 << 63  # set on a 3-gram's code: a 2-gram's code (< 2**42) never equals one
-
-
-def ngram_code(gram: str) -> int:
-    """The int standing for a 2- or 3-gram in :func:`coded_ngrams` (one to one)."""
-    code = 0
-    for ch in gram:
-        code = code << _CODE_BITS | ord(ch)
-    return code | _TRIGRAM if len(gram) == 3 else code
-
-
-def ngram_of(code: int) -> str:
-    """The 2- or 3-gram ``code`` stands for (inverse of :func:`ngram_code`)."""
-    if code & _TRIGRAM:
-        code ^= _TRIGRAM
-        return chr(code >> 2 * _CODE_BITS) + chr(code >> _CODE_BITS & _CODE_MASK) + chr(code & _CODE_MASK)
-    return chr(code >> _CODE_BITS) + chr(code & _CODE_MASK)
-
-
-def coded_ngrams(text: str) -> Counter[int]:
-    """:func:`char_ngrams` with each n-gram as its :func:`ngram_code`: an int takes less than half the
-    memory of a 2- or 3-character string, which counts for a paragraph of megabytes (~650,000 distinct
-    n-grams in 19 MB of reports)."""
-    t = _WHITE_RUNS.sub(" ", text)
-    counts: Counter[int] = Counter()
-    shift = repeat(_CODE_BITS)
-    for i in range(0, len(t) - 1, _NGRAM_CHUNK):
-        cps = list(map(ord, t[i : i + _NGRAM_CHUNK + 2]))
-        bigrams = list(map(or_, map(lshift, cps, shift), cps[1:]))[:_NGRAM_CHUNK]
-        counts.update(bigrams)
-        counts.update(list(map(or_, map(or_, map(lshift, bigrams, shift), cps[2:]), repeat(_TRIGRAM)))[:_NGRAM_CHUNK])
-    return counts
+    bigrams = list(map(add, t, t[1:]))  # t[i:i+2] for every i, built in C
+    return Counter(chain(bigrams, map(add, bigrams, t[2:])))
 
 
 @dataclass(frozen=True)
@@ -450,10 +404,12 @@ class OutlineVectors:
     paragraph_texts: tuple[tuple[str, ...], ...] = ()
 
     @cached_property
-    def indexed(self) -> tuple[_Side, _Side, Counter[str], int]:
-        """Both sides indexed by n-gram, the phrases' document frequencies and how many phrases there are;
+    def indexed(self) -> PhraseIndex:
+        """The phrasings indexed for the document-side computation (``govtext.tfidf``; imports numpy),
         built once per vectors object (not a field: no part of equality)."""
-        return _indexed(self)
+        from .tfidf import PhraseIndex
+
+        return PhraseIndex.build(self.heading, self.paragraph)
 
     @classmethod
     def from_phrases(
@@ -563,144 +519,28 @@ def vector_similarities(
     return [sim.heading(i) for i in range(len(headings))], [sim.paragraph(i) for i in range(len(paragraphs))]
 
 
-class _Side:
-    """One side (heading or paragraph phrasings) of an outline's vectors, indexed for dot products."""
-
-    def __init__(self, groups: tuple[tuple[GramCounts, ...], ...]) -> None:
-        self.cols: list[tuple[int, int]] = []  # part j's phrases are the columns cols[j][0]:cols[j][1]
-        self.grams: list[tuple[str, ...]] = []
-        self.tfs: list[tuple[float, ...]] = []
-        self.index: dict[str, list[tuple[int, float]]] = {}  # n-gram -> (column, sublinear tf)
-        for group in groups:
-            start = len(self.grams)
-            for counts in group:
-                col = len(self.grams)
-                self.grams.append(tuple(g for g, _ in counts))
-                self.tfs.append(tuple(_tf(c) for _, c in counts))
-                for g, c in counts:
-                    self.index.setdefault(g, []).append((col, _tf(c)))
-            self.cols.append((start, len(self.grams)))
-
-    @cached_property
-    def coded_index(self) -> dict[int, list[tuple[int, float]]]:
-        """``index`` keyed by :func:`ngram_code` (for the big rows, counted so)."""
-        return {ngram_code(g): postings for g, postings in self.index.items()}
-
-
-def _indexed(vectors: OutlineVectors) -> tuple[_Side, _Side, Counter[str], int]:
-    """Heading side, paragraph side, the phrases' document frequencies and how many phrases there are."""
-    heading, paragraph = _Side(vectors.heading), _Side(vectors.paragraph)
-    df = Counter(chain.from_iterable(heading.grams + paragraph.grams))
-    return heading, paragraph, df, len(heading.grams) + len(paragraph.grams)
-
-
-def _tf(c: int) -> float:
-    """Sublinear term frequency, ``1 + ln(count)``."""
-    return 1.0 if c == 1 else 1.0 + log(c)
-
-
 class Similarities:
     """TF-IDF cosine similarities of one document's headings and paragraphs to an outline's parts.
 
     The collection is the headings, the paragraphs and every phrase of the outline (each phrase one
-    text, as often as it occurs): an n-gram weighs ``(1 + ln tf) × idf`` with
-    ``idf = ln((1 + n) / (1 + df)) + 1`` and vectors are L2-normalised, as scikit-learn's
-    ``TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)`` fitted on that collection
-    gives them. A text's similarity to part ``j`` is its highest cosine with one of the part's phrases
-    (0 when it has none). Counting the n-grams is done for every text at once (the IDF needs them all);
-    the dot products of a heading or paragraph only when it is asked for (:meth:`heading`,
-    :meth:`paragraph`), once.
+    text, as often as it occurs), weighted as scikit-learn's ``TfidfVectorizer(analyzer="char",
+    ngram_range=(2, 3), sublinear_tf=True)`` fitted on it would; a text's similarity to part ``j`` is its
+    highest cosine with one of the part's phrases (0 when it has none). Computed for every text at once
+    by :func:`govtext.tfidf.cosines`.
     """
 
     def __init__(self, headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors) -> None:
-        hside, pside, phrase_df, n_phrases = vectors.indexed
-        texts = [*headings, *paragraphs]
-        # a text far longer than the others (a paragraph of megabytes) is a "big" row: counted with its
-        # n-grams as ints (coded_ngrams) and kept out of the document-frequency table, which would copy its
-        # n-grams; their frequencies are looked up in it and the few other big rows (at most 16) instead
-        big_chars = max(_NGRAM_CHUNK, sum(map(len, texts)) // 16)
-        self._big_rows = {r for r, t in enumerate(texts) if len(t) > big_chars}
-        counted: dict[str, Counter[str]] = {}  # a text met again (a repeated heading) is counted once
-        rows: list[Counter] = [
-            coded_ngrams(t) if r in self._big_rows else counted[t] if t in counted
-            else counted.setdefault(t, char_ngrams(t)) for r, t in enumerate(texts)]
-        del counted, texts
-        self._rows = rows
-        self._nh = len(headings)
-        self._big = big = [rows[r] for r in sorted(self._big_rows)]
-        df = phrase_df.copy()
-        df.update(chain.from_iterable(c for r, c in enumerate(rows) if r not in self._big_rows))
-        if big:
-            for g in df:
-                code = ngram_code(g)
-                df[g] += sum(code in b for b in big)
-        self._df = df
-        # the IDF depends only on an n-gram's document frequency: one logarithm per frequency, not per n-gram
-        n1 = len(rows) + n_phrases + 1
-        self._idf = [log(n1 / (d + 1)) + 1.0 for d in range(max(max(df.values(), default=0), len(big)) + 1)]
-        self._idf2 = [x * x for x in self._idf]
-        self._sides = ((hside, self._norms(hside)), (pside, self._norms(pside)))
-        self._memo: dict[int, list[float]] = {}
-        self._weighted: tuple[dict, dict] = ({}, {})  # per side, filled as rows ask (see _row)
-        if big:  # a big row's own similarities now, then its counts go (they are the bulk of the memory)
-            for r in sorted(self._big_rows):
-                self._row(r, 0 if r < self._nh else 1)
-            for r in self._big_rows:
-                rows[r] = Counter()
-            big.clear()
+        from .tfidf import cosines
 
-    def _norms(self, side: _Side) -> list[float]:
-        idf, df = self._idf, self._df
-        out = []
-        for grams, tfs in zip(side.grams, side.tfs, strict=True):
-            w = list(map(mul, tfs, map(idf.__getitem__, map(df.__getitem__, grams))))
-            out.append(sqrt(sum(map(mul, w, w))))
-        return out
-
-    def _big_df(self, code: int) -> int:
-        """Document frequency of an n-gram (by code) of a big row (see ``__init__``)."""
-        d = self._df.get(ngram_of(code))
-        return sum(code in b for b in self._big) if d is None else d
+        self._headings, self._paragraphs = cosines(headings, paragraphs, vectors.indexed)
 
     def heading(self, i: int) -> list[float]:
         """Similarity of heading ``i`` to each part (its best heading phrasing)."""
-        return self._row(i, 0)
+        return self._headings[i]
 
     def paragraph(self, i: int) -> list[float]:
         """Similarity of paragraph ``i`` to each part (its best paragraph phrasing)."""
-        return self._row(self._nh + i, 1)
-
-    def _row(self, r: int, which: int) -> list[float]:
-        if r in self._memo:
-            return self._memo[r]
-        side, norms = self._sides[which]
-        counts = self._rows[r]
-        big = r in self._big_rows
-        index = side.coded_index if big else side.index
-        common = counts.keys() & index.keys()
-        out = [0.0] * len(side.cols)
-        if common:
-            idf, idf2 = self._idf, self._idf2
-            df_of = self._big_df if big else self._df.__getitem__
-            total = sum(map(idf2.__getitem__, map(df_of, counts)))  # Σ idf², then the tf > 1 terms
-            for g, c in compress(counts.items(), map((1).__lt__, counts.values())):
-                total += idf2[df_of(g)] * (_tf(c) ** 2 - 1.0)
-            size = sqrt(total)
-            dots = [0.0] * len(norms)
-            weighted = self._weighted[which]  # n-gram -> its idf and its (column, weight / norm) postings
-            for g in common:
-                if g in weighted:
-                    w, postings = weighted[g]
-                else:
-                    w = idf[df_of(g)]
-                    postings = [(col, tf * w / norms[col]) for col, tf in index[g]]
-                    weighted[g] = (w, postings)
-                x = _tf(counts[g]) * w / size
-                for col, v in postings:
-                    dots[col] += x * v
-            out = [max(dots[a:b], default=0.0) for a, b in side.cols]
-        self._memo[r] = out
-        return out
+        return self._paragraphs[i]
 
 
 @cache

@@ -1,0 +1,256 @@
+"""Character n-gram TF-IDF cosines of a document's texts with an outline's phrasings, in bulk with numpy.
+
+The model is that of scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
+sublinear_tf=True, lowercase=False)`` fitted on one collection: the document's headings and paragraphs
+plus every phrase of the outline (each phrase one text). An n-gram weighs ``(1 + ln tf) × idf`` with
+``idf = ln((1 + n) / (1 + df)) + 1``; vectors are L2-normalised. A heading's similarity to part ``j``
+is its highest cosine with one of the part's heading phrasings (0 when it has none); a paragraph's,
+with the part's paragraph phrasings.
+
+The document's n-grams are never Python strings: each text is a run of code points, each 2- or 3-gram
+a number in the document's own dense alphabet, and they are counted per text by sorting. The outline
+side (:class:`PhraseIndex`) is built once per outline. Work and memory grow linearly with the text: it
+is counted ``CHUNK`` characters at a time, and the dot products are taken a block of rows at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: White-space runs fold to one space before n-grams are taken (scikit-learn's char analyzer does).
+WHITE_RUNS = re.compile(r"\s\s+")
+#: Characters whose n-grams are counted per step: bounds the working memory on a text of megabytes.
+CHUNK = 1 << 20
+#: Entries (row × phrase contributions, or row × phrase cells) per block of dot products.
+BLOCK = 1 << 21
+
+
+@dataclass(frozen=True, eq=False)
+class PhraseSide:
+    """One side (heading or paragraph phrasings) of an outline, as sparse columns: phrase ``c`` holds
+    n-gram ``vocab[e]`` with sublinear term frequency ``tf[e]`` for the entries ``e`` with ``col[e] == c``;
+    entries are sorted by n-gram, those of n-gram ``v`` being ``ptr[v]:ptr[v + 1]``. Part ``j``'s phrases
+    are the columns ``parts[j][0]:parts[j][1]``."""
+
+    ptr: np.ndarray
+    vocab: np.ndarray
+    col: np.ndarray
+    tf: np.ndarray
+    ncols: int
+    parts: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class PhraseIndex:
+    """An outline's phrasings indexed for :func:`cosines`: the n-gram vocabulary of both sides (each
+    n-gram's code points, 0 standing for the missing third of a 2-gram), how many phrases hold each
+    n-gram (``phrase_df``), the number of phrases and the two sides."""
+
+    grams: tuple[str, ...]
+    points: np.ndarray  # (V, 3) code points
+    trigram: np.ndarray  # (V,) whether the n-gram has three characters
+    phrase_df: np.ndarray
+    n_phrases: int
+    heading: PhraseSide
+    paragraph: PhraseSide
+
+    @classmethod
+    def build(cls, heading: Sequence[Sequence[Sequence[tuple[str, int]]]],
+              paragraph: Sequence[Sequence[Sequence[tuple[str, int]]]]) -> PhraseIndex:
+        """Index ``heading[j][k]`` / ``paragraph[j][k]``, the (n-gram, count) pairs of part ``j``'s phrase ``k``."""
+        grams = sorted({g for side in (heading, paragraph) for group in side for phrase in group for g, _ in phrase})
+        ids = {g: v for v, g in enumerate(grams)}
+        df = np.zeros(len(grams), np.int64)
+        for side in (heading, paragraph):
+            for group in side:
+                for phrase in group:
+                    df[[ids[g] for g, _ in phrase]] += 1
+        points = np.zeros((len(grams), 3), np.int64)
+        for v, g in enumerate(grams):
+            points[v, : len(g)] = [ord(c) for c in g]
+        trigram = np.fromiter((len(g) == 3 for g in grams), bool, len(grams))
+        n_phrases = sum(len(group) for side in (heading, paragraph) for group in side)
+        return cls(tuple(grams), points, trigram, df, n_phrases, _side(heading, ids), _side(paragraph, ids))
+
+
+def _side(groups: Sequence[Sequence[Sequence[tuple[str, int]]]], ids: dict[str, int]) -> PhraseSide:
+    vocab, col, tf, parts = [], [], [], []
+    ncols = 0
+    for group in groups:
+        start = ncols
+        for phrase in group:
+            for g, c in phrase:
+                vocab.append(ids[g])
+                col.append(ncols)
+                tf.append(c)
+            ncols += 1
+        parts.append((start, ncols))
+    v = np.asarray(vocab, np.int64)
+    order = np.argsort(v, kind="stable")
+    counts = np.asarray(tf, np.float64)[order]
+    ptr = np.zeros(len(ids) + 1, np.int64)
+    np.cumsum(np.bincount(v, minlength=len(ids)), out=ptr[1:])
+    return PhraseSide(ptr, v[order], np.asarray(col, np.int64)[order], 1.0 + np.log(counts), ncols, tuple(parts))
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """The n-grams of a collection of texts: each distinct (n-gram, text) pair with its count, sorted by
+    n-gram code; ``gram`` numbers the distinct n-grams in that order and ``codes`` are theirs."""
+
+    gram: np.ndarray
+    row: np.ndarray
+    count: np.ndarray
+    codes: np.ndarray
+    dense: np.ndarray  # code point -> the alphabet's number for it (-1: not in the texts)
+    size: int  # letters in the alphabet
+
+
+def _count(texts: Sequence[str]) -> _Counts:
+    """Count every text's 2- and 3-grams (see :class:`_Counts`)."""
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    ends = np.cumsum(lengths)
+    points = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+    n, rows = len(points), len(texts)
+    present = np.zeros(int(points.max()) + 1 if n else 1, bool)
+    present[points] = True
+    dense = np.cumsum(present, dtype=np.int64) - 1
+    dense[~present] = -1
+    k = int(present.sum())
+    last = np.zeros(n + 1, bool)  # a text's last character: no n-gram starts there and runs on
+    last[ends[lengths > 0] - 1] = True
+    packed = (k * k + k**3) * max(rows, 1) < 1 << 62  # (n-gram, text) fits one int64 sort key
+    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for s in range(0, max(n - 1, 0), CHUNK):
+        d = dense[points[s : s + CHUNK + 2]]
+        bi = d[:-1] * k + d[1:]
+        ok2 = ~last[s : s + len(bi)]
+        tri = k * k + bi[:-1] * k + d[2:]
+        ok3 = ok2[:-1] & ~last[s + 1 : s + 1 + len(tri)]
+        bi, ok2, tri, ok3 = bi[:CHUNK], ok2[:CHUNK], tri[:CHUNK], ok3[:CHUNK]
+        starts2, starts3 = np.flatnonzero(ok2) + s, np.flatnonzero(ok3) + s
+        code = np.concatenate((bi[ok2], tri[ok3]))
+        row = np.searchsorted(ends, np.concatenate((starts2, starts3)), side="right")
+        pieces.append(_pairs(code, row, None, rows, packed))
+    if not pieces:
+        empty = np.zeros(0, np.int64)
+        return _Counts(empty, empty, empty, empty, dense, k)
+    code, row, count = pieces[0] if len(pieces) == 1 else _pairs(*map(np.concatenate, zip(*pieces, strict=True)),
+                                                                   rows, packed)
+    first = np.ones(len(code), bool)
+    np.not_equal(code[1:], code[:-1], out=first[1:])
+    return _Counts(np.cumsum(first) - 1, row, count, code[first], dense, k)
+
+
+def _pairs(code: np.ndarray, row: np.ndarray, count: np.ndarray | None, rows: int,
+           packed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (code, row) pairs sorted by code then row, with how often each occurs (``count``
+    adds up the given counts of equal pairs; None counts each occurrence once)."""
+    if packed:
+        key = code * rows + row
+        order = np.argsort(key) if count is not None else None
+        key = key[order] if order is not None else np.sort(key)
+        new = np.ones(len(key), bool)
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        uniq = key[new]
+        code, row = np.divmod(uniq, rows)
+    else:  # an alphabet too large to pack (hostile input): sort by two keys
+        order = np.lexsort((row, code))
+        code, row = code[order], row[order]
+        new = np.ones(len(code), bool)
+        np.not_equal(code[1:], code[:-1], out=new[1:])
+        new[1:] |= row[1:] != row[:-1]
+        code, row = code[new], row[new]
+    starts = np.flatnonzero(new)
+    if count is None:
+        total = np.diff(np.append(starts, len(new)))
+    else:
+        total = np.add.reduceat(count[order], starts) if len(starts) else count[:0]
+    return code, row, total
+
+
+def cosines(headings: Sequence[str], paragraphs: Sequence[str],
+            index: PhraseIndex) -> tuple[list[list[float]], list[list[float]]]:
+    """Similarity of every heading and every paragraph to every part: ``[heading][part]`` and
+    ``[paragraph][part]`` (see the module's docstring)."""
+    texts = [WHITE_RUNS.sub(" ", t) for t in (*headings, *paragraphs)]
+    c = _count(texts)
+    n1 = len(texts) + index.n_phrases + 1
+    # the outline's n-grams among the document's: their place in c.codes, and the document frequencies
+    found, where = _locate(index, c)
+    df = np.bincount(c.gram, minlength=len(c.codes))
+    doc_df = np.zeros(len(index.grams), np.int64)
+    doc_df[found] = df[where]
+    df[where] += index.phrase_df[found]
+    idf = np.log(n1 / (df + 1)) + 1.0
+    phrase_idf = np.log(n1 / (index.phrase_df + doc_df + 1)) + 1.0
+    weight = (1.0 + np.log(c.count)) * idf[c.gram]
+    norm = np.sqrt(np.bincount(c.row, weight * weight, minlength=len(texts)))
+    # the (text, n-gram) pairs the outline shares, each with its share of the text's unit vector
+    to_vocab = np.full(len(c.codes), -1, np.int64)
+    to_vocab[where] = np.flatnonzero(found)
+    vocab = to_vocab[c.gram]
+    shared = vocab >= 0
+    row, vocab = c.row[shared], vocab[shared]
+    x = weight[shared] / norm[row]
+    nh = len(headings)
+    head = row < nh
+    return (_best(row[head], vocab[head], x[head], nh, index.heading, phrase_idf),
+            _best(row[~head] - nh, vocab[~head], x[~head], len(paragraphs), index.paragraph, phrase_idf))
+
+
+def _locate(index: PhraseIndex, c: _Counts) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the outline's n-grams occur in the texts (a mask over the vocabulary) and where they are
+    in ``c.codes``."""
+    pts = index.points
+    inside = pts < len(c.dense)
+    d = np.where(inside, c.dense[np.where(inside, pts, 0)], -1)
+    d[:, 2] = np.where(index.trigram, d[:, 2], 0)
+    k = c.size
+    code = np.where(index.trigram, k * k + (d[:, 0] * k + d[:, 1]) * k + d[:, 2], d[:, 0] * k + d[:, 1])
+    pos = np.searchsorted(c.codes, code)
+    hit = (d >= 0).all(axis=1) & (pos < len(c.codes))
+    hit[hit] = c.codes[pos[hit]] == code[hit]
+    return hit, pos[hit]
+
+
+def _best(row: np.ndarray, vocab: np.ndarray, x: np.ndarray, nrows: int, side: PhraseSide,
+          phrase_idf: np.ndarray) -> list[list[float]]:
+    """Per row, the highest cosine with each part's phrases of ``side``; ``x`` is the row's unit-vector
+    weight of n-gram ``vocab`` (the pairs the outline shares)."""
+    w = side.tf * phrase_idf[side.vocab]
+    norm = np.sqrt(np.bincount(side.col, w * w, minlength=side.ncols))
+    unit = w / norm[side.col]
+    out: list[list[float]] = []
+    if not side.ncols:
+        return [[0.0] * len(side.parts) for _ in range(nrows)]
+    order = np.argsort(row, kind="stable")
+    row, vocab, x = row[order], vocab[order], x[order]
+    span = side.ptr[vocab + 1] - side.ptr[vocab]  # entries each pair meets
+    # blocks of whole rows, each with at most ~BLOCK entries and BLOCK cells
+    per_row = np.bincount(row, span, minlength=nrows).astype(np.int64)
+    cum = np.cumsum(per_row)
+    step = max(1, BLOCK // side.ncols)
+    r0 = 0
+    while r0 < nrows:
+        r1 = min(nrows, r0 + step, max(r0 + 1, int(np.searchsorted(cum, (cum[r0 - 1] if r0 else 0) + BLOCK,
+                                                                     side="right"))))
+        a, b = np.searchsorted(row, [r0, r1])
+        s = span[a:b]
+        total = int(s.sum())
+        pair = np.repeat(np.arange(a, b), s)
+        entry = np.repeat(side.ptr[vocab[a:b]], s) + np.arange(total) - np.repeat(np.cumsum(s) - s, s)
+        cell = (row[pair] - r0) * side.ncols + side.col[entry]
+        dots = np.bincount(cell, x[pair] * unit[entry], minlength=(r1 - r0) * side.ncols)
+        dots = dots.reshape(r1 - r0, side.ncols)
+        best = np.zeros((r1 - r0, len(side.parts)))
+        for j, (lo, hi) in enumerate(side.parts):
+            if hi > lo:
+                best[:, j] = dots[:, lo:hi].max(axis=1)
+        out.extend(best.tolist())
+        r0 = r1
+    return out
