@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -61,6 +62,10 @@ _INLINE = re.compile(
     rf"(?:(?P<shi_num>{CN})(?P<shi>是+)|第(?P<di_num>{CN})(?P<di_punct>[，,、]+)"
     rf"|(?P<yao_num>{CN})(?P<yao>要){NOT_YAO_WORD}|其(?P<qi_num>{CN})(?P<qi>是|[，,、：:]+))"
 )
+# Where an _INLINE match can start: a lead, spaces, a quote and an item's first character (a lead alone is
+# a frequent character, this is not). No _INLINE match holds a lead before its item, so no match starts
+# inside one of these: searching for them finds every start.
+_INLINE_START = re.compile(rf"[。；;：:！？!?，,.][ \u3000\u00a0]*[“”\"]?[{CN_DIGITS}第其]")
 _HEADING_FAMILIES = frozenset(
     {"cn-comma", "cn-paren", "arabic-dot", "arabic-comma", "arabic-paren", "arabic-half-paren"}
 )
@@ -674,19 +679,35 @@ def _form(marker: str) -> str:
 _START_MEMO = threading.local()
 
 
+@cache
+def _start_any() -> re.Pattern[str]:
+    """All of ``START_PATTERNS`` as one alternation, group ``s<k>`` around the k-th (inner groups made
+    non-capturing): one match tells whether any marker starts here, and which one is tried first."""
+    ungrouped = (re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in START_PATTERNS)
+    return re.compile("|".join(f"(?P<s{k}>{p})" for k, p in enumerate(ungrouped)))
+
+
 def _match_start(folded: str, start: int) -> tuple[str, re.Match[str]] | None:
-    """The marker pattern matching at paragraph start ``start`` of ``folded`` (or None)."""
+    """The marker pattern matching at paragraph start ``start`` of ``folded`` (or None): the first of
+    ``START_PATTERNS`` (in their order) that matches there and is plausible."""
     memo = _START_MEMO
     if getattr(memo, "text", None) is not folded:
         memo.text, memo.hits = folded, {}
     hits: dict[int, tuple[str, re.Match[str]] | None] = memo.hits
-    if start not in hits:
-        hits[start] = next(
-            ((style, m) for style, rx in START_PATTERNS
-             if (m := rx.match(folded, start)) is not None and _plausible(style, m, folded)),
-            None,
-        )
-    return hits[start]
+    if start in hits:
+        return hits[start]
+    hit = None
+    # most paragraphs start with no marker at all: one match of the alternation rules them out; else
+    # the patterns before the first alternative that matched cannot match and are skipped
+    any_m = _start_any().match(folded, start)
+    if any_m is not None:
+        for style, rx in START_PATTERNS[int(any_m.lastgroup[1:]) :]:  # type: ignore[index]
+            m = rx.match(folded, start)
+            if m is not None and _plausible(style, m, folded):
+                hit = (style, m)
+                break
+    hits[start] = hit
+    return hit
 
 
 def _plausible(style: str, m: re.Match[str], folded: str) -> bool:
@@ -738,6 +759,7 @@ def _title_end(folded: str, start: int, limit: int) -> int:
 
 def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[_Candidate]:
     folded = doc.view.text
+    inline_starts = [m.start() for m in _INLINE_START.finditer(folded)]
     out: list[_Candidate] = []
     pending_open: int | None = None  # a paragraph that is only "（": the marker continues below
     last_dot = (0, 0)  # (part, number) of the last paragraph-start 1. heading
@@ -817,7 +839,7 @@ def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list
         if para_items and first is not None and first.style in _INLINE_STYLES:
             last[first.style] = first.number or 0
         scan_from = first.marker_end if first is not None else start
-        for m in _INLINE.finditer(folded, scan_from, p.end):
+        for m in _matches_from(_INLINE, folded, inline_starts, scan_from, p.end):
             style, num_g = next((st, g) for st, g in _INLINE_STYLES.items() if m.group(g) is not None)
             n = parse_cn_number(m.group(num_g))
             if n is None:
@@ -1314,6 +1336,29 @@ def _make_finding(doc: Document, code: str, start: int, end: int, **fmt: object)
 # --- doubled words ------------------------------------------------------------------------------
 
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+_NUL = re.compile(b"\0")
+_CHUNK = 1 << 20  # characters compared at once by _doubled_starts (bounds its memory on a huge text)
+
+
+def _doubled_starts(text: str) -> list[int]:
+    """Sorted offsets ``k`` where the low bytes of ``text[k]``, ``text[k + 1]`` recur ``d`` = 2, 3 or 4
+    characters later: every ``_DOUBLED`` match starts at one of them (and few other places do).
+
+    ``_DOUBLED`` searched along the whole text costs ~30 ns a character; this costs a few big-integer
+    operations per chunk. With the low bytes of a chunk's characters read as one integer ``n``,
+    ``x = n ^ (n >> 8 * d)`` has a zero byte at ``k`` exactly where the low bytes of ``text[k]`` and
+    ``text[k + d]`` agree, and ``x | (x >> 8)`` where those of ``text[k + 1]`` and ``text[k + d + 1]``
+    do too.
+    """
+    found: set[int] = set()
+    for lo in range(0, len(text), _CHUNK):
+        low = text[lo : lo + _CHUNK + 5].encode("utf-32-le")[::4]  # 5: the characters k + d + 1 compares
+        n = int.from_bytes(low, "little")
+        for d in (2, 3, 4):
+            x = n ^ (n >> 8 * d)
+            zeros = (x | (x >> 8)).to_bytes(len(low), "little")
+            found.update(lo + m.start() for m in _NUL.finditer(zeros, 0, _CHUNK))
+    return sorted(found)
 
 
 def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[Finding]:
@@ -1325,11 +1370,12 @@ def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> l
     """
     rules = _rules()
     text = doc.text
+    starts = _doubled_starts(text)
     out: list[Finding] = []
     for p, k in zip(paras, kinds, strict=True):
         if k < 0:
             continue
-        for m in _DOUBLED.finditer(text, p.start, p.end):
+        for m in _matches_from(_DOUBLED, text, starts, p.start, p.end):
             unit = m.group(1)
             whole = m.group(0)
             if whole in rules.allow_doubled or unit[0] in "一很好" or len(set(unit)) == 1:
@@ -1341,6 +1387,18 @@ def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> l
                     continue
             out.append(_make_finding(doc, "GT108", m.start(), m.end(), word=unit))
     return out
+
+
+def _matches_from(
+    rx: re.Pattern[str], text: str, starts: list[int], pos: int, endpos: int
+) -> Iterator[re.Match[str]]:
+    """The matches of ``rx.finditer(text, pos, endpos)`` when every match starts at one of the sorted
+    offsets ``starts``: ``rx`` is tried there only."""
+    resume = pos  # finditer goes on where its last match ended
+    for k in starts[bisect.bisect_left(starts, pos) : bisect.bisect_left(starts, endpos)]:
+        if k >= resume and (m := rx.match(text, k, endpos)) is not None:
+            resume = m.end()
+            yield m
 
 
 def _occurs_outside(text: str, needle: str, s: int, e: int) -> bool:
