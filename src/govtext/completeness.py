@@ -610,9 +610,9 @@ def paragraph_phrases(part: OutlinePart) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 # Kind detection
 
-_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 def _squash(s: str) -> str:
-    return _SPACES.sub("", s)
+    """``s`` without white space (``str.split``'s white space is the regex ``\\s``, U+3000 and U+00A0 included)."""
+    return "".join(s.split())
 
 
 def _squashed_prefix(text: str, start: int, end: int, n: int) -> str:
@@ -666,7 +666,7 @@ def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] |
         raise UsageError("no outlines to choose a kind from")
     title, _, _ = document_title(doc)
     title_s = _squash(title or "")
-    head = [p.text for p in doc.paragraphs[:12]]
+    head = [(p.text, _squash(p.text)[:80]) for p in doc.paragraphs[:12]]
     body = doc.view.text
     kchars = max(len(body), 1) / 1000
     scored: list[tuple[float, ReferenceOutline, list[ReasonItem], bool]] = []
@@ -678,12 +678,13 @@ def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] |
             s += bonus
             why.append(_ri(N_("title “{title}” names a {label}"), title=title, label=o.label))
             strong = True
-        op = next((h for h in head for p in o.detect_opening if _rx(p).search(_squash(h)[:80])), None)
+        op = next((h for h, hs in head for p in o.detect_opening if _rx(p).search(hs)), None)
         if op is not None:
             s += 2.0
             why.append(_ri(N_("opening formula “{opening}”"), opening=op[:20]))
             strong = True
-        hits = sum(len(_rx(re.escape(t) if not _is_regex(t) else t).findall(body)) for t in o.detect_body)
+        # (a literal term: str.count, the non-overlapping occurrences findall would give)
+        hits = sum(len(_rx(t).findall(body)) if _is_regex(t) else body.count(t) for t in o.detect_body)
         density = hits / kchars
         b = min(2.0, density / 4.0)
         if b > 0.05:
@@ -829,7 +830,13 @@ def _fold_title(t: str) -> str:
 
 
 #: A list marker opening a paragraph or sentence, passed over when a lead or run-in wording is looked for.
-_LEAD_STRIP = re.compile(rf"^\s*(?:第?{CN}(?:、|是|，)|{OPEN}[{CN_DIGITS}\d]{{1,3}}{CLOSE}、?|\d{{1,2}}[.、．](?!\d))")
+_LEAD_STRIP = re.compile(rf"\s*(?:第?{CN}(?:、|是|，)|{OPEN}[{CN_DIGITS}\d]{{1,3}}{CLOSE}、?|\d{{1,2}}[.、．](?!\d))")
+
+
+def _strip_lead(s: str) -> str:
+    """``s`` without the list marker opening it (see ``_LEAD_STRIP``)."""
+    m = _LEAD_STRIP.match(s)
+    return s[m.end():] if m else s
 
 
 # --------------------------------------------------------------------------------------------------
@@ -919,11 +926,12 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
         if not title:
             continue
         matched = False
+        # a run-in heading (一是…，…) or a long one is a whole sentence: its wording must come first
+        said = title[:12] if h.inline else title if len(title) <= 30 else title[:20]
         for j, p in enumerate(parts):
             if "heading" not in p.roles:
                 continue
-            # a run-in heading (一是…，…) or a long one is a whole sentence: its wording must come first
-            m = _first_match(p.heading, title[:12] if h.inline else title if len(title) <= 30 else title[:20])
+            m = _first_match(p.heading, said)
             if m is not None:
                 matched = True
                 sim = hsim(hi, j)
@@ -968,14 +976,14 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                            and _squash(ptext) == title_s):  # the title repeated on a page
                 continue
         seg = _squash(view[s.start : s.end])
-        stripped = _LEAD_STRIP.sub("", seg)
+        stripped = _strip_lead(seg)
         inline = any_inline is None or any_inline.search(stripped) is not None  # else no part's wording matches
         lead_head = None  # the paragraph's opening, squashed, without its marker: as long as any part's window
         for j, p in enumerate(parts):
             if s.first and "lead" in p.roles and s.start not in heading_starts:
                 para = units.paragraphs[s.para]
                 if lead_head is None:
-                    lead_head = _LEAD_STRIP.sub("", _squashed_prefix(view, max(para.start, s.start), para.end, window))
+                    lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
                 head = lead_head[: p.window]
                 m = _first_match(p.lead, head)
                 if m is not None:
