@@ -172,18 +172,39 @@ def test_themes_long_text_is_searched_in_chunks_with_the_same_hits(monkeypatch, 
 def test_themes_span_counts_equal_the_hits_lying_inside(gwr_docs):
     from collections import Counter
 
-    from govtext.themes import _HitIndex
+    from govtext.themes import _matcher, _Tally
 
     doc = gwr_docs[sorted(gwr_docs)[-1]]
+    lex = load_lexicon()
     hits = find_theme_hits(doc)
-    index = _HitIndex(hits, 20)
+    tally = _Tally(_matcher(lex).find(doc.text), lex.themes)
+    assert len(hits) > 2 * tally._DIRECT  # both ways of counting are used
     n = len(doc.text)
     spans = [(0, n), (5, n - 5), (n // 3, 2 * n // 3)] + [(h.start_char + 1, h.end_char + 400) for h in hits[::97]]
     spans += [(h.start_char, h.end_char - 1) for h in hits[::53]]  # a span ending inside a hit leaves it out
+    spans += [(h.start_char + 1, h.end_char) for h in hits[::53]]  # so does one starting inside it
     for a, b in spans:
         want = Counter(h.theme for h in hits if a <= h.start_char and h.end_char <= b)
-        got = index.count(a, b)
-        assert {k: v for k, v in got.items() if v} == dict(want)
+        got = {lex.themes[p].id: k for p, k in tally.count(a, b).items()}
+        assert got == dict(want)
+
+
+def test_themes_partly_overlapping_hits_count_only_where_they_lie_whole():
+    from govtext.themes import _matcher, _Tally
+
+    lex = load_lexicon()
+    text = "完善城乡居民基本医疗保险制度"
+    hits = _matcher(lex).find(text)
+    first, second = ((s, e, w) for s, e, w, _theme in hits if w in ("基本医疗", "医疗保险"))
+    assert first[0] < second[0] < first[1] < second[1]  # 基本医疗 and 医疗保险 share 医疗
+    tally = _Tally(hits, lex.themes)
+
+    def counted(a: int, b: int) -> int:
+        return sum(tally.count(a, b).values())
+
+    assert counted(first[0], second[1]) == 2
+    assert counted(first[0], first[1]) == counted(second[0], second[1]) == 1  # a boundary inside 医疗
+    assert counted(first[0] + 1, second[1] - 1) == 0
 
 
 # --------------------------------------------------------------------------------------- tagging

@@ -18,11 +18,11 @@ The document view aggregates every hit. ``weight`` = hits per 1,000 characters o
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections import Counter
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from functools import cache
+from operator import itemgetter
 
 from .lexicon import (  # noqa: F401 (the lexicon's API, re-exported where it always was)
     CATEGORIES,
@@ -45,21 +45,18 @@ from .model import (
 )
 from .resources import Key, data_file, model_path
 
-# ------------------------------------------------------------------------------------------ matching
-
-
 _CHUNK = 1 << 20  # characters searched at once: bounds the automaton's list of raw matches
 
-
-@dataclass(frozen=True)
-class _Entry:
-    themes: tuple[str, ...]  # themes this string is a term of
-    excludes: tuple[str, ...]  # themes for which this string is an exclude phrase
-    prefix_term: str | None  # for exclude phrases: the longest term that is a prefix of it
+_Hit = tuple[int, int, str, str]  # (start, end, term, theme)
 
 
 class ThemeMatcher:
-    """Compiled lexicon: one Aho–Corasick automaton (``ahocorasick_rs``) over every term and exclude phrase."""
+    """Compiled lexicon: one Aho–Corasick automaton (``ahocorasick_rs``) over every term and exclude phrase.
+
+    Everything the scan needs about an automaton entry is precomputed per entry index: the term it
+    counts as (itself, or for an exclude phrase that is no term the longest term it starts with), that
+    term's themes, and the themes it is an exclude phrase of.
+    """
 
     def __init__(self, lexicon: Lexicon) -> None:
         import ahocorasick_rs
@@ -72,79 +69,71 @@ class ThemeMatcher:
                 term_themes.setdefault(term, []).append(t.id)
             for phrase in t.exclude:
                 excl_themes.setdefault(phrase, []).append(t.id)
-        self.entries: dict[str, _Entry] = {}
-        for s in set(term_themes) | set(excl_themes):
-            prefix = None
-            if s in excl_themes:
-                prefixes = [w for w in term_themes if w != s and s.startswith(w)]
-                prefix = max(prefixes, key=len) if prefixes else None
-            self.entries[s] = _Entry(tuple(term_themes.get(s, ())), tuple(excl_themes.get(s, ())), prefix)
-        self.words = tuple(self.entries)
+        self.words = tuple(dict.fromkeys([*term_themes, *excl_themes]))
         self.longest_word = max(map(len, self.words))
+        #: per entry index: the term counted when this entry is the longest at a position (or None)
+        self.counted: list[str | None] = []
+        #: per entry index: the counted term's themes
+        self.counted_themes: list[tuple[str, ...]] = []
+        #: per entry index: the themes this entry is an exclude phrase of
+        self.excludes: list[tuple[str, ...]] = []
+        for s in self.words:
+            term = s
+            if s not in term_themes:
+                term = max((w for w in term_themes if s.startswith(w)), key=len, default=None)
+            self.counted.append(term)
+            self.counted_themes.append(tuple(term_themes[term]) if term else ())
+            self.excludes.append(tuple(excl_themes.get(s, ())))
         self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard)
-        #: theme id → (lexicon position, Theme): counts are ordered and labelled without scanning the lexicon
-        self.themes = {t.id: (i, t) for i, t in enumerate(lexicon.themes)}
 
-    def _longest(self, text: str) -> dict[int, str]:
-        """The longest entry starting at each position where one starts (what a greedy trie gives).
+    def _longest(self, text: str) -> dict[int, tuple[int, int]]:
+        """Start → (end, entry index) of the longest entry starting there, in text order (what a greedy
+        trie gives at each position).
 
         The automaton reports every match, overlapping ones included; a long text is searched in
         chunks (each extended by the longest entry, a match counted in the chunk it starts in) so the
         list of raw matches stays small."""
-        best: dict[int, tuple[int, int]] = {}  # start → (end, word index) of the longest entry there
-        get = best.get
-        find = self.automaton.find_matches_as_indexes
         n = len(text)
-        for a in range(0, n, _CHUNK):
-            b = min(a + _CHUNK, n)
-            piece = text if (a, b) == (0, n) else text[a : min(b + self.longest_word - 1, n)]
-            for i, s, e in find(piece, overlapping=True):
-                s += a
-                if s >= b:
-                    continue
-                cur = get(s)
-                if cur is None or e + a > cur[0]:
-                    best[s] = (e + a, i)
-        words = self.words
-        return {s: words[i] for s, (_e, i) in best.items()}
+        if n <= _CHUNK:
+            raw = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        else:
+            raw = []
+            for a in range(0, n, _CHUNK):
+                b = min(a + _CHUNK, n)
+                piece = text[a : min(b + self.longest_word - 1, n)]
+                found = self.automaton.find_matches_as_indexes(piece, overlapping=True)
+                raw += [(i, s + a, e + a) for i, s, e in found if s + a < b]
+        raw.sort(key=_START_END)
+        return {s: (e, i) for i, s, e in raw}  # ascending ends: the last, longest entry at each start stays
 
-    def find(self, text: str) -> list[tuple[int, int, str, str]]:
-        """All counted hits as ``(start, end, term, theme)`` in text order."""
+    def find(self, text: str) -> list[_Hit]:
+        """All counted hits as ``(start, end, term, theme)`` in text order (starts and ends both ascend)."""
         if not text:
             return []
-        best = self._longest(text)
-        cands: list[tuple[int, int, str]] = []
-        excl: list[tuple[int, int, tuple[str, ...]]] = []
-        entries = self.entries
-        for s in sorted(best):
-            w = best[s]
-            e = entries[w]
-            if e.excludes:
-                excl.append((s, s + len(w), e.excludes))
-                if e.themes:
-                    cands.append((s, s + len(w), w))
-                elif e.prefix_term:
-                    cands.append((s, s + len(e.prefix_term), e.prefix_term))
-            else:
-                cands.append((s, s + len(w), w))
-        hits: list[tuple[int, int, str, str]] = []
+        counted, counted_themes, excludes = self.counted, self.counted_themes, self.excludes
+        hits: list[_Hit] = []
         max_end = -1
-        ex_i = 0
-        active: list[tuple[int, int, tuple[str, ...]]] = []
-        for s, end, w in cands:
-            if end <= max_end:  # inside a longer, earlier-starting match
+        phrases: list[tuple[int, int, tuple[str, ...]]] = []  # exclude phrases started so far, still open
+        for s, (end, i) in self._longest(text).items():
+            if excludes[i]:
+                phrases.append((s, end, excludes[i]))
+            term = counted[i]
+            if term is None:
                 continue
-            max_end = end
-            while ex_i < len(excl) and excl[ex_i][0] <= s:
-                active.append(excl[ex_i])
-                ex_i += 1
-            if active:
-                active = [a for a in active if a[1] > s]
-            for theme in entries[w].themes:
-                if active and any(a[0] <= s and end <= a[1] and theme in a[2] for a in active):
+            e = s + len(term)
+            if e <= max_end:  # inside a longer, earlier-starting match
+                continue
+            max_end = e
+            if phrases:
+                phrases = [p for p in phrases if p[1] > s]
+            for theme in counted_themes[i]:
+                if phrases and any(e <= b and theme in ts for _a, b, ts in phrases):
                     continue
-                hits.append((s, end, w, theme))
+                hits.append((s, e, term, theme))
         return hits
+
+
+_START_END = itemgetter(1, 2)
 
 
 @cache
@@ -155,72 +144,71 @@ def _matcher(lexicon: Lexicon) -> ThemeMatcher:
 def find_theme_hits(document: Document | str, *, lexicon: Lexicon | None = None) -> list[ThemeHit]:
     """Every counted lexicon hit in ``document``, in text order."""
     doc = as_document(document)
-    return _hits(doc, _matcher(lexicon or default_lexicon()))
+    return _evidence(doc, _matcher(lexicon or default_lexicon()).find(doc.text))
 
 
-def _hits(doc: Document, matcher: ThemeMatcher) -> list[ThemeHit]:
-    starts = doc.lines.starts  # hits come in text order: walk the line starts alongside them
-    last = len(starts) - 1
-    li = 0
-    out = []
-    for s, e, w, theme in matcher.find(doc.text):
-        while li < last and starts[li + 1] <= s:
-            li += 1
-        out.append(ThemeHit(theme, w, s, e, li + 1, s - starts[li] + 1))
-    return out
+def _evidence(doc: Document, hits: list[_Hit]) -> list[ThemeHit]:
+    """``ThemeHit`` records of ``hits``, with line and column."""
+    starts = doc.lines.starts
+    return [
+        ThemeHit(theme, term, s, e, (line := bisect_right(starts, s)), s - starts[line - 1] + 1)
+        for s, e, term, theme in hits
+    ]
 
 
 # ------------------------------------------------------------------------------------------ tagging
 
 
-class _HitIndex:
-    """The hits of one document, counted per theme over any span in about log time.
+class _Tally:
+    """The hits of one document, counted per theme over any span.
 
-    A span counts the hits whose whole extent lies inside it: those starting in it, less the few that
-    start within a term's length of its end and run past it.
+    A span counts the hits whose whole extent lies inside it. Hits come in text order with starts and
+    ends both ascending (a hit inside an earlier, longer one is never counted), so the hits inside
+    ``[start, end)`` are one run of consecutive hits: from the first starting at or after ``start`` to the
+    last ending at or before ``end``. Short runs are counted hit by hit, long ones (a document, a top
+    section) by bisecting each theme's list of hits.
     """
 
-    _DIRECT = 64  # spans holding at most this many hit starts are counted directly
+    _DIRECT = 256  # runs of at most this many hits are counted one by one
 
-    def __init__(self, hits: list[ThemeHit], longest: int) -> None:
-        self.starts = [h.start_char for h in hits]
-        self.ends = [h.end_char for h in hits]
-        self.names = [h.theme for h in hits]
-        self.longest = longest
-        self.by_theme: dict[str, list[int]] = {}
-        for h in hits:
-            self.by_theme.setdefault(h.theme, []).append(h.start_char)
+    def __init__(self, hits: list[_Hit], themes: Sequence[Theme]) -> None:
+        position = {t.id: i for i, t in enumerate(themes)}
+        self.meta = [(t.id, t.label, t.category) for t in themes]  # by lexicon position
+        self.starts = [h[0] for h in hits]
+        self.ends = [h[1] for h in hits]
+        self.themes = [position[h[3]] for h in hits]  # each hit's theme as its lexicon position
+        self.by_theme: dict[int, list[int]] = {}  # lexicon position → indexes of its hits
+        for k, p in enumerate(self.themes):
+            self.by_theme.setdefault(p, []).append(k)
 
-    def count(self, start: int, end: int) -> dict[str, int]:
-        """Theme → number of hits lying inside ``[start, end)``."""
-        starts = self.starts
-        lo = bisect.bisect_left(starts, start)
-        hi = bisect.bisect_left(starts, end)
+    def count(self, start: int, end: int) -> dict[int, int]:
+        """Lexicon position → number of that theme's hits lying inside ``[start, end)`` (none: left out)."""
+        lo = bisect_left(self.starts, start)
+        hi = bisect_right(self.ends, end)
+        c: dict[int, int] = {}
         if hi - lo <= self._DIRECT:
-            c = Counter(self.names[lo:hi])
+            for p in self.themes[lo:hi]:
+                c[p] = c.get(p, 0) + 1
         else:
-            c = Counter()
-            for theme, at in self.by_theme.items():
-                n = bisect.bisect_left(at, end) - bisect.bisect_left(at, start)
-                if n:
-                    c[theme] = n
-        k = hi - 1
-        while k >= lo and starts[k] > end - self.longest:  # only these can run past the end
-            if self.ends[k] > end:
-                c[self.names[k]] -= 1
-            k -= 1
+            for p, at in self.by_theme.items():
+                if n := bisect_left(at, hi) - bisect_left(at, lo):
+                    c[p] = n
         return c
 
+    def span(self, start: int, end: int) -> tuple[ThemeCount, ...]:
+        """Themes of ``[start, end)``, most frequent first (ties in lexicon order); ``weight`` = hits per
+        1,000 characters of the span."""
+        c = self.count(start, end)
+        if not c:
+            return ()
+        size = max(end - start, 1)
+        ranked = sorted(c.items())
+        ranked.sort(key=_COUNT, reverse=True)  # stable: equal counts stay in lexicon order
+        meta = self.meta
+        return tuple([ThemeCount(*meta[p], n, round(n * 1000 / size, 3)) for p, n in ranked])
 
-def _counts(c: dict[str, int], length: int, themes: dict[str, tuple[int, Theme]]) -> tuple[ThemeCount, ...]:
-    """Per-theme counts, most frequent first (ties in lexicon order); ``themes`` is ``ThemeMatcher.themes``."""
-    out = []
-    for tid, n in sorted(c.items(), key=lambda kv: (-kv[1], themes[kv[0]][0])):
-        if n <= 0:
-            continue
-        t = themes[tid][1]
-        out.append(ThemeCount(tid, t.label, t.category, n, round(n * 1000 / max(length, 1), 3)))
-    return tuple(out)
+
+_COUNT = itemgetter(1)
 
 
 def _outline_of(doc: Document) -> Outline:
@@ -245,14 +233,13 @@ def tag_themes(
     """
     doc = as_document(document)
     matcher = _matcher(lexicon or default_lexicon())
-    themes = matcher.themes
-    hits = _hits(doc, matcher)
-    index = _HitIndex(hits, matcher.longest_word)
+    hits = matcher.find(doc.text)
+    tally = _Tally(hits, matcher.lexicon.themes)
     if outline is None:
         outline = _outline_of(doc)
-    paragraphs = []
-    for i, p in enumerate(doc.paragraphs):
-        paragraphs.append(SpanThemes(i, p.start, p.end, _counts(index.count(p.start, p.end), p.end - p.start, themes)))
+    paragraphs = tuple(
+        SpanThemes(i, p.start, p.end, tally.span(p.start, p.end)) for i, p in enumerate(doc.paragraphs)
+    )
     section_terms: dict[int, tuple] = {}
     doc_terms: tuple = ()
     if distinctive:
@@ -262,24 +249,22 @@ def tag_themes(
         found = distinctive_terms_for_spans(doc.text, spans, top=top_terms)
         doc_terms = found[0]
         section_terms = {s.index: found[i + 1] for i, s in enumerate(outline.sections)}
-    sections = []
-    for s in outline.sections:
-        inside = index.count(s.start_char, s.body_end)
-        sections.append(
-            SpanThemes(
-                s.index,
-                s.start_char,
-                s.body_end,
-                _counts(inside, s.body_end - s.start_char, themes),
-                section_terms.get(s.index, ()),
-            )
+    sections = tuple(
+        SpanThemes(
+            s.index,
+            s.start_char,
+            s.body_end,
+            tally.span(s.start_char, s.body_end),
+            section_terms.get(s.index, ()),
         )
+        for s in outline.sections
+    )
     return ThemeResult(
         path=doc.path,
-        document=_counts(Counter(index.names), len(doc.text), themes),
-        sections=tuple(sections),
-        paragraphs=tuple(paragraphs),
-        evidence=tuple(hits),
+        document=tally.span(0, len(doc.text)),
+        sections=sections,
+        paragraphs=paragraphs,
+        evidence=tuple(_evidence(doc, hits)),
         distinctive_terms=doc_terms,
         findings=tuple(find_stale_references(doc)),
     )
