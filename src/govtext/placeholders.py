@@ -91,10 +91,12 @@ class Rules:
     x_after: tuple[str, ...]
     operators: frozenset[str]
     instruction_verbs: tuple[str, ...]
+    instruction_verb: re.Pattern[str]  # finds any of ``instruction_verbs``
     instruction_fields: dict[str, str]
     instruction_shape: re.Pattern[str]
     instruction_strict: frozenset[str]
     variable_kinds: tuple[tuple[str, str], ...]
+    date_templates: tuple[re.Pattern[str], ...]  # the patterns of the ``date-template`` forms
 
 
 @dataclass(frozen=True)
@@ -243,10 +245,12 @@ def _load_rules(path: str) -> Rules:
         x_after=str_list(look, "x_after", "[lookalike]"),
         operators=frozenset(look.get("operators", "")),
         instruction_verbs=str_list(ins, "verbs", "[instruction]"),
+        instruction_verb=re.compile(alt(str_list(ins, "verbs", "[instruction]")) or "(?!)"),
         instruction_fields=dict(fields),
         instruction_shape=shape,
         instruction_strict=frozenset(str_list(ins, "strict", "[instruction]")),
         variable_kinds=tuple(variable_kinds),
+        date_templates=tuple(f.regex for f in forms if f.name == "date-template"),
     )
 
 
@@ -425,13 +429,31 @@ def _read_anchor(regex: re.Pattern[str]) -> tuple[Anchor | None, frozenset[str] 
     return tuple((k, frozenset(c)) for k, c in pairs), required
 
 
-def _finditer(regex: re.Pattern[str], text: str):
-    """``regex.finditer(text)``, faster (on all but short texts) when the pattern has an ``_anchor``."""
+@cache
+def _search_chars(patterns: tuple[re.Pattern[str], ...], requires: tuple[str, ...]) -> frozenset[str]:
+    """Every character ``_finditer`` may look for in a text (anchors, required characters) or a form
+    ``requires``: ``scan_text`` tells once per text which of them occur."""
+    chars: set[str] = set().union(*requires)
+    for regex in patterns:
+        anchor, required = _anchor(regex)
+        chars.update(required or ())
+        for _k, cs in anchor or ():
+            chars.update(cs)
+    return frozenset(chars)
+
+
+def _finditer(regex: re.Pattern[str], text: str, present: frozenset[str] | None = None):
+    """``regex.finditer(text)``, faster (on all but short texts) when the pattern has an ``_anchor``.
+
+    ``present``: which of ``_search_chars`` occur in ``text`` (each is searched for at most once per
+    text instead of once per pattern that may need it); None: ask the text.
+    """
     if len(text) < _ANCHOR_MIN_TEXT:
         yield from regex.finditer(text)
         return
     anchor, required = _anchor(regex)
-    if required is not None and not any(c in text for c in required):
+    occurs = text.__contains__ if present is None else present.__contains__
+    if required is not None and not any(map(occurs, required)):
         return
     if anchor is None:
         yield from regex.finditer(text)
@@ -439,6 +461,8 @@ def _finditer(regex: re.Pattern[str], text: str):
     starts: set[int] = set()
     for k, chars in anchor:
         for c in chars:
+            if not occurs(c):
+                continue
             i = text.find(c, k)
             while i >= 0:
                 starts.add(i - k)
@@ -465,10 +489,8 @@ def find_placeholders(document: Document | str, *, config: LintConfig | None = N
     certainty. ``config`` (a ``LintConfig``) selects/ignores codes or kinds and honours inline
     ``govtext: ignore`` comments; without it every finding is returned except inline-ignored ones.
     """
-    from .lint_config import LintConfig
-
     doc = as_document(document)
-    cfg = config or LintConfig()
+    cfg = config or _default_config()
     rules = load_rules(cfg.rules)
     text = doc.text
     findings = []
@@ -481,21 +503,34 @@ def find_placeholders(document: Document | str, *, config: LintConfig | None = N
     return cfg.apply(findings, doc)
 
 
+@cache
+def _default_config() -> LintConfig:
+    """The configuration without ``govtext.toml`` (frozen: one is shared)."""
+    from .lint_config import LintConfig
+
+    return LintConfig()
+
+
 def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
     """The raw placeholder hits in ``text`` (no configuration applied), sorted by position."""
     rules = rules or load_rules()
+    present = None
+    if len(text) >= _ANCHOR_MIN_TEXT:
+        patterns = (*rules.excludes, *(f.regex for f in rules.forms))
+        chars = _search_chars(patterns, tuple(f.requires for f in rules.forms))
+        present = frozenset(c for c in chars if c in text)
     taken = _Spans()
     for rx in rules.excludes:
-        for m in _finditer(rx, text):
+        for m in _finditer(rx, text, present):
             for g in range(1, rx.groups + 1) if rx.groups else (0,):
                 if m.group(g) is not None:
                     taken.add(m.start(g), m.end(g))
     hits: list[_Hit] = []
     for form in rules.forms:
-        if form.requires and not any(c in text for c in form.requires):
+        if form.requires and not any(c in (text if present is None else present) for c in form.requires):
             continue
         handle = _HANDLERS[form.handler]
-        for m in _finditer(form.regex, text):
+        for m in _finditer(form.regex, text, present):
             start, end = m.span()
             if start == end or taken.overlaps(start, end):
                 continue
@@ -569,10 +604,10 @@ def _instruction(text: str, m: re.Match[str], form: Form, rules: Rules) -> _Hit 
         if not _ELLIPSIS.fullmatch(m.group(1)):
             return None  # （ ） is the empty-brackets form's
         return _Hit(m.start(), m.end(), form.kind, "warning", rules.kind_what[form.kind])
-    dates = [f.regex for f in rules.forms if f.name == "date-template"]
+    dates = rules.date_templates
     if any(rx.fullmatch(content) for rx in dates):  # （××××年××月××日）: the slot, brackets and all
         return _Hit(m.start(), m.end(), "date", "error", rules.kind_what["date"])
-    if any(v in content for v in rules.instruction_verbs):
+    if rules.instruction_verb.search(content):
         kind = next((k for w, k in rules.instruction_fields.items() if w in content), None)
         if kind is None:
             kind = "date" if any(rx.search(content) for rx in dates) else form.kind
