@@ -17,9 +17,8 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from .errors import DataFileError
 from .markers import CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, NOT_YAO_WORD, OPEN, SP, START_PATTERNS
@@ -86,7 +85,7 @@ def _toc_line(t: str) -> bool:
 _WS = " \t\u3000\u00a0\ufeff\u200b"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # never changed once made (``replace`` makes a new one); not frozen: ~5× faster to build
 class _Candidate:
     """A heading found in the text, before levels are assigned."""
 
@@ -217,17 +216,25 @@ def _paragraphs(doc: Document) -> list[Paragraph]:
 
 # --- lost paragraph breaks ----------------------------------------------------------------------
 
+# These three are searched along whole run-together texts. Each starts with one character class (its
+# first character, or the sentence end before it), so that the engine jumps from one such character to
+# the next instead of trying every position; look-behinds after that character check what precedes it.
 # A heading-family marker that may stand mid-paragraph (not inside a number: 1.5, 2019.11, 五一、, 第一、).
 _LOST_HEAD = re.compile(
-    rf"(?<![0-9{CN_DIGITS}第])(?:\({SP}(?:{CN}|\d{{1,2}}){SP}\)|{CN}、|(?<!\.)\d{{1,2}}[.、])"
+    rf"[(\d{CN_DIGITS}](?<![0-9{CN_DIGITS}第].)"  # the first character, not preceded by a digit or 第
+    rf"(?:(?<=\(){SP}(?:{CN}|\d{{1,2}}){SP}\)"  # (一) (1)
+    rf"|(?<=[{CN_DIGITS}])[{CN_DIGITS}]{{0,2}}、"  # 一、
+    rf"|(?<=\d)(?<!\..)\d?[.、])"  # 1. 1、 (not .1.)
 )
 # The first item of a run-in chain (一是, 一要, 其一) — not 之一是, 统一是, 唯一是, 第一.
-_LOST_CHAIN = re.compile(rf"(?<![之统唯第{CN_DIGITS}])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
-# An appendix opener standing right after a sentence end (joined to the report's closing words).
+_LOST_CHAIN = re.compile(rf"[一其](?<![之统唯第{CN_DIGITS}].)(?:(?<=一)(?P<word>是|要)|(?<=其)一(?=[，,、：:]))")
+# An appendix opener (group ``opener``) standing right after a sentence end (joined to the report's
+# closing words).
 _LOST_APPENDIX = re.compile(
-    rf"(?<=[。！!？?])[ \u3000\u00a0]*(?:附件(?:[ \u3000]*(?:[0-9{CN_DIGITS}](?![0-9])|[0-9](?=(?:19|20)[0-9]{{2}}年)))?"
+    rf"[。！!？?](?P<opener>[ \u3000\u00a0]*"
+    rf"(?:附件(?:[ \u3000]*(?:[0-9{CN_DIGITS}](?![0-9])|[0-9](?=(?:19|20)[0-9]{{2}}年)))?"
     r"|名词解释|名词注释|注释|附注)"
-    r"(?![中里所的是为和与及，,、。])"
+    r"(?![中里所的是为和与及，,、。]))"
 )
 _SENT_PUNCT = "。；;！!？?：:"
 _QUOTE_CLOSERS = "”’」』"
@@ -448,8 +455,8 @@ def _split_lost_breaks(doc: Document, paras: list[Paragraph]) -> list[Paragraph]
     for pi, p in enumerate(paras):
         if not run_together[pi]:
             continue
-        for m in _LOST_APPENDIX.finditer(folded, p.start + 1, p.end):
-            cuts_by_para.setdefault(pi, []).extend((m.start(), m.end()))
+        for m in _LOST_APPENDIX.finditer(folded, p.start, p.end):
+            cuts_by_para.setdefault(pi, []).extend(m.span("opener"))
     # where a heading's title ends (unless it begins a line): 。/；, the next cut, a space, a part-title
     # word, an opening of body text
     sorted_cuts = {pi: sorted(cuts) for pi, cuts in cuts_by_para.items()}
@@ -655,6 +662,7 @@ def _find_parts(doc: Document, paras: list[Paragraph]) -> tuple[tuple[DocumentPa
 # --- candidates ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)  # a document writes its markers in a few forms, over and over
 def _form(marker: str) -> str:
     """The written form of a marker with its number abstracted: （一） → （N）, １． → D．, 1. → d."""
     out = []
@@ -748,6 +756,10 @@ def _numeral_list_follows(folded: str, pos: int, n: int, *, ordinal: bool = Fals
     )
 
 
+# Body text after a heading in its paragraph: anything but spaces and sentence punctuation.
+_RUN_IN_TEXT = re.compile(f"[^{re.escape(_WS)}。；;：:!！?？]")
+
+
 def _title_end(folded: str, start: int, limit: int) -> int:
     """End of a heading's title: the first 。/；, or the paragraph end (trailing spaces dropped)."""
     m = _TITLE_END.search(folded, start, limit)
@@ -759,7 +771,10 @@ def _title_end(folded: str, start: int, limit: int) -> int:
 
 def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[_Candidate]:
     folded = doc.view.text
-    inline_starts = [m.start() for m in _INLINE_START.finditer(folded)]
+    body = [p for p, k in zip(paras, kinds, strict=True) if k >= 0]
+    inline_starts = (
+        [m.start() for m in _INLINE_START.finditer(folded, body[0].start, body[-1].end)] if body else []
+    )
     out: list[_Candidate] = []
     pending_open: int | None = None  # a paragraph that is only "（": the marker continues below
     last_dot = (0, 0)  # (part, number) of the last paragraph-start 1. heading
@@ -927,7 +942,7 @@ def _make(
         end = ts
     heading_end = end if end > ts else marker_end
     marker = text[start:marker_end]
-    run_in = bool(folded[heading_end:para_end].strip(_WS + "。；;：:!！?？"))
+    run_in = _RUN_IN_TEXT.search(folded, heading_end, para_end) is not None
     return _Candidate(
         style=style,
         family=family,
@@ -1340,9 +1355,10 @@ _NUL = re.compile(b"\0")
 _CHUNK = 1 << 20  # characters compared at once by _doubled_starts (bounds its memory on a huge text)
 
 
-def _doubled_starts(text: str) -> list[int]:
-    """Sorted offsets ``k`` where the low bytes of ``text[k]``, ``text[k + 1]`` recur ``d`` = 2, 3 or 4
-    characters later: every ``_DOUBLED`` match starts at one of them (and few other places do).
+def _doubled_starts(text: str, pos: int, endpos: int) -> list[int]:
+    """Sorted offsets ``k`` in ``[pos, endpos)`` where the low bytes of ``text[k]``, ``text[k + 1]`` recur
+    ``d`` = 2, 3 or 4 characters later: every ``_DOUBLED`` match starts at one of them (and few other
+    places do).
 
     ``_DOUBLED`` searched along the whole text costs ~30 ns a character; this costs a few big-integer
     operations per chunk. With the low bytes of a chunk's characters read as one integer ``n``,
@@ -1351,13 +1367,14 @@ def _doubled_starts(text: str) -> list[int]:
     do too.
     """
     found: set[int] = set()
-    for lo in range(0, len(text), _CHUNK):
-        low = text[lo : lo + _CHUNK + 5].encode("utf-32-le")[::4]  # 5: the characters k + d + 1 compares
+    for lo in range(pos, endpos, _CHUNK):
+        hi = min(lo + _CHUNK, endpos)
+        low = text[lo : hi + 5].encode("utf-32-le")[::4]  # + 5: the characters that k + d + 1 reaches
         n = int.from_bytes(low, "little")
         for d in (2, 3, 4):
             x = n ^ (n >> 8 * d)
             zeros = (x | (x >> 8)).to_bytes(len(low), "little")
-            found.update(lo + m.start() for m in _NUL.finditer(zeros, 0, _CHUNK))
+            found.update(lo + m.start() for m in _NUL.finditer(zeros, 0, hi - lo))
     return sorted(found)
 
 
@@ -1370,7 +1387,8 @@ def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> l
     """
     rules = _rules()
     text = doc.text
-    starts = _doubled_starts(text)
+    body = [p for p, k in zip(paras, kinds, strict=True) if k >= 0]
+    starts = _doubled_starts(text, body[0].start, body[-1].end) if body else []
     out: list[Finding] = []
     for p, k in zip(paras, kinds, strict=True):
         if k < 0:
@@ -1389,16 +1407,18 @@ def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> l
     return out
 
 
-def _matches_from(
-    rx: re.Pattern[str], text: str, starts: list[int], pos: int, endpos: int
-) -> Iterator[re.Match[str]]:
+def _matches_from(rx: re.Pattern[str], text: str, starts: list[int], pos: int, endpos: int) -> list[re.Match[str]]:
     """The matches of ``rx.finditer(text, pos, endpos)`` when every match starts at one of the sorted
     offsets ``starts``: ``rx`` is tried there only."""
+    lo = bisect.bisect_left(starts, pos)
+    hi = bisect.bisect_left(starts, endpos, lo)
+    out: list[re.Match[str]] = []
     resume = pos  # finditer goes on where its last match ended
-    for k in starts[bisect.bisect_left(starts, pos) : bisect.bisect_left(starts, endpos)]:
+    for k in starts[lo:hi]:
         if k >= resume and (m := rx.match(text, k, endpos)) is not None:
             resume = m.end()
-            yield m
+            out.append(m)
+    return out
 
 
 def _occurs_outside(text: str, needle: str, s: int, e: int) -> bool:
