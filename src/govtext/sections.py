@@ -769,12 +769,16 @@ def _title_end(folded: str, start: int, limit: int) -> int:
     return end
 
 
+def _body_span(paras: list[Paragraph], kinds: list[int]) -> tuple[int, int]:
+    """From the start of the first paragraph that is not boilerplate to the end of the last one (0, 0
+    when all are): the stretch the searches along the text need to cover."""
+    body = [i for i, k in enumerate(kinds) if k >= 0]
+    return (paras[body[0]].start, paras[body[-1]].end) if body else (0, 0)
+
+
 def _candidates(doc: Document, kinds: list[int], paras: list[Paragraph]) -> list[_Candidate]:
     folded = doc.view.text
-    body = [p for p, k in zip(paras, kinds, strict=True) if k >= 0]
-    inline_starts = (
-        [m.start() for m in _INLINE_START.finditer(folded, body[0].start, body[-1].end)] if body else []
-    )
+    inline_starts = [m.start() for m in _INLINE_START.finditer(folded, *_body_span(paras, kinds))]
     out: list[_Candidate] = []
     pending_open: int | None = None  # a paragraph that is only "（": the marker continues below
     last_dot = (0, 0)  # (part, number) of the last paragraph-start 1. heading
@@ -1387,8 +1391,7 @@ def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> l
     """
     rules = _rules()
     text = doc.text
-    body = [p for p, k in zip(paras, kinds, strict=True) if k >= 0]
-    starts = _doubled_starts(text, body[0].start, body[-1].end) if body else []
+    starts = _doubled_starts(text, *_body_span(paras, kinds))
     out: list[Finding] = []
     for p, k in zip(paras, kinds, strict=True):
         if k < 0:
