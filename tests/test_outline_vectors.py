@@ -186,12 +186,15 @@ def _oracle(headings, paragraphs, ref):
     return [best(r, hph) for r in hcos], [best(r, pph) for r in pcos]
 
 
-@pytest.mark.parametrize("chunk", [1, 2, 3, 40, 1 << 20])
-@pytest.mark.parametrize("block", [1, 7, 1 << 21])
-def test_outline_vectors_counted_in_pieces_and_blocks_keep_scikit_learns_cosines(monkeypatch, seed_doc, chunk, block):
-    """Counted a few characters at a time (every piece boundary inside a text or between two) and the dot
-    products taken a few entries at a time, with repeated headings (each still one text of the
-    collection), white-space runs and astral characters: scikit-learn's cosines still, to 1e-12."""
+@pytest.mark.parametrize("chunk, block, packed", [
+    (chunk, block, True) for chunk in (1, 2, 3, 40, 1 << 20) for block in (1, 7, 1 << 21)
+] + [(1, 7, False), (40, 1 << 21, False), (1 << 20, 1 << 21, False)])
+def test_outline_vectors_counted_in_pieces_and_blocks_keep_scikit_learns_cosines(monkeypatch, seed_doc, chunk, block,
+                                                                                  packed):
+    """Counted a few characters at a time (every piece boundary inside a text or between two), the dot
+    products taken a few entries at a time, pairs sorted by one packed key or (as for a hostile alphabet)
+    by two, with repeated headings (each still one text of the collection), white-space runs and astral
+    characters: scikit-learn's cosines still, to 1e-12."""
     from govtext import tfidf
     from govtext.sections import extract_sections
 
@@ -202,6 +205,8 @@ def test_outline_vectors_counted_in_pieces_and_blocks_keep_scikit_learns_cosines
     paragraphs = [C._squash(p.text) for p in units.paragraphs] + ["", "a b  c 存在问题"]
     monkeypatch.setattr(tfidf, "CHUNK", chunk)
     monkeypatch.setattr(tfidf, "BLOCK", block)
+    if not packed:
+        monkeypatch.setattr(tfidf, "PACK_LIMIT", 0)
     sim = Similarities(headings, paragraphs, outline_vectors(ref))
     hcos, pcos = _oracle(headings, paragraphs, ref)
     for i, want in enumerate(hcos):

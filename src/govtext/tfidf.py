@@ -24,7 +24,9 @@ import numpy as np
 #: White-space runs fold to one space before n-grams are taken (scikit-learn's char analyzer does).
 WHITE_RUNS = re.compile(r"\s\s+")
 #: Characters whose n-grams are counted per step: bounds the working memory on a text of megabytes.
-CHUNK = 1 << 20
+CHUNK = 1 << 18
+#: Below this, an (n-gram, text) pair is sorted by one int64 key; above (a hostile alphabet), by two.
+PACK_LIMIT = 1 << 62
 #: Entries (row × phrase contributions, or row × phrase cells) per block of dot products.
 BLOCK = 1 << 21
 
@@ -99,78 +101,143 @@ def _side(groups: Sequence[Sequence[Sequence[tuple[str, int]]]], ids: dict[str, 
 
 @dataclass(frozen=True)
 class _Counts:
-    """The n-grams of a collection of texts: each distinct (n-gram, text) pair with its count, sorted by
-    n-gram code; ``gram`` numbers the distinct n-grams in that order and ``codes`` are theirs."""
+    """The n-grams of a collection of texts: each distinct (n-gram, text) pair with its count; ``gram``
+    numbers its n-gram in ``codes`` (the distinct n-gram codes, sorted) and ``df`` is how many texts hold
+    each of those."""
 
     gram: np.ndarray
     row: np.ndarray
     count: np.ndarray
     codes: np.ndarray
+    df: np.ndarray
     dense: np.ndarray  # code point -> the alphabet's number for it (-1: not in the texts)
     size: int  # letters in the alphabet
 
 
+def _points(text: str, a: int, b: int) -> np.ndarray:
+    """The code points of ``text[a:b]``."""
+    return np.frombuffer(text[a:b].encode("utf-32-le"), np.uint32)
+
+
 def _count(texts: Sequence[str]) -> _Counts:
-    """Count every text's 2- and 3-grams (see :class:`_Counts`)."""
+    """Count every text's 2- and 3-grams (see :class:`_Counts`).
+
+    The texts are taken as runs of whole texts of at most ``CHUNK`` characters; a longer text is counted
+    ``CHUNK`` characters at a time, its counts merged as they come, so that the working memory stays
+    bounded by ``CHUNK`` and by the distinct n-grams of each text. A pair is sorted by one int64 key
+    (n-gram code × texts + text) unless the alphabet is too large for it (hostile input): then by two."""
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     ends = np.cumsum(lengths)
-    points = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-    n, rows = len(points), len(texts)
-    present = np.zeros(int(points.max()) + 1 if n else 1, bool)
-    present[points] = True
+    joined = "".join(texts)
+    n, rows = len(joined), max(len(texts), 1)
+    present = np.zeros(1, bool)  # the alphabet: which code points occur
+    for s in range(0, n, CHUNK):
+        pts = _points(joined, s, s + CHUNK)
+        top = int(pts.max()) + 1
+        if top > len(present):
+            present = np.concatenate((present, np.zeros(top - len(present), bool)))
+        present[pts] = True
     dense = np.cumsum(present, dtype=np.int64) - 1
     dense[~present] = -1
     k = int(present.sum())
-    last = np.zeros(n + 1, bool)  # a text's last character: no n-gram starts there and runs on
-    last[ends[lengths > 0] - 1] = True
-    packed = (k * k + k**3) * max(rows, 1) < 1 << 62  # (n-gram, text) fits one int64 sort key
-    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for s in range(0, max(n - 1, 0), CHUNK):
-        d = dense[points[s : s + CHUNK + 2]]
+    packed = (k * k + k**3) * rows < PACK_LIMIT
+
+    def count(a: int, b: int) -> _Pairs:
+        """The (n-gram, text) pairs of the n-grams starting at ``a`` … ``b - 1``, counted."""
+        hi = min(b + 2, n)
+        d = dense[_points(joined, a, hi)]
+        last = np.zeros(hi - a, bool)  # a text's last character: no n-gram starts there and runs on
+        lo_e, hi_e = np.searchsorted(ends, [a, hi], side="right")
+        last[ends[lo_e:hi_e] - 1 - a] = True
         bi = d[:-1] * k + d[1:]
-        ok2 = ~last[s : s + len(bi)]
+        ok2 = ~last[:-1]
         tri = k * k + bi[:-1] * k + d[2:]
-        ok3 = ok2[:-1] & ~last[s + 1 : s + 1 + len(tri)]
-        bi, ok2, tri, ok3 = bi[:CHUNK], ok2[:CHUNK], tri[:CHUNK], ok3[:CHUNK]
-        starts2, starts3 = np.flatnonzero(ok2) + s, np.flatnonzero(ok3) + s
+        ok3 = ok2[:-1] & ~last[1:-1]
+        bi, ok2, tri, ok3 = bi[: b - a], ok2[: b - a], tri[: b - a], ok3[: b - a]
         code = np.concatenate((bi[ok2], tri[ok3]))
-        row = np.searchsorted(ends, np.concatenate((starts2, starts3)), side="right")
-        pieces.append(_pairs(code, row, None, rows, packed))
+        row = np.searchsorted(ends, np.concatenate((np.flatnonzero(ok2), np.flatnonzero(ok3))) + a, side="right")
+        return _pairs((code * rows + row,) if packed else (code, row), None)
+
+    pieces: list[_Pairs] = []
+    s = 0
+    while s < n - 1:
+        fit = int(np.searchsorted(ends, s + CHUNK, side="right")) - 1
+        e = int(ends[fit]) if fit >= 0 else 0
+        if e > s:  # whole texts
+            pieces.append(count(s, e))
+        else:  # one text longer than CHUNK, from s, a piece at a time: the counts of the pairs already
+            # met are added up at once, the new ones merged in when they outweigh those
+            e = int(ends[np.searchsorted(ends, s, side="right")])
+            parts = [count(s, min(s + CHUNK, e))]
+            for c in range(s + CHUNK, e, CHUNK):
+                parts.append(_absorb(parts[0], count(c, min(c + CHUNK, e))))
+                if sum(len(x[1]) for x in parts[1:]) >= len(parts[0][1]):
+                    parts = [_merge(parts)]
+            pieces.append(_merge(parts))
+        s = e
     if not pieces:
         empty = np.zeros(0, np.int64)
-        return _Counts(empty, empty, empty, empty, dense, k)
-    code, row, count = pieces[0] if len(pieces) == 1 else _pairs(*map(np.concatenate, zip(*pieces, strict=True)),
-                                                                   rows, packed)
-    first = np.ones(len(code), bool)
-    np.not_equal(code[1:], code[:-1], out=first[1:])
-    return _Counts(np.cumsum(first) - 1, row, count, code[first], dense, k)
+        return _Counts(empty, empty, empty, empty, empty, dense, k)
+    cols, counts = pieces[0] if len(pieces) == 1 else _concat(pieces)
+    code, row = np.divmod(cols[0], rows) if packed else cols
+    if len(pieces) == 1:  # sorted by code already
+        first = np.ones(len(code), bool)
+        np.not_equal(code[1:], code[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        return _Counts(np.cumsum(first) - 1, row, counts, code[starts], np.diff(np.append(starts, len(code))),
+                       dense, k)
+    codes, gram, df = np.unique(code, return_inverse=True, return_counts=True)
+    return _Counts(gram, row, counts, codes, df, dense, k)
 
 
-def _pairs(code: np.ndarray, row: np.ndarray, count: np.ndarray | None, rows: int,
-           packed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (code, row) pairs sorted by code then row, with how often each occurs (``count``
-    adds up the given counts of equal pairs; None counts each occurrence once)."""
-    if packed:
-        key = code * rows + row
-        order = np.argsort(key) if count is not None else None
-        key = key[order] if order is not None else np.sort(key)
-        new = np.ones(len(key), bool)
-        np.not_equal(key[1:], key[:-1], out=new[1:])
-        uniq = key[new]
-        code, row = np.divmod(uniq, rows)
-    else:  # an alphabet too large to pack (hostile input): sort by two keys
-        order = np.lexsort((row, code))
-        code, row = code[order], row[order]
-        new = np.ones(len(code), bool)
-        np.not_equal(code[1:], code[:-1], out=new[1:])
-        new[1:] |= row[1:] != row[:-1]
-        code, row = code[new], row[new]
+#: Counted pairs: their sort key columns (one packed key, or n-gram code and text) and their counts.
+_Pairs = tuple[tuple[np.ndarray, ...], np.ndarray]
+
+
+def _concat(parts: list[_Pairs]) -> _Pairs:
+    cols = tuple(np.concatenate([p[0][i] for p in parts]) for i in range(len(parts[0][0])))
+    return cols, np.concatenate([p[1] for p in parts])
+
+
+def _absorb(into: _Pairs, piece: _Pairs) -> _Pairs:
+    """Add the counts of ``piece``'s pairs that ``into`` holds to it (in place); the others are returned.
+    (Pairs sorted by one packed key only; by two, all are returned.)"""
+    if len(into[0]) > 1 or not len(into[1]):
+        return piece
+    (keys,), counts = into
+    (key,), count = piece
+    pos = np.searchsorted(keys, key)
+    held = pos < len(keys)
+    held[held] = keys[pos[held]] == key[held]
+    counts[pos[held]] += count[held]
+    return (key[~held],), count[~held]
+
+
+def _merge(parts: list[_Pairs]) -> _Pairs:
+    """Counted pairs of several pieces of one text, as one."""
+    return parts[0] if len(parts) == 1 else _pairs(*_concat(parts))
+
+
+def _pairs(cols: tuple[np.ndarray, ...], count: np.ndarray | None) -> _Pairs:
+    """The distinct pairs, sorted by their key columns, with how often each occurs (``count`` adds up the
+    given counts of equal pairs; None counts each occurrence once)."""
+    if len(cols) == 1 and count is None:
+        cols = (np.sort(cols[0]),)
+    else:
+        order = np.argsort(cols[0]) if len(cols) == 1 else np.lexsort(cols[::-1])
+        cols = tuple(c[order] for c in cols)
+        if count is not None:
+            count = count[order]
+    new = np.zeros(len(cols[0]), bool)  # where a new pair starts
+    new[:1] = True
+    for c in cols:
+        new[1:] |= c[1:] != c[:-1]
     starts = np.flatnonzero(new)
     if count is None:
-        total = np.diff(np.append(starts, len(new)))
+        total = np.diff(np.append(starts, len(new))).astype(np.int32)
     else:
-        total = np.add.reduceat(count[order], starts) if len(starts) else count[:0]
-    return code, row, total
+        total = np.add.reduceat(count, starts) if len(starts) else count
+    return tuple(c[starts] for c in cols), total
 
 
 def cosines(headings: Sequence[str], paragraphs: Sequence[str],
@@ -182,7 +249,7 @@ def cosines(headings: Sequence[str], paragraphs: Sequence[str],
     n1 = len(texts) + index.n_phrases + 1
     # the outline's n-grams among the document's: their place in c.codes, and the document frequencies
     found, where = _locate(index, c)
-    df = np.bincount(c.gram, minlength=len(c.codes))
+    df = c.df.copy()
     doc_df = np.zeros(len(index.grams), np.int64)
     doc_df[found] = df[where]
     df[where] += index.phrase_df[found]
