@@ -1013,12 +1013,15 @@ def _unnumbered_titles(
                 im = _ITEM_MARKER.match(item)
                 if im and im.group("t"):
                     announced.add(_squash(im.group("t")))
+        if i in taken:
+            continue
+        size = len(p.text.strip(_WS))
+        if not 2 <= size <= rules.max_chars:  # (most paragraphs: no slicing for them)
+            continue
         lead = len(p.text) - len(p.text.lstrip(_WS))
-        t = folded[p.start + lead : p.start + lead + len(p.text.strip(_WS))]  # folded: １９９１ → 1991
+        t = folded[p.start + lead : p.start + lead + size]  # folded: １９９１ → 1991
         if (
-            i in taken
-            or not 2 <= len(t) <= rules.max_chars
-            or _SENTENCE_PUNCT.search(t)
+            _SENTENCE_PUNCT.search(t)
             or t[-1] in "，,、"
             or not re.search(r"[\u4e00-\u9fff]", t)
             or rules.exclude.fullmatch(t)
