@@ -373,3 +373,76 @@ def test_sections_paragraphs_start_from_document_paragraphs(gwr_docs):
             assert k < len(outer) and outer[k][0] <= p.start and p.end <= outer[k][1], (name, p.start)
     doc = gwr_docs["gwr_2013_national.txt"]
     assert _paragraphs(doc) == doc.paragraphs
+
+
+# --- the fast searches (issue 16) find what the plain patterns find ----------------------------------
+
+# The plain forms of the lost-break patterns, as first written: the fast forms in sections.py start with
+# one character class instead of a look-behind, and must match exactly the same spans.
+_PLAIN_CN = "一二三四五六七八九十"
+_PLAIN_LOST_HEAD = re.compile(
+    rf"(?<![0-9{_PLAIN_CN}第])(?:\([ \u3000\u00a0]*(?:[{_PLAIN_CN}]{{1,3}}|\d{{1,2}})[ \u3000\u00a0]*\)"
+    rf"|[{_PLAIN_CN}]{{1,3}}、|(?<!\.)\d{{1,2}}[.、])"
+)
+_PLAIN_LOST_CHAIN = re.compile(rf"(?<![之统唯第{_PLAIN_CN}])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
+_PLAIN_LOST_APPENDIX = re.compile(
+    rf"(?<=[。！!？?])[ \u3000\u00a0]*(?:附件(?:[ \u3000]*(?:[0-9{_PLAIN_CN}](?![0-9])|[0-9](?=(?:19|20)[0-9]{{2}}年)))?"
+    r"|名词解释|名词注释|注释|附注)(?![中里所的是为和与及，,、。])"
+)
+_MARKER_ALPHABET = list(
+    "()0123456789.、一二三四五六七八九十第之统唯其是要，,：:。！!？?  \u3000\u00a0附件名词解释注中年a“”\"１"
+) + ["\u0661"]  # ١: \d matches other scripts' digits too
+
+
+def _random_texts(alphabet: list[str], n: int, seed: int) -> list[str]:
+    import random
+
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 50))) for _ in range(n)]
+
+
+def _spans(rx: re.Pattern[str], s: str, pos: int, group: int | str = 0) -> list[tuple[int, int]]:
+    return [m.span(group) for m in rx.finditer(s, pos)]
+
+
+def test_sections_lost_break_patterns_match_their_plain_forms():
+    from govtext.sections import _LOST_APPENDIX, _LOST_CHAIN, _LOST_HEAD
+
+    for s in [*_random_texts(_MARKER_ALPHABET, 4000, 16), "。附件1。附注", "五一、1.5、2.1.3、(十二)", "统一是，其一，"]:
+        for pos in range(1, len(s) + 1, 3):  # as searched: from just after a paragraph start
+            assert _spans(_LOST_HEAD, s, pos) == _spans(_PLAIN_LOST_HEAD, s, pos), (s, pos)
+            assert [(m.span(), m["word"]) for m in _LOST_CHAIN.finditer(s, pos)] == [
+                (m.span(), m["word"]) for m in _PLAIN_LOST_CHAIN.finditer(s, pos)
+            ], (s, pos)
+            # the fast form takes in the sentence end before the opener
+            assert _spans(_LOST_APPENDIX, s, pos - 1, "opener") == _spans(_PLAIN_LOST_APPENDIX, s, pos), (s, pos)
+
+
+def test_sections_inline_items_found_where_finditer_finds_them():
+    """``_matches_from`` with the ``_INLINE_START`` offsets is ``_INLINE.finditer``: also where a match runs
+    over the start of another possible one (``。第一，，二是``: the commas belong to the first)."""
+    from govtext.sections import _INLINE, _INLINE_START, _matches_from
+
+    for s in [*_random_texts(_MARKER_ALPHABET, 4000, 17), "。第一，，二是", "V2.其一，一是", "中.一是；二要求，三要"]:
+        starts = [m.start() for m in _INLINE_START.finditer(s)]
+        for pos in range(len(s)):
+            got = [(m.span(), m.groupdict()) for m in _matches_from(_INLINE, s, starts, pos, len(s))]
+            assert got == [(m.span(), m.groupdict()) for m in _INLINE.finditer(s, pos)], (s, pos)
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 1, 3, 7])
+def test_sections_doubled_word_starts_cover_every_match(monkeypatch, chunk):
+    """Every ``市委市委`` match starts at an offset ``_doubled_starts`` gives, however the text is chunked
+    (astral characters, NUL and characters sharing a low byte: 一 U+4E00, 巾 U+5E00, Ā U+0100)."""
+    from govtext import sections
+    from govtext.sections import _DOUBLED, _doubled_starts, _matches_from
+
+    monkeypatch.setattr(sections, "_CHUNK", chunk)
+    alphabet = list("市委创业产一很好 。巾上Ā\x00") + ["\U00020000"]
+    for s in [*_random_texts(alphabet, 3000, 18), "市委市委", "创业创业创业", "好好学习学习"]:
+        for lo, hi in ((0, len(s)), (1, len(s) - 1), (len(s) // 2, len(s))):
+            starts = _doubled_starts(s, lo, hi)
+            assert all(lo <= k < hi for k in starts)
+            assert [m.span() for m in _matches_from(_DOUBLED, s, starts, lo, hi)] == [
+                m.span() for m in _DOUBLED.finditer(s, lo, hi)
+            ], (s, lo, hi)
