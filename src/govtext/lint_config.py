@@ -76,7 +76,7 @@ class LintConfig:
     def apply(self, findings: list[Finding], doc: Document) -> list[Finding]:
         """Keep the findings that are selected, not ignored (here, per file or inline), sorted."""
         ignore = list(self.ignore)
-        if doc.path and doc.path != "-":
+        if self.per_file_ignores and doc.path and doc.path != "-":  # resolving the path costs syscalls
             rel = self._relative(doc.path)
             for pattern, selectors in self.per_file_ignores:
                 if glob_match(pattern, rel):

@@ -71,13 +71,16 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]
 
 def detect_tables(document: Document | str) -> tuple[tuple[int, int], ...]:
     """Spans ``(start, end)`` of the statistics tables found in the text (cells one per line or flattened)."""
+    starts = None
     if isinstance(document, str):  # the view Document.from_text(document) would have
         view = TextView.folded(document).blanked(text_layout(document).residue).text
     else:
         view = document.view.text
+        if "\f" not in document.text:  # the view has the text's lines (blanked page residue holds no line end)
+            starts = document.lines.starts
     if not _HAS_DIGIT.search(view):
         return ()
-    lines = line_spans(view)
+    lines = line_spans(view, starts)
     return merge_spans([*_line_tables(view, lines), *_flat_tables(view, lines)])
 
 
@@ -117,12 +120,13 @@ def _line_tables(view: str, line_bounds: list[tuple[int, int]]) -> list[tuple[in
     spans: list[tuple[int, int]] = []
     lines: list[tuple[int, int, str]] = []  # (start, end, kind) with kind num | row | label | blank | other
     for pos, end in line_bounds:
+        if _SENTENCE.search(view, pos, end):  # prose: no number, row or label line holds sentence punctuation
+            lines.append((pos, end, "other"))  # (an "other" line's span is never read)
+            continue
         raw = view[pos:end]
         t = raw.strip(" \t\u3000\f|｜")
         if not t:
             kind = "blank"
-        elif _SENTENCE.search(t):  # prose: no number, row or label line holds sentence punctuation
-            kind = "other"
         elif _NUM_LINE.fullmatch(raw) and _HAS_DIGIT.search(t):
             kind = "num"
         elif _ROW_LINE.fullmatch(raw) and _HAS_DIGIT.search(t):

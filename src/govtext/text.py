@@ -154,10 +154,11 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-def line_spans(text: str) -> list[tuple[int, int]]:
+def line_spans(text: str, starts: list[int] | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of every line, its line end left out; a text ending in a line end (or empty)
-    has an empty last line."""
-    starts = line_starts(text)
+    has an empty last line. ``starts``: ``line_starts(text)`` when the caller has it."""
+    if starts is None:
+        starts = line_starts(text)
     if "\r" in text:
         ends = [s - 2 if text[s - 2 : s] == "\r\n" else s - 1 for s in starts[1:]]
     else:
