@@ -1293,20 +1293,11 @@ class _Builder:
 
     def finish(self) -> list[Section]:
         doc = self.doc
-        n = len(self.rows)
-        # body_end: the next heading at the same or a higher level in the same part, or the part end
-        part_ends = self._part_ends()
+        body_ends = self._body_ends()
         out: list[Section] = []
         for i, r in enumerate(self.rows):
             c: _Candidate = r["cand"]
-            body_end = part_ends[c.part]
-            for j in range(i + 1, n):
-                rj = self.rows[j]
-                if rj["cand"].part != c.part:
-                    break
-                if rj["level"] <= r["level"]:
-                    body_end = rj["cand"].start
-                    break
+            body_end = body_ends[i]
             line, col = doc.line_col(c.start)
             out.append(
                 Section(
@@ -1327,6 +1318,24 @@ class _Builder:
                 )
             )
         return out
+
+    def _body_ends(self) -> list[int]:
+        """Per row: where the next heading at the same or a higher level in the same part starts, or the
+        part's end. One pass from the end, keeping the rows after the current one that no later row of
+        a higher or equal level hides (so a long or deeply nested outline costs no more than a flat one)."""
+        rows = self.rows
+        part_ends = self._part_ends()
+        ends = [0] * len(rows)
+        after: list[int] = []  # rows after i in its part: the nearest on top, higher headings below it
+        for i in range(len(rows) - 1, -1, -1):
+            part, level = rows[i]["cand"].part, rows[i]["level"]
+            if i + 1 < len(rows) and rows[i + 1]["cand"].part != part:
+                after = []
+            while after and rows[after[-1]]["level"] > level:
+                after.pop()
+            ends[i] = rows[after[-1]]["cand"].start if after else part_ends[part]
+            after.append(i)
+        return ends
 
     def _part_ends(self) -> dict[int, int]:
         """End offset of the body (part 0) and of each appendix part."""
