@@ -718,6 +718,9 @@ def _is_regex(t: str) -> bool:
 # Units of a document: headings (from extract_sections), paragraphs and sentences
 
 _SENT_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+#: A sentence (up to and with its end, or the rest of its paragraph) and the blanks after it: the first
+#: sentence of a paragraph starts where it starts, the next ones after those blanks.
+_SENTENCE = re.compile(r"([^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+)[ \t\u3000]*")
 @dataclass(frozen=True)
 class _Heading:
     index: int | None  # section index when it comes from extract_sections
@@ -771,17 +774,10 @@ class _Units:
         for i, p in enumerate(self.paragraphs):
             if self.in_table(p.start):
                 continue  # a statistics table's rows are never a part's lead, statement or body
-            pos = p.start
             first = True
-            for m in _SENT_END.finditer(self.text, p.start, p.end):
-                if m.end() > pos:
-                    sentences.append(_Sentence(pos, m.end(), i, first))
-                    first = False
-                pos = m.end()
-                while pos < p.end and self.text[pos] in " \t\u3000":
-                    pos += 1
-            if pos < p.end:
-                sentences.append(_Sentence(pos, p.end, i, first))
+            for m in _SENTENCE.finditer(self.text, p.start, p.end):
+                sentences.append(_Sentence(m.start(), m.end(1), i, first))
+                first = False
         return sentences
 
     def para_of(self, offset: int) -> int | None:
@@ -975,12 +971,16 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
             if PAGE_LABEL.match(ptext) or (title_s is not None and (not title_s or ptext.lstrip()[:1] == title_s[:1])
                                            and _squash(ptext) == title_s):  # the title repeated on a page
                 continue
+        if s.start in heading_starts:
+            continue  # a numbered heading's line is looked at as a heading only
         seg = _squash(view[s.start : s.end])
         stripped = _strip_lead(seg)
         inline = any_inline is None or any_inline.search(stripped) is not None  # else no part's wording matches
+        if not inline and not s.first:
+            continue
         lead_head = None  # the paragraph's opening, squashed, without its marker: as long as any part's window
         for j, p in enumerate(parts):
-            if s.first and "lead" in p.roles and s.start not in heading_starts:
+            if s.first and "lead" in p.roles:
                 para = units.paragraphs[s.para]
                 if lead_head is None:
                     lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
@@ -994,7 +994,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                             ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
                     continue
-            if inline and "inline" in p.roles and s.start not in heading_starts:
+            if inline and "inline" in p.roles:
                 m = _first_match(p.inline, stripped)
                 if m is not None:
                     para = units.paragraphs[s.para]
