@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from functools import cache
 from operator import itemgetter
 
@@ -47,7 +48,19 @@ from .resources import Key, data_file, model_path
 
 _CHUNK = 1 << 20  # characters searched at once: bounds the automaton's list of raw matches
 
-_Hit = tuple[int, int, str, str]  # (start, end, term, theme)
+
+@dataclass(slots=True)
+class _Hits:
+    """The counted hits of a text in text order, as parallel lists (no object per hit).
+
+    Starts and ends both ascend: a hit inside an earlier, longer one is never counted, and a term of
+    several themes gives one hit per theme at the same place. ``themes`` holds lexicon positions.
+    """
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    themes: list[int] = field(default_factory=list)
 
 
 class ThemeMatcher:
@@ -55,28 +68,28 @@ class ThemeMatcher:
 
     Everything the scan needs about an automaton entry is precomputed per entry index: the term it
     counts as (itself, or for an exclude phrase that is no term the longest term it starts with), that
-    term's themes, and the themes it is an exclude phrase of.
+    term's themes, and the themes it is an exclude phrase of (themes as lexicon positions).
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         import ahocorasick_rs
 
         self.lexicon = lexicon
-        term_themes: dict[str, list[str]] = {}
-        excl_themes: dict[str, list[str]] = {}
-        for t in lexicon.themes:
+        term_themes: dict[str, list[int]] = {}
+        excl_themes: dict[str, list[int]] = {}
+        for p, t in enumerate(lexicon.themes):
             for term in t.terms:
-                term_themes.setdefault(term, []).append(t.id)
+                term_themes.setdefault(term, []).append(p)
             for phrase in t.exclude:
-                excl_themes.setdefault(phrase, []).append(t.id)
+                excl_themes.setdefault(phrase, []).append(p)
         self.words = tuple(dict.fromkeys([*term_themes, *excl_themes]))
         self.longest_word = max(map(len, self.words))
         #: per entry index: the term counted when this entry is the longest at a position (or None)
         self.counted: list[str | None] = []
         #: per entry index: the counted term's themes
-        self.counted_themes: list[tuple[str, ...]] = []
+        self.counted_themes: list[tuple[int, ...]] = []
         #: per entry index: the themes this entry is an exclude phrase of
-        self.excludes: list[tuple[str, ...]] = []
+        self.excludes: list[tuple[int, ...]] = []
         for s in self.words:
             term = s
             if s not in term_themes:
@@ -86,13 +99,12 @@ class ThemeMatcher:
             self.excludes.append(tuple(excl_themes.get(s, ())))
         self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard)
 
-    def _longest(self, text: str) -> dict[int, tuple[int, int]]:
-        """Start → (end, entry index) of the longest entry starting there, in text order (what a greedy
-        trie gives at each position).
+    def _raw(self, text: str) -> list[tuple[int, int, int]]:
+        """Every ``(entry index, start, end)`` the automaton reports, overlapping ones included, sorted
+        by start and then end.
 
-        The automaton reports every match, overlapping ones included; a long text is searched in
-        chunks (each extended by the longest entry, a match counted in the chunk it starts in) so the
-        list of raw matches stays small."""
+        A long text is searched in chunks (each extended by the longest entry, a match counted in the
+        chunk it starts in) so the list of raw matches stays small."""
         n = len(text)
         if n <= _CHUNK:
             raw = self.automaton.find_matches_as_indexes(text, overlapping=True)
@@ -104,19 +116,22 @@ class ThemeMatcher:
                 found = self.automaton.find_matches_as_indexes(piece, overlapping=True)
                 raw += [(i, s + a, e + a) for i, s, e in found if s + a < b]
         raw.sort(key=_START_END)
-        return {s: (e, i) for i, s, e in raw}  # ascending ends: the last, longest entry at each start stays
+        return raw
 
-    def find(self, text: str) -> list[_Hit]:
-        """All counted hits as ``(start, end, term, theme)`` in text order (starts and ends both ascend)."""
-        if not text:
-            return []
+    def scan(self, text: str) -> _Hits:
+        """The counted hits of ``text``: at each position the longest entry starting there (what a
+        greedy trie gives), less those inside a longer, earlier-starting hit or inside an exclude phrase
+        of their theme."""
         counted, counted_themes, excludes = self.counted, self.counted_themes, self.excludes
-        hits: list[_Hit] = []
+        hits = _Hits()
         max_end = -1
-        phrases: list[tuple[int, int, tuple[str, ...]]] = []  # exclude phrases started so far, still open
-        for s, (end, i) in self._longest(text).items():
+        phrases: list[tuple[int, tuple[int, ...]]] = []  # (end, themes) of exclude phrases still open
+        raw = self._raw(text) if text else []
+        longest = {s: k for k, (_i, s, _e) in enumerate(raw)}  # start → its last, longest raw match
+        for s, k in longest.items():
+            i, _s, end = raw[k]
             if excludes[i]:
-                phrases.append((s, end, excludes[i]))
+                phrases.append((end, excludes[i]))
             term = counted[i]
             if term is None:
                 continue
@@ -125,12 +140,21 @@ class ThemeMatcher:
                 continue
             max_end = e
             if phrases:
-                phrases = [p for p in phrases if p[1] > s]
+                phrases = [p for p in phrases if p[0] > s]
             for theme in counted_themes[i]:
-                if phrases and any(e <= b and theme in ts for _a, b, ts in phrases):
+                if phrases and any(e <= b and theme in ts for b, ts in phrases):
                     continue
-                hits.append((s, e, term, theme))
+                hits.starts.append(s)
+                hits.ends.append(e)
+                hits.terms.append(term)
+                hits.themes.append(theme)
         return hits
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """All counted hits as ``(start, end, term, theme id)`` in text order."""
+        h = self.scan(text)
+        ids = self.lexicon.ids
+        return [(s, e, w, ids[p]) for s, e, w, p in zip(h.starts, h.ends, h.terms, h.themes, strict=True)]
 
 
 _START_END = itemgetter(1, 2)
@@ -144,16 +168,39 @@ def _matcher(lexicon: Lexicon) -> ThemeMatcher:
 def find_theme_hits(document: Document | str, *, lexicon: Lexicon | None = None) -> list[ThemeHit]:
     """Every counted lexicon hit in ``document``, in text order."""
     doc = as_document(document)
-    return _evidence(doc, _matcher(lexicon or default_lexicon()).find(doc.text))
+    lex = lexicon or default_lexicon()
+    return _evidence(doc, _matcher(lex).scan(doc.text), lex.ids)
 
 
-def _evidence(doc: Document, hits: list[_Hit]) -> list[ThemeHit]:
-    """``ThemeHit`` records of ``hits``, with line and column."""
-    starts = doc.lines.starts
-    return [
-        ThemeHit(theme, term, s, e, (line := bisect_right(starts, s)), s - starts[line - 1] + 1)
-        for s, e, term, theme in hits
-    ]
+def _evidence(doc: Document, hits: _Hits, ids: Sequence[str]) -> list[ThemeHit]:
+    """``ThemeHit`` records of ``hits`` (``ids``: theme id by lexicon position), with line and column
+    (built by :func:`_records`)."""
+    line_starts = doc.lines.starts
+    new, (theme_, match_, start_, end_, line_, col_) = _records(ThemeHit)
+    out = []
+    for s, e, term, p in zip(hits.starts, hits.ends, hits.terms, hits.themes, strict=True):
+        line = bisect_right(line_starts, s)
+        h = new(ThemeHit)
+        theme_(h, ids[p])
+        match_(h, term)
+        start_(h, s)
+        end_(h, e)
+        line_(h, line)
+        col_(h, s - line_starts[line - 1] + 1)
+        out.append(h)
+    return out
+
+
+@cache
+def _records(cls: type) -> tuple[Callable, tuple[Callable, ...]]:
+    """A bare instance maker and each field's setter, in field order, for a frozen, slotted dataclass.
+
+    A document gives tens of thousands of ``ThemeHit`` and ``ThemeCount`` records. The frozen dataclass
+    ``__init__`` sets each field with ``object.__setattr__(self, name, value)``; calling the slots'
+    descriptors directly builds the same record in about half the time. Only for classes without
+    ``__post_init__`` or defaults to apply (each field must be set).
+    """
+    return object.__new__, tuple(cls.__dict__[f.name].__set__ for f in fields(cls))
 
 
 # ------------------------------------------------------------------------------------------ tagging
@@ -162,32 +209,28 @@ def _evidence(doc: Document, hits: list[_Hit]) -> list[ThemeHit]:
 class _Tally:
     """The hits of one document, counted per theme over any span.
 
-    A span counts the hits whose whole extent lies inside it. Hits come in text order with starts and
-    ends both ascending (a hit inside an earlier, longer one is never counted), so the hits inside
-    ``[start, end)`` are one run of consecutive hits: from the first starting at or after ``start`` to the
-    last ending at or before ``end``. Short runs are counted hit by hit, long ones (a document, a top
-    section) by bisecting each theme's list of hits.
+    A span counts the hits whose whole extent lies inside it. As starts and ends both ascend, the hits
+    inside ``[start, end)`` are one run of consecutive hits: from the first starting at or after
+    ``start`` to the last ending at or before ``end``. Short runs are counted hit by hit, long ones (a
+    document, a top section) by bisecting each theme's list of hits.
     """
 
     _DIRECT = 256  # runs of at most this many hits are counted one by one
 
-    def __init__(self, hits: list[_Hit], themes: Sequence[Theme]) -> None:
-        position = {t.id: i for i, t in enumerate(themes)}
+    def __init__(self, hits: _Hits, themes: Sequence[Theme]) -> None:
+        self.hits = hits
         self.meta = [(t.id, t.label, t.category) for t in themes]  # by lexicon position
-        self.starts = [h[0] for h in hits]
-        self.ends = [h[1] for h in hits]
-        self.themes = [position[h[3]] for h in hits]  # each hit's theme as its lexicon position
         self.by_theme: dict[int, list[int]] = {}  # lexicon position → indexes of its hits
-        for k, p in enumerate(self.themes):
+        for k, p in enumerate(hits.themes):
             self.by_theme.setdefault(p, []).append(k)
 
     def count(self, start: int, end: int) -> dict[int, int]:
         """Lexicon position → number of that theme's hits lying inside ``[start, end)`` (none: left out)."""
-        lo = bisect_left(self.starts, start)
-        hi = bisect_right(self.ends, end)
+        lo = bisect_left(self.hits.starts, start)
+        hi = bisect_right(self.hits.ends, end)
         c: dict[int, int] = {}
         if hi - lo <= self._DIRECT:
-            for p in self.themes[lo:hi]:
+            for p in self.hits.themes[lo:hi]:
                 c[p] = c.get(p, 0) + 1
         else:
             for p, at in self.by_theme.items():
@@ -204,8 +247,19 @@ class _Tally:
         size = max(end - start, 1)
         ranked = sorted(c.items())
         ranked.sort(key=_COUNT, reverse=True)  # stable: equal counts stay in lexicon order
+        new, (theme_, label_, category_, count_, weight_) = _records(ThemeCount)
         meta = self.meta
-        return tuple([ThemeCount(*meta[p], n, round(n * 1000 / size, 3)) for p, n in ranked])
+        out = []
+        for p, n in ranked:
+            t = new(ThemeCount)
+            tid, label, category = meta[p]
+            theme_(t, tid)
+            label_(t, label)
+            category_(t, category)
+            count_(t, n)
+            weight_(t, round(n * 1000 / size, 3))
+            out.append(t)
+        return tuple(out)
 
 
 _COUNT = itemgetter(1)
@@ -233,7 +287,7 @@ def tag_themes(
     """
     doc = as_document(document)
     matcher = _matcher(lexicon or default_lexicon())
-    hits = matcher.find(doc.text)
+    hits = matcher.scan(doc.text)
     tally = _Tally(hits, matcher.lexicon.themes)
     if outline is None:
         outline = _outline_of(doc)
@@ -264,7 +318,7 @@ def tag_themes(
         document=tally.span(0, len(doc.text)),
         sections=sections,
         paragraphs=paragraphs,
-        evidence=tuple(_evidence(doc, hits)),
+        evidence=tuple(_evidence(doc, hits, matcher.lexicon.ids)),
         distinctive_terms=doc_terms,
         findings=tuple(find_stale_references(doc)),
     )
