@@ -386,7 +386,8 @@ _PLAIN_LOST_HEAD = re.compile(
 )
 _PLAIN_LOST_CHAIN = re.compile(rf"(?<![之统唯第{_PLAIN_CN}])(?:一(?P<word>是|要)|其一(?=[，,、：:]))")
 _PLAIN_LOST_APPENDIX = re.compile(
-    rf"(?<=[。！!？?])[ \u3000\u00a0]*(?:附件(?:[ \u3000]*(?:[0-9{_PLAIN_CN}](?![0-9])|[0-9](?=(?:19|20)[0-9]{{2}}年)))?"
+    rf"(?<=[。！!？?])[ \u3000\u00a0]*"
+    rf"(?:附件(?:[ \u3000]*(?:[0-9{_PLAIN_CN}](?![0-9])|[0-9](?=(?:19|20)[0-9]{{2}}年)))?"
     r"|名词解释|名词注释|注释|附注)(?![中里所的是为和与及，,、。])"
 )
 _MARKER_ALPHABET = list(
@@ -415,7 +416,8 @@ def test_sections_lost_break_patterns_match_their_plain_forms():
                 (m.span(), m["word"]) for m in _PLAIN_LOST_CHAIN.finditer(s, pos)
             ], (s, pos)
             # the fast form takes in the sentence end before the opener
-            assert _spans(_LOST_APPENDIX, s, pos - 1, "opener") == _spans(_PLAIN_LOST_APPENDIX, s, pos), (s, pos)
+            opener = _spans(_LOST_APPENDIX, s, pos - 1, "opener")
+            assert opener == _spans(_PLAIN_LOST_APPENDIX, s, pos), (s, pos)
 
 
 def test_sections_inline_items_found_where_finditer_finds_them():

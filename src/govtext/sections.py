@@ -62,8 +62,8 @@ _INLINE = re.compile(
     rf"|(?P<yao_num>{CN})(?P<yao>要){NOT_YAO_WORD}|其(?P<qi_num>{CN})(?P<qi>是|[，,、：:]+))"
 )
 # Where an _INLINE match can start: a lead, spaces, a quote and an item's first character (a lead alone is
-# a frequent character, this is not). No _INLINE match holds a lead before its item, so no match starts
-# inside one of these: searching for them finds every start.
+# a frequent character, this is not). A match of this holds no lead after its first character, so
+# searching for it finds every place an _INLINE match starts (see _matches_from).
 _INLINE_START = re.compile(rf"[。；;：:！？!?，,.][ \u3000\u00a0]*[“”\"]?[{CN_DIGITS}第其]")
 _HEADING_FAMILIES = frozenset(
     {"cn-comma", "cn-paren", "arabic-dot", "arabic-comma", "arabic-paren", "arabic-half-paren"}
@@ -85,7 +85,7 @@ def _toc_line(t: str) -> bool:
 _WS = " \t\u3000\u00a0\ufeff\u200b"
 
 
-@dataclass(slots=True)  # never changed once made (``replace`` makes a new one); not frozen: ~5× faster to build
+@dataclass(slots=True)  # not frozen (~5× faster to build), but never changed: ``replace`` makes a new one
 class _Candidate:
     """A heading found in the text, before levels are assigned."""
 
@@ -224,7 +224,7 @@ _LOST_HEAD = re.compile(
     rf"[(\d{CN_DIGITS}](?<![0-9{CN_DIGITS}第].)"  # the first character, not preceded by a digit or 第
     rf"(?:(?<=\(){SP}(?:{CN}|\d{{1,2}}){SP}\)"  # (一) (1)
     rf"|(?<=[{CN_DIGITS}])[{CN_DIGITS}]{{0,2}}、"  # 一、
-    rf"|(?<=\d)(?<!\..)\d?[.、])"  # 1. 1、 (not .1.)
+    rf"|(?<=\d)(?<!\..)\d?[.、])"  # 1. 1、 (not the 1. of 2.1.)
 )
 # The first item of a run-in chain (一是, 一要, 其一) — not 之一是, 统一是, 唯一是, 第一.
 _LOST_CHAIN = re.compile(rf"[一其](?<![之统唯第{CN_DIGITS}].)(?:(?<=一)(?P<word>是|要)|(?<=其)一(?=[，,、：:]))")
@@ -689,8 +689,9 @@ _START_MEMO = threading.local()
 
 @cache
 def _start_any() -> re.Pattern[str]:
-    """All of ``START_PATTERNS`` as one alternation, group ``s<k>`` around the k-th (inner groups made
-    non-capturing): one match tells whether any marker starts here, and which one is tried first."""
+    """All of ``START_PATTERNS`` as one alternation, group ``s<k>`` around the k-th (their own groups made
+    non-capturing; they hold no back-references): one match tells whether any marker starts here, and
+    the first pattern that can."""
     ungrouped = (re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in START_PATTERNS)
     return re.compile("|".join(f"(?P<s{k}>{p})" for k, p in enumerate(ungrouped)))
 
@@ -1422,7 +1423,9 @@ def _doubled_words(doc: Document, kinds: list[int], paras: list[Paragraph]) -> l
     return out
 
 
-def _matches_from(rx: re.Pattern[str], text: str, starts: list[int], pos: int, endpos: int) -> list[re.Match[str]]:
+def _matches_from(
+    rx: re.Pattern[str], text: str, starts: list[int], pos: int, endpos: int
+) -> list[re.Match[str]]:
     """The matches of ``rx.finditer(text, pos, endpos)`` when every match starts at one of the sorted
     offsets ``starts``: ``rx`` is tried there only."""
     lo = bisect.bisect_left(starts, pos)
