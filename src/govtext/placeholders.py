@@ -265,8 +265,9 @@ def _line_of(text: str, needle: str) -> int | None:
 # start (``某{2,}``: 某 at 0; ``[王李…]某某``: 某 at 1; the date template: X/x/×/Y/M … at 0 or 2). Python's
 # regex engine finds a literal fast but tries a pattern that starts with a repeat, a group or a large
 # character class at every position. ``_anchor`` reads such a set of (offset, characters) from the
-# parsed pattern; ``_finditer`` then finds those characters with literal searches and tries the
-# pattern only where a match could start: the same matches as ``regex.finditer``, in the same order.
+# parsed pattern; ``_occurrences`` finds every pattern's characters in one scan of the text, and
+# ``_finditer`` tries a pattern only where a match could start: the same matches as ``regex.finditer``,
+# in the same order.
 
 _ANCHOR_CHARS = 16  # more candidate characters than this: let the regex engine scan
 _ANCHOR_MIN_TEXT = 2_000  # shorter texts are scanned plainly (reading the anchors costs ~2 ms once)
@@ -430,43 +431,49 @@ def _read_anchor(regex: re.Pattern[str]) -> tuple[Anchor | None, frozenset[str] 
 
 
 @cache
-def _search_chars(patterns: tuple[re.Pattern[str], ...], requires: tuple[str, ...]) -> frozenset[str]:
-    """Every character ``_finditer`` may look for in a text (anchors, required characters) or a form
-    ``requires``: ``scan_text`` tells once per text which of them occur."""
+def _search_class(patterns: tuple[re.Pattern[str], ...], requires: tuple[str, ...]) -> re.Pattern[str]:
+    """A character class of every character ``_finditer`` may look for (the ``patterns``' anchors and
+    required characters) and every form's ``requires``."""
     chars: set[str] = set().union(*requires)
     for regex in patterns:
         anchor, required = _anchor(regex)
         chars.update(required or ())
         for _k, cs in anchor or ():
             chars.update(cs)
-    return frozenset(chars)
+    return re.compile(f"[{''.join(map(re.escape, sorted(chars)))}]" if chars else "(?!)")
 
 
-def _finditer(regex: re.Pattern[str], text: str, present: frozenset[str] | None = None):
-    """``regex.finditer(text)``, faster (on all but short texts) when the pattern has an ``_anchor``.
+Occurrences = dict[str, list[int]]
 
-    ``present``: which of ``_search_chars`` occur in ``text`` (each is searched for at most once per
-    text instead of once per pattern that may need it); None: ask the text.
+
+def _occurrences(text: str, rules: Rules) -> Occurrences:
+    """Where each character the rules' patterns are found by (``_search_class``) stands in ``text``.
+
+    One scan of the text for all of them: asking the text for each character, once per pattern, cost
+    a scan per character (an ASCII letter is slow to find in CJK text).
     """
-    if len(text) < _ANCHOR_MIN_TEXT:
+    patterns = (*rules.excludes, *(f.regex for f in rules.forms))
+    search = _search_class(patterns, tuple(f.requires for f in rules.forms))
+    found: Occurrences = {}
+    for m in search.finditer(text):
+        found.setdefault(m.group(), []).append(m.start())
+    return found
+
+
+def _finditer(regex: re.Pattern[str], text: str, where: Occurrences | None):
+    """``regex.finditer(text)``, faster when the pattern has an ``_anchor``: tried only where one of
+    its characters stands (``where``: ``_occurrences(text)``; None scans plainly, as for a short text).
+    """
+    if where is None:
         yield from regex.finditer(text)
         return
     anchor, required = _anchor(regex)
-    occurs = text.__contains__ if present is None else present.__contains__
-    if required is not None and not any(map(occurs, required)):
+    if required is not None and not any(c in where for c in required):
         return
     if anchor is None:
         yield from regex.finditer(text)
         return
-    starts: set[int] = set()
-    for k, chars in anchor:
-        for c in chars:
-            if not occurs(c):
-                continue
-            i = text.find(c, k)
-            while i >= 0:
-                starts.add(i - k)
-                i = text.find(c, i + 1)
+    starts = {i - k for k, chars in anchor for c in chars for i in where.get(c, ()) if i >= k}
     pos = 0
     match = regex.match
     for p in sorted(starts):
@@ -514,23 +521,19 @@ def _default_config() -> LintConfig:
 def scan_text(text: str, rules: Rules | None = None) -> list[_Hit]:
     """The raw placeholder hits in ``text`` (no configuration applied), sorted by position."""
     rules = rules or load_rules()
-    present = None
-    if len(text) >= _ANCHOR_MIN_TEXT:
-        patterns = (*rules.excludes, *(f.regex for f in rules.forms))
-        chars = _search_chars(patterns, tuple(f.requires for f in rules.forms))
-        present = frozenset(c for c in chars if c in text)
+    where = _occurrences(text, rules) if len(text) >= _ANCHOR_MIN_TEXT else None
     taken = _Spans()
     for rx in rules.excludes:
-        for m in _finditer(rx, text, present):
+        for m in _finditer(rx, text, where):
             for g in range(1, rx.groups + 1) if rx.groups else (0,):
                 if m.group(g) is not None:
                     taken.add(m.start(g), m.end(g))
     hits: list[_Hit] = []
     for form in rules.forms:
-        if form.requires and not any(c in (text if present is None else present) for c in form.requires):
+        if form.requires and not any(c in (text if where is None else where) for c in form.requires):
             continue
         handle = _HANDLERS[form.handler]
-        for m in _finditer(form.regex, text, present):
+        for m in _finditer(form.regex, text, where):
             start, end = m.span()
             if start == end or taken.overlaps(start, end):
                 continue
