@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from itertools import chain
@@ -683,7 +683,7 @@ def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] |
             s += 2.0
             why.append(_ri(N_("opening formula “{opening}”"), opening=op[:20]))
             strong = True
-        hits = _term_counter(o.detect_body)(body)
+        hits = _count_terms(o.detect_body, body)
         density = hits / kchars
         b = min(2.0, density / 4.0)
         if b > 0.05:
@@ -713,26 +713,10 @@ def _is_regex(t: str) -> bool:
     return any(c in t for c in "\\^$.*+?()[]{}|")
 
 
-@lru_cache(maxsize=64)
-def _term_counter(terms: tuple[str, ...]) -> Callable[[str], int]:
-    """How many times the ``terms`` occur in a text, each counted as ``findall`` would (non-overlapping
-    occurrences of that term) and added up. The literal terms that cannot overlap themselves are found
-    in one pass of an Aho–Corasick automaton (every occurrence of each, overlapping other terms); the
-    others, and regex terms, one at a time."""
-    from ahocorasick_rs import AhoCorasick  # (not at import: a review's cold start)
-
-    def bordered(t: str) -> bool:  # a prefix that is also a suffix: two occurrences may overlap
-        return any(t[:k] == t[-k:] for k in range(1, len(t)))
-
-    literal = [t for t in terms if t and not _is_regex(t) and not bordered(t)]
-    rest = [t for t in terms if not (t and not _is_regex(t) and not bordered(t))]
-    automaton = AhoCorasick(literal) if literal else None
-
-    def count(text: str) -> int:
-        n = len(automaton.find_matches_as_indexes(text, overlapping=True)) if automaton is not None else 0
-        return n + sum(len(_rx(t).findall(text)) if _is_regex(t) else text.count(t) for t in rest)
-
-    return count
+def _count_terms(terms: Sequence[str], text: str) -> int:
+    """How many times the ``terms`` occur in ``text``, each counted as ``findall`` would (non-overlapping
+    occurrences of that term; a literal one by ``str.count``, which counts the same) and added up."""
+    return sum(len(_rx(t).findall(text)) if _is_regex(t) else text.count(t) for t in terms)
 
 
 # --------------------------------------------------------------------------------------------------
