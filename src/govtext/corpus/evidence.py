@@ -62,23 +62,90 @@ def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
     """One ``theme_hits`` row per hit: the innermost section and the paragraph holding it, and the
     sentence (within that paragraph) around it."""
     starts = [p.start for p in paragraphs]
+    innermost = _Innermost(sections)
+    breaks: dict[int, _Breaks] = {}  # paragraph index → its sentence ends, found once per paragraph
     rows = []
     for h in hits:
         i = bisect.bisect_right(starts, h.start_char) - 1
         para = paragraphs[i] if i >= 0 and h.start_char < paragraphs[i].end else None
-        lo, hi = (para.start, para.end) if para is not None else (0, len(text))
-        s, e = sentence_around(text, h.start_char, h.end_char, lo, max(hi, h.end_char))
-        inner = None
-        for sec in sections:
-            if sec.start_char <= h.start_char < max(sec.body_end, sec.end_char) and (
-                    inner is None or sec.level >= inner.level):
-                inner = sec
+        if para is None:
+            s, e = sentence_around(text, h.start_char, h.end_char, 0, len(text))
+        else:
+            found = breaks.get(i)
+            if found is None:
+                found = breaks[i] = _Breaks(text, para.start, para.end)
+            s, e = found.sentence_around(h.start_char, h.end_char)
+        inner = innermost.at(h.start_char)
         rows.append({
             "doc_id": doc_id, "theme": h.theme, "section_index": None if inner is None else inner.index,
             "paragraph_index": i if para is not None else None, "start_char": h.start_char,
             "end_char": h.end_char, "term": h.match, "sentence": text[s:e], "sentence_start": s,
         })
     return rows
+
+
+class _Breaks:
+    """The sentence ends (``_END`` matches) of ``text[lo:hi]``, found once, so that the sentence
+    around each hit is found by bisection instead of a scan from the paragraph's start: the same
+    span as :func:`sentence_around` with this ``lo`` and ``hi``."""
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        self.text, self.lo, self.hi = text, lo, hi
+        bounds = [x for m in _END.finditer(text, lo, hi) for x in m.span()]
+        self.starts, self.ends = bounds[0::2], bounds[1::2]
+
+    def sentence_around(self, start: int, end: int) -> tuple[int, int]:
+        text, starts, ends = self.text, self.starts, self.ends
+        k = bisect.bisect_right(ends, start)  # the matches ending at or before ``start``: [:k]
+        if k < len(starts) and starts[k] < start:
+            a = start  # a match runs over ``start``: its part before ``start`` ends a sentence there
+        else:
+            a = ends[k - 1] if k else self.lo
+        j = bisect.bisect_left(starts, end)  # the first match starting at or after ``end``
+        if end > self.hi or (j and ends[j - 1] > end):  # past the paragraph, or a match runs over ``end``
+            hi = max(self.hi, end)
+            m = _END.search(text, end, hi)
+            b = hi if m is None else (m.start() if m.group().startswith(("\r", "\n")) else m.end())
+        elif j < len(starts):  # the sentence ends before a line break, after punctuation
+            b = starts[j] if text[starts[j]] in "\r\n" else ends[j]
+        else:
+            b = self.hi
+        while a < start and text[a] in _BLANK:
+            a += 1
+        while b > end and text[b - 1] in _BLANK:
+            b -= 1
+        return a, b
+
+
+class _Innermost:
+    """The innermost section at an offset, as the scan ``for sec in sections: if sec.start_char <=
+    pos < max(sec.body_end, sec.end_char) and (inner is None or sec.level >= inner.level): inner =
+    sec`` finds it, computed once for each stretch between section boundaries and then bisected."""
+
+    def __init__(self, sections: Sequence) -> None:
+        opened: dict[int, list[int]] = {}
+        closed: dict[int, list[int]] = {}
+        for i, sec in enumerate(sections):
+            a, b = sec.start_char, max(sec.body_end, sec.end_char)
+            if a < b:
+                opened.setdefault(a, []).append(i)
+                closed.setdefault(b, []).append(i)
+        self.bounds = sorted(opened.keys() | closed.keys())
+        self.inner: list = []  # the innermost section from bounds[j] up to bounds[j + 1]
+        active: set[int] = set()
+        for pos in self.bounds:
+            active.difference_update(closed.get(pos, ()))
+            active.update(opened.get(pos, ()))
+            inner = None
+            for i in sorted(active):
+                if inner is None or sections[i].level >= inner.level:
+                    inner = sections[i]
+            self.inner.append(inner)
+
+    def at(self, pos: int):
+        """The innermost section holding offset ``pos`` (None outside every section)."""
+        j = bisect.bisect_right(self.bounds, pos) - 1
+        return self.inner[j] if j >= 0 else None
 
 
 def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int | None = None,
