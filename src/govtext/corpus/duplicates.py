@@ -40,7 +40,12 @@ def shingle_hashes(text: str, k: int = SHINGLE):
     h = np.zeros(n, dtype=np.uint64)
     for j in range(k):  # wraps modulo 2**64: deterministic on every machine
         h = h * np.uint64(_BASE) + cps[j:j + n]
-    return np.unique(((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    values = ((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    values.sort()  # then keep the first of each run: np.unique's result, without its hashing pass
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 _BASE = 1_000_003  # multiplier of the shingle hash
@@ -54,8 +59,14 @@ def signature(text: str) -> tuple[int, str] | None:
     if not len(hashes):
         return None
     m = _minhash()
-    m.update_batch(hashes.tolist())
-    return len(hashes), "".join(f"{int(v):08x}" for v in m.hashvalues)
+    # in slices: datasketch holds a (values × NUM_PERM) matrix per call, 512 KiB for a slice instead of
+    # ~10 MiB for an average report (and 1 GiB for a 2 M-character one); the minimum is the same
+    for i in range(0, len(hashes), _SLICE):
+        m.update_batch(hashes[i:i + _SLICE].tolist())
+    return len(hashes), m.hashvalues.astype(">u4").tobytes().hex()
+
+
+_SLICE = 1024  # shingle hashes per datasketch update_batch call (a 512 KiB matrix: it stays in cache)
 
 
 def _minhash(values=None):
