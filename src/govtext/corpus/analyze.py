@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,23 @@ _CJK_TERM = re.compile(r"[\u3400-\u9fff]{2,}")
 def count_terms(text: str, *, segmenter: str = "rjieba") -> list[tuple[str, int]]:
     """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
     stop words removed; sorted by count (descending), then term."""
-    from ..discovery import stop_words
     from ..segment import segment_words
 
-    stop = stop_words()
+    stop, chinese = _stop_words(), _CJK_TERM.fullmatch
     # count every word first, then test each distinct word once (a fifth of the words, or fewer)
     counts = Counter(segment_words(text, engine=segmenter))
-    kept = [(w, c) for w, c in counts.items() if w not in stop and _CJK_TERM.fullmatch(w)]
-    return sorted(kept, key=lambda kv: (-kv[1], kv[0]))
+    terms = sorted(w for w in counts if w not in stop and chinese(w))  # by term (plain strings sort fastest)
+    kept = [(w, counts[w]) for w in terms]
+    kept.sort(key=itemgetter(1), reverse=True)  # then by count, descending (stable: ties stay by term)
+    return kept
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """The discovery stop words, read once per process."""
+    from ..discovery import stop_words
+
+    return stop_words()
 
 
 def analyze_document(
@@ -61,8 +71,9 @@ def analyze_document(
         rows["sections"].append({"doc_id": doc_id, **{k: getattr(sec, k) for k in _section_fields()}})
     for f in result.placeholders:
         rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
-    for t in result.themes.document:
-        rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
+    theme_fields = _field_names(type(result.themes.document[0])) if result.themes.document else ()
+    for t in result.themes.document:  # ThemeCount.to_dict (plain values), without asdict's deep copies
+        rows["themes"].append({"doc_id": doc_id, **{k: getattr(t, k) for k in theme_fields}})
     score, detected_kind = comp.score, comp.kind.kind
     for p in comp.parts:
         rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
@@ -100,11 +111,17 @@ def analyze_document(
 @cache
 def _section_fields() -> tuple[str, ...]:
     """The fields of a Section row: every field but ``children``, in order."""
-    from dataclasses import fields
-
     from ..model import Section
 
-    return tuple(f.name for f in fields(Section) if f.name != "children")
+    return tuple(f for f in _field_names(Section) if f != "children")
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of dataclass ``cls``, in order."""
+    from dataclasses import fields
+
+    return tuple(f.name for f in fields(cls))
 
 
 @cache
