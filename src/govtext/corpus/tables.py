@@ -100,11 +100,11 @@ class _Columns:
         """Append one document's rows."""
         if not rows:
             return
-        first = rows[0].keys()
-        if all(row.keys() == first for row in rows):  # the usual case: every row has every key
-            keys = dict.fromkeys(first)
-            for k in keys:
-                self.cols.setdefault(k, [None] * self.n).extend(map(itemgetter(k), rows))
+        got = _same_keys(rows)
+        if got is not None:  # the usual case: every row has the same keys
+            keys = dict.fromkeys(got)
+            for k, values in got.items():
+                self.cols.setdefault(k, [None] * self.n).extend(values)
         else:
             keys = dict.fromkeys(k for row in rows for k in row)
             for k in keys:
@@ -118,7 +118,8 @@ class _Columns:
 
     def _flush(self) -> None:
         if self.n:
-            self.chunks.append(conform(pd.DataFrame(self.cols), self.name))
+            chunk = _typed_frame(self.cols, self.n, self.name)
+            self.chunks.append(chunk if chunk is not None else conform(pd.DataFrame(self.cols), self.name))
             self.cols, self.n = {}, 0
 
     def frame(self) -> pd.DataFrame:
@@ -127,6 +128,43 @@ class _Columns:
         if len(self.chunks) > 1:
             return pd.concat(self.chunks, ignore_index=True)
         return self.chunks[0] if self.chunks else pd.DataFrame()
+
+
+# the Python types whose values a column of each dtype takes as they are (None aside)
+_PLAIN_TYPES = {STR: {str}, INT: {int}, FLOAT: {float, int}, BOOL: {bool}}
+
+
+def _typed_frame(cols: dict[str, list], n: int, name: str) -> pd.DataFrame | None:
+    """``conform(pd.DataFrame(cols), name)`` built column by column in its dtype at once, when every
+    column is one of the table's and holds only values of its type or None (the usual case); else None.
+    Saves inferring each column's type and converting it a second time."""
+    schema = SCHEMAS[name]
+    if not cols.keys() <= schema.keys():
+        return None
+    out = {}
+    for col, dtype in schema.items():
+        values = cols.get(col)
+        if values is None:
+            out[col] = pd.array([None] * n, dtype=dtype)
+            continue
+        types = set(map(type, values))
+        types.discard(type(None))
+        if not types <= _PLAIN_TYPES[dtype]:
+            return None
+        out[col] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(out)
+
+
+def _same_keys(rows: list[dict]) -> dict[str, list] | None:
+    """Key → its values in ``rows`` when every row has the keys of the first (rows of one size that
+    all hold each of its keys), else None."""
+    first = rows[0]
+    if len(set(map(len, rows))) != 1:
+        return None
+    try:
+        return {k: list(map(itemgetter(k), rows)) for k in first}
+    except KeyError:
+        return None
 
 
 def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
