@@ -197,15 +197,18 @@ def _batches(sources: list[Source], reuse: set[str], results: Iterator[dict], ba
     finder = DuplicateFinder()  # one across the batches: duplicates are found in doc_id order
     for start in range(0, len(sources), batch_size):
         chunk = sources[start:start + batch_size]
-        new = []
-        for s in chunk:
-            if s.doc_id in reuse:
-                continue
-            rows = next(results)
-            got = rows["documents"][0]["doc_id"]
-            if got != s.doc_id:  # pragma: no cover - the engines keep the order
-                raise RuntimeError(f"engine returned {got!r} where {s.doc_id!r} was expected")
-            new.append(rows)
         old_ids = [s.doc_id for s in chunk if s.doc_id in reuse]
+        new = _rows_of([s for s in chunk if s.doc_id not in reuse], results)
         tables = assemble(new, reused=previous_rows(old_ids) if old_ids else None, duplicates=finder)
         yield replace(tables, documents=documents_columns(tables.documents, extra))
+
+
+def _rows_of(chunk: list[Source], results: Iterator[dict]) -> Iterator[dict]:
+    """The next ``len(chunk)`` results, checked against ``chunk``'s ids, one at a time: assemble turns
+    each document's rows into columns as it comes, so a batch's rows are never all held as dicts."""
+    for s in chunk:
+        rows = next(results)
+        got = rows["documents"][0]["doc_id"]
+        if got != s.doc_id:  # pragma: no cover - the engines keep the order
+            raise RuntimeError(f"engine returned {got!r} where {s.doc_id!r} was expected")
+        yield rows
