@@ -576,3 +576,46 @@ def test_corpus_assemble_in_chunks_equals_rows_read_at_once(monkeypatch):
             rows = [row for r in ordered for row in r[name]]
             reference = tables_module.conform(pd.DataFrame.from_records(rows) if rows else pd.DataFrame(), name)
             pd.testing.assert_frame_equal(reference, df, obj=name)
+
+
+def test_corpus_theme_hit_rows_equal_the_plain_scans_on_edge_cases():
+    """theme_hit_rows finds each hit's sentence by bisecting its paragraph's sentence ends and its
+    section by bisecting section boundaries: the same as sentence_around over the paragraph and a
+    scan of every section, also for hits over a punctuation run or a line break, past a paragraph's
+    end, outside every paragraph, in empty or overlapping sections (fixed-seed random cases)."""
+    import random
+
+    from govtext.corpus.evidence import sentence_around, theme_hit_rows
+    from govtext.model import Paragraph, Section, ThemeHit
+
+    def expected(text, hits, sections, paragraphs):
+        rows = []
+        for h in hits:
+            para = next((p for p in paragraphs if p.start <= h.start_char < p.end), None)
+            lo, hi = (para.start, para.end) if para else (0, len(text))
+            s, e = sentence_around(text, h.start_char, h.end_char, lo, max(hi, h.end_char))
+            inner = None
+            for sec in sections:
+                if sec.start_char <= h.start_char < max(sec.body_end, sec.end_char) and (
+                        inner is None or sec.level >= inner.level):
+                    inner = sec
+            rows.append((s, text[s:e], None if inner is None else inner.index,
+                         None if para is None else paragraphs.index(para)))
+        return rows
+
+    rnd = random.Random(16)
+    for _ in range(2000):
+        n = rnd.randint(1, 50)
+        text = "".join(rnd.choice("中中文文。。！”）\n\r ;\u3000") for _ in range(n))
+        cuts = sorted(rnd.sample(range(n + 1), min(n + 1, rnd.randint(0, 8))))
+        paragraphs = [Paragraph(a, b, text[a:b]) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
+        sections = [Section(i, None, rnd.randint(1, 3), "x", "", None, "", False, 1, 1, rnd.randint(0, n),
+                            rnd.randint(0, n), rnd.randint(0, n)) for i in range(rnd.randint(0, 6))]
+        hits = []
+        for _ in range(rnd.randint(1, 10)):
+            a = rnd.randint(0, n - 1)
+            b = rnd.randint(a + 1, n)
+            hits.append(ThemeHit("t", text[a:b], a, b, 1, 1))
+        got = theme_hit_rows("d", text, hits, sections, paragraphs)
+        assert [(r["sentence_start"], r["sentence"], r["section_index"], r["paragraph_index"]) for r in got] == \
+            expected(text, hits, sections, paragraphs), text

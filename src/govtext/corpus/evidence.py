@@ -64,6 +64,7 @@ def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
     starts = [p.start for p in paragraphs]
     innermost = _Innermost(sections)
     breaks: dict[int, _Breaks] = {}  # paragraph index → its sentence ends, found once per paragraph
+    sentences: dict[tuple[int, int], str] = {}  # one string per sentence, however many hits it holds
     rows = []
     for h in hits:
         i = bisect.bisect_right(starts, h.start_char) - 1
@@ -75,11 +76,14 @@ def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
             if found is None:
                 found = breaks[i] = _Breaks(text, para.start, para.end)
             s, e = found.sentence_around(h.start_char, h.end_char)
+        sentence = sentences.get((s, e))
+        if sentence is None:
+            sentence = sentences[s, e] = text[s:e]
         inner = innermost.at(h.start_char)
         rows.append({
             "doc_id": doc_id, "theme": h.theme, "section_index": None if inner is None else inner.index,
             "paragraph_index": i if para is not None else None, "start_char": h.start_char,
-            "end_char": h.end_char, "term": h.match, "sentence": text[s:e], "sentence_start": s,
+            "end_char": h.end_char, "term": h.match, "sentence": sentence, "sentence_start": s,
         })
     return rows
 
