@@ -54,6 +54,9 @@ class DuckDBStore(Store):
         self.created = not os.path.lexists(self.path)
         self.con = _connect(self.path, read_only=False)
         try:
+            # one DuckDB thread: a batch is inserted by one scan of its frames anyway, and a second
+            # thread's buffers cost ~20 MiB of peak memory
+            self.con.execute("SET threads = 1")
             have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             self.have = {t for t in have if not t.startswith(self.STAGE)}
             if self.have and "documents" not in self.have:
