@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, fields
+from functools import cache, cached_property
 
 from .text import Layout, LineIndex, Paragraph, TextView, blank_spans, mark_context, text_layout
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _record(obj: object) -> dict:
+    """A record's fields as a dict. Every record's values are plain (str, numbers, None, tuples of
+    them), so this equals ``dataclasses.asdict``, without its recursive deep copy (~10× slower)."""
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,7 @@ class Finding:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
-        return asdict(self)
+        return _record(self)
 
     @classmethod
     def at(
@@ -222,7 +233,7 @@ class Section:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
-        return asdict(self)
+        return _record(self)
 
 
 @dataclass(frozen=True)
@@ -262,7 +273,7 @@ class ThemeHit:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
-        return asdict(self)
+        return _record(self)
 
 
 @dataclass(frozen=True, slots=True)  # one per hit / theme / paragraph: half the memory
@@ -277,7 +288,7 @@ class ThemeCount:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
-        return asdict(self)
+        return _record(self)
 
 
 @dataclass(frozen=True)
@@ -289,7 +300,7 @@ class DistinctiveTerm:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
-        return asdict(self)
+        return _record(self)
 
 
 @dataclass(frozen=True, slots=True)  # one per hit / theme / paragraph: half the memory
@@ -379,7 +390,7 @@ class OutlinePart:
 
     def to_dict(self) -> dict:
         """Plain dict (the outline as data)."""
-        d = asdict(self)
+        d = _record(self)
         d["subparts"] = [s.to_dict() for s in self.subparts]
         return d
 
@@ -515,7 +526,7 @@ class ScoreItem:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON output."""
-        return asdict(self)
+        return _record(self)
 
 
 @dataclass(frozen=True)
