@@ -551,3 +551,23 @@ def test_lexicon_from_text_equals_from_file(tmp_path):
         assert from_text == from_file and "lake_chief_extra" in {t.id for t in from_text.themes}
     with pytest.raises(DataFileError, match=r"^extra\.toml:3: "):
         load_lexicon_texts([("extra.toml", raw.replace('label = "河长制"', "label = 河长制"))])
+
+
+@pytest.mark.parametrize("detail", [(), ("evidence",), ("sections",), ("paragraphs", "evidence")])
+def test_themes_detail_asked_for_only_and_same_totals(seed_doc, detail):
+    """``detail`` leaves out what is not asked for (a review asks for none) and changes nothing else: the
+    document's totals, the stale references and each asked-for part are those of the full tagging."""
+    from govtext.model import THEME_DETAIL
+    from govtext.review import check_document
+
+    full = tag_themes(seed_doc)
+    part = tag_themes(seed_doc, detail=detail)
+    assert part.document == full.document and len(full.document) > 5
+    assert part.findings == full.findings
+    for name in THEME_DETAIL:
+        assert getattr(part, name) == (getattr(full, name) if name in detail else ()), name
+    assert full.sections and full.paragraphs and full.evidence
+    review = check_document(seed_doc)
+    assert review.themes.document == full.document and review.themes.evidence == ()
+    with pytest.raises(UsageError, match="unknown theme detail hits"):
+        tag_themes(seed_doc, detail=("hits",))

@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .model import Completeness, Document, Finding, Outline, ReferenceOutline, ThemeResult, as_document
+from .model import (
+    THEME_DETAIL,
+    Completeness,
+    Document,
+    Finding,
+    Outline,
+    ReferenceOutline,
+    ThemeResult,
+    as_document,
+)
 
 if TYPE_CHECKING:
     from .lint_config import LintConfig
@@ -73,6 +82,7 @@ def analyze(
     lexicon: Lexicon | None = None,
     distinctive: bool = False,
     top_terms: int = 15,
+    theme_detail: Collection[str] = THEME_DETAIL,
 ) -> Analysis:
     """Analyse ``doc`` with the requested ``stages`` (a subset of ``STAGES``).
 
@@ -81,7 +91,8 @@ def analyze(
     the placeholders and honours inline ``govtext: ignore``; ``sections`` reuses an outline already
     extracted for this document; ``lexicon`` replaces the shipped theme lexicon; ``distinctive`` adds
     the themes' TF-IDF distinctive terms (``top_terms`` per span; loads jieba and the fitted model, so
-    ``govtext check`` never asks for it). Unknown stages, an
+    ``govtext check`` never asks for it); ``theme_detail`` is what the themes stage counts beyond the
+    document's totals (``THEME_DETAIL``, all by default; a review asks for none). Unknown stages, an
     unknown kind or a bad outline file raise a ``GovtextError``.
     """
     wanted = set(stages)
@@ -111,7 +122,7 @@ def analyze(
         from .themes import tag_themes
 
         themes = tag_themes(document, outline=out_sections, lexicon=lexicon, distinctive=distinctive,
-                            top_terms=top_terms)
+                            top_terms=top_terms, detail=theme_detail)
         collected.extend(themes.findings)
 
     completeness = None

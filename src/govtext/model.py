@@ -314,9 +314,14 @@ class SpanThemes:
     distinctive_terms: tuple[DistinctiveTerm, ...] = ()
 
 
+#: What ``tag_themes`` can count beyond the document's totals: per section, per paragraph, each hit.
+THEME_DETAIL = ("sections", "paragraphs", "evidence")
+
+
 @dataclass(frozen=True)
 class ThemeResult:
-    """What ``tag_themes`` returns: document totals, per-section and per-paragraph themes, evidence."""
+    """What ``tag_themes`` returns: document totals, per-section and per-paragraph themes, evidence (the
+    ``THEME_DETAIL`` asked for; empty otherwise)."""
 
     path: str | None
     document: tuple[ThemeCount, ...]

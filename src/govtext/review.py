@@ -64,7 +64,7 @@ class Review:
 
     @property
     def themes(self) -> ThemeResult | None:
-        """The themes stage's result."""
+        """The themes stage's result: the document's totals and stale references (no per-span detail)."""
         return self.analysis.themes
 
     @property
@@ -144,6 +144,8 @@ def check_document(
     config: LintConfig | None = None,
 ) -> Review:
     """Review ``document``: every stage of ``analyze`` (sections, placeholders, themes, completeness).
+    The themes are the document's totals and stale references, what a review reports (per section, per
+    paragraph and each hit: ``analyze`` or ``tag_themes``).
 
     ``kind`` (a built-in outline id) or ``outline`` (an outline, id or file) overrides kind detection;
     ``config`` (``govtext.toml``) filters the placeholders as ``govtext placeholders`` does. An unknown
@@ -151,4 +153,4 @@ def check_document(
     """
     if fail_on not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-    return Review(analyze(document, kind=kind, outline=outline, config=config), fail_on)
+    return Review(analyze(document, kind=kind, outline=outline, config=config, theme_detail=()), fail_on)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
 from operator import itemgetter
 
+from .errors import UsageError
 from .lexicon import (  # noqa: F401 (the lexicon's API, re-exported where it always was)
     CATEGORIES,
     Lexicon,
@@ -35,6 +36,7 @@ from .lexicon import (  # noqa: F401 (the lexicon's API, re-exported where it al
     parse_lexicon,
 )
 from .model import (
+    THEME_DETAIL,
     Document,
     Finding,
     Outline,
@@ -278,47 +280,55 @@ def tag_themes(
     lexicon: Lexicon | None = None,
     distinctive: bool = False,
     top_terms: int = 15,
+    detail: Collection[str] = THEME_DETAIL,
 ) -> ThemeResult:
     """Tag ``document`` with the lexicon's themes per paragraph, per section and for the whole.
 
     ``outline`` defaults to ``extract_sections(document)``. With ``distinctive=True`` the result also
     carries the document's and each section's most distinctive terms against the reference corpus
-    (``govtext.discovery``; needs the fitted model shipped in ``models/fitted``).
+    (``govtext.discovery``; needs the fitted model shipped in ``models/fitted``). ``detail`` names what
+    is counted beyond the document's totals and stale references (``THEME_DETAIL``: per ``sections``,
+    per ``paragraphs``, the ``evidence`` hits; all by default): what is not asked for stays empty (a
+    review reports only the document's totals).
     """
+    unknown = set(detail) - set(THEME_DETAIL)
+    if unknown:
+        raise UsageError(f"unknown theme detail {', '.join(sorted(unknown))}; it is one of {', '.join(THEME_DETAIL)}")
     doc = as_document(document)
     matcher = _matcher(lexicon or default_lexicon())
     hits = matcher.scan(doc.text)
     tally = _Tally(hits, matcher.lexicon.themes)
-    if outline is None:
+    if outline is None and ("sections" in detail or distinctive):
         outline = _outline_of(doc)
     paragraphs = tuple(
         SpanThemes(i, p.start, p.end, tally.span(p.start, p.end)) for i, p in enumerate(doc.paragraphs)
-    )
+    ) if "paragraphs" in detail else ()
+    sections_of = outline.sections if outline is not None and ("sections" in detail or distinctive) else ()
     section_terms: dict[int, tuple] = {}
     doc_terms: tuple = ()
     if distinctive:
         from .discovery import distinctive_terms_for_spans
 
-        spans = [(0, len(doc.text))] + [(s.start_char, s.body_end) for s in outline.sections]
+        spans = [(0, len(doc.text))] + [(s.start_char, s.body_end) for s in sections_of]
         found = distinctive_terms_for_spans(doc.text, spans, top=top_terms)
         doc_terms = found[0]
-        section_terms = {s.index: found[i + 1] for i, s in enumerate(outline.sections)}
+        section_terms = {s.index: found[i + 1] for i, s in enumerate(sections_of)}
     sections = tuple(
         SpanThemes(
             s.index,
             s.start_char,
             s.body_end,
-            tally.span(s.start_char, s.body_end),
+            tally.span(s.start_char, s.body_end) if "sections" in detail else (),
             section_terms.get(s.index, ()),
         )
-        for s in outline.sections
+        for s in sections_of
     )
     return ThemeResult(
         path=doc.path,
         document=tally.span(0, len(doc.text)),
         sections=sections,
         paragraphs=paragraphs,
-        evidence=tuple(_evidence(doc, hits, matcher.lexicon.ids)),
+        evidence=tuple(_evidence(doc, hits, matcher.lexicon.ids)) if "evidence" in detail else (),
         distinctive_terms=doc_terms,
         findings=tuple(find_stale_references(doc)),
     )
