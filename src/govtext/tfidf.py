@@ -146,17 +146,19 @@ def _count(texts: Sequence[str]) -> _Counts:
         """The (n-gram, text) pairs of the n-grams starting at ``a`` … ``b - 1``, counted."""
         hi = min(b + 2, n)
         d = dense[_points(joined, a, hi)]
-        last = np.zeros(hi - a, bool)  # a text's last character: no n-gram starts there and runs on
-        lo_e, hi_e = np.searchsorted(ends, [a, hi], side="right")
-        last[ends[lo_e:hi_e] - 1 - a] = True
+        # each position's text: the first one's, plus one per text end passed (an empty text's too)
+        first, past = np.searchsorted(ends, [a, hi], side="right")
+        row = first + np.cumsum(np.bincount(ends[first:past] - a, minlength=hi - a + 1)[: hi - a])
+        same = row[:-1] == row[1:]  # an n-gram never runs from one text into the next
+        m2, m3 = min(b - a, hi - a - 1), max(min(b - a, hi - a - 2), 0)
         bi = d[:-1] * k + d[1:]
-        ok2 = ~last[:-1]
-        tri = k * k + bi[:-1] * k + d[2:]
-        ok3 = ok2[:-1] & ~last[1:-1]
-        bi, ok2, tri, ok3 = bi[: b - a], ok2[: b - a], tri[: b - a], ok3[: b - a]
-        code = np.concatenate((bi[ok2], tri[ok3]))
-        row = np.searchsorted(ends, np.concatenate((np.flatnonzero(ok2), np.flatnonzero(ok3))) + a, side="right")
-        return _pairs((code * rows + row,) if packed else (code, row), None)
+        tri = k * k + bi[:m3] * k + d[2 : m3 + 2]
+        ok2, ok3 = same[:m2], same[:m3] & same[1 : m3 + 1]
+        if packed:
+            key = np.concatenate(((bi[:m2] * rows + row[:m2])[ok2], (tri * rows + row[:m3])[ok3]))
+            return _pairs((key,), None)
+        return _pairs((np.concatenate((bi[:m2][ok2], tri[ok3])), np.concatenate((row[:m2][ok2], row[:m3][ok3]))),
+                      None)
 
     pieces: list[_Pairs] = []
     s = 0
