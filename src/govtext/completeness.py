@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from itertools import chain
@@ -986,7 +986,12 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     heading_starts = {h.start for h in units.headings if not h.inline}
     title_s = _squash(title) if title else None
     window = max((p.window for p in parts), default=0) + 16  # (a marker _LEAD_STRIP takes off is shorter)
-    any_inline = _any_of(tuple(w for p in parts if "inline" in p.roles for w in p.inline))
+    inline_words = tuple(w for p in parts if "inline" in p.roles for w in p.inline)
+    any_inline = _any_of(inline_words)
+    # run-in wordings that look at nothing around their match are found in a sentence only where they are
+    # found in its paragraph: a paragraph without one is passed over but for its opening sentence
+    by_paragraph = any_inline is not None and not any(_CONTEXT.search(w) for w in inline_words)
+    paragraph_inline: dict[int, bool] = {}
     for s in units.sentences:
         if tstart is not None and tend is not None and tstart <= s.start < tend:
             if s.end <= tend or not s.first:
@@ -999,9 +1004,19 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 continue
         if s.start in heading_starts:
             continue  # a numbered heading's line is looked at as a heading only
+        maybe = bool(inline_words)  # whether some part's run-in wording may match
+        if by_paragraph:
+            maybe = paragraph_inline.get(s.para)
+            if maybe is None:
+                para = units.paragraphs[s.para]
+                squashed = _squash(view[para.start : para.end])  # (one wording at a time: the regex engine
+                maybe = paragraph_inline[s.para] = any(  # skips to a wording's first characters, not so to
+                    rx.search(squashed) is not None for rx in _compiled(inline_words))  # their alternation's)
+            if not maybe and not s.first:
+                continue
         seg = _squash(view[s.start : s.end])
         stripped = _strip_lead(seg)
-        inline = any_inline is None or any_inline.search(stripped) is not None  # else no part's wording matches
+        inline = maybe and (any_inline is None or any_inline.search(stripped) is not None)  # else none matches
         if not inline and not s.first:
             continue
         lead_head = None  # the paragraph's opening, squashed, without its marker: as long as any part's window
@@ -1168,6 +1183,10 @@ def _first_body_paragraph(units: _Units, title_end: int | None) -> int | None:
     return None
 
 
+#: What makes a regex look around its match (anchors, word boundaries, look-arounds).
+_CONTEXT = re.compile(r"\^|\$|\\[bBAZ]|\(\?<?[=!]")
+
+
 @cache
 def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex that matches where any of ``patterns`` would (a quick test before trying each); None
@@ -1180,13 +1199,20 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
 
 
-def _first_match(patterns: Iterable[str], s: str) -> str | None:
+def _first_match(patterns: tuple[str, ...], s: str) -> str | None:
+    """The longest of the patterns' first matches in ``s`` (an empty one as " "), None when none matches."""
     best = None
-    for pat in patterns:
-        m = _rx(pat).search(s)
-        if m and (best is None or len(m.group(0)) > len(best)):
-            best = m.group(0) or " "
+    for rx in _compiled(patterns):
+        m = rx.search(s)
+        if m is not None and (best is None or len(m.group()) > len(best)):
+            best = m.group() or " "
     return best
+
+
+@cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """``patterns`` compiled (one cache lookup for a part's wordings, not one per wording)."""
+    return tuple(map(_rx, patterns))
 
 
 def _position_ok(part: OutlinePart, ref: ReferenceOutline, units: _Units, start: int) -> bool:
