@@ -10,6 +10,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
@@ -159,10 +160,12 @@ def _typed_frame(cols: dict[str, list], n: int, name: str) -> pd.DataFrame | Non
             out[col] = pd.array([None] * n, dtype=dtype)
             continue
         types = set(map(type, values))
-        types.discard(type(None))
-        if not types <= _PLAIN_TYPES[dtype]:
+        if not types - {type(None)} <= _PLAIN_TYPES[dtype]:
             return None
-        out[col] = pd.array(values, dtype=dtype)
+        if dtype == INT and types == {int}:  # no None: numpy converts, no mask to find
+            out[col] = pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(n, dtype=bool))
+        else:
+            out[col] = pd.array(values, dtype=dtype)
     return pd.DataFrame(out)
 
 
