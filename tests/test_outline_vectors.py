@@ -186,15 +186,16 @@ def _oracle(headings, paragraphs, ref):
     return [best(r, hph) for r in hcos], [best(r, pph) for r in pcos]
 
 
-@pytest.mark.parametrize("chunk, block, packed", [
-    (chunk, block, True) for chunk in (1, 2, 3, 40, 1 << 20) for block in (1, 7, 1 << 21)
-] + [(1, 7, False), (40, 1 << 21, False), (1 << 20, 1 << 21, False)])
+@pytest.mark.parametrize("chunk, block, keys", [
+    (chunk, block, "int32") for chunk in (1, 2, 3, 40, 1 << 20) for block in (1, 7, 1 << 21)
+] + [(c, b, k) for c, b in ((1, 7), (40, 1 << 21), (1 << 20, 1 << 21)) for k in ("int64", "two")])
 def test_outline_vectors_counted_in_pieces_and_blocks_keep_scikit_learns_cosines(monkeypatch, seed_doc, chunk, block,
-                                                                                  packed):
+                                                                                  keys):
     """Counted a few characters at a time (every piece boundary inside a text or between two), the dot
-    products taken a few entries at a time, pairs sorted by one packed key or (as for a hostile alphabet)
-    by two, with repeated headings (each still one text of the collection), white-space runs and astral
-    characters: scikit-learn's cosines still, to 1e-12."""
+    products taken a few entries at a time, pairs sorted by one packed key (2-grams' as 32-bit numbers,
+    or as 64-bit ones as in a long text) or by two (as for a hostile alphabet), with repeated headings
+    (each still one text of the collection), white-space runs and astral characters: scikit-learn's
+    cosines still, to 1e-12."""
     from govtext import tfidf
     from govtext.sections import extract_sections
 
@@ -205,7 +206,9 @@ def test_outline_vectors_counted_in_pieces_and_blocks_keep_scikit_learns_cosines
     paragraphs = [C._squash(p.text) for p in units.paragraphs] + ["", "a b  c 存在问题"]
     monkeypatch.setattr(tfidf, "CHUNK", chunk)
     monkeypatch.setattr(tfidf, "BLOCK", block)
-    if not packed:
+    if keys != "int32":
+        monkeypatch.setattr(tfidf, "INT32_KEYS", 0)
+    if keys == "two":
         monkeypatch.setattr(tfidf, "PACK_LIMIT", 0)
     sim = Similarities(headings, paragraphs, outline_vectors(ref))
     hcos, pcos = _oracle(headings, paragraphs, ref)

@@ -27,6 +27,8 @@ WHITE_RUNS = re.compile(r"\s\s+")
 CHUNK = 1 << 18
 #: Below this, an (n-gram, text) pair is sorted by one int64 key; above (a hostile alphabet), by two.
 PACK_LIMIT = 1 << 62
+#: Below this, the 2-grams' keys are sorted as 32-bit numbers.
+INT32_KEYS = 1 << 31
 #: Entries (row × phrase contributions, or row × phrase cells) per block of dot products.
 BLOCK = 1 << 21
 
@@ -154,9 +156,11 @@ def _count(texts: Sequence[str]) -> _Counts:
         bi = d[:-1] * k + d[1:]
         tri = k * k + bi[:m3] * k + d[2 : m3 + 2]
         ok2, ok3 = same[:m2], same[:m3] & same[1 : m3 + 1]
-        if packed:
-            key = np.concatenate(((bi[:m2] * rows + row[:m2])[ok2], (tri * rows + row[:m3])[ok3]))
-            return _pairs((key,), None)
+        if packed:  # every 2-gram's key is below every 3-gram's: each kind sorted alone (the 2-grams' as
+            # 32-bit numbers when they fit, ~40% cheaper to sort) and put one after the other
+            key2 = (bi[:m2] * rows + row[:m2])[ok2]
+            key2 = np.sort(key2.astype(np.int32)).astype(np.int64) if k * k * rows < INT32_KEYS else np.sort(key2)
+            return _pairs((np.concatenate((key2, np.sort((tri * rows + row[:m3])[ok3]))),), None, presorted=True)
         return _pairs((np.concatenate((bi[:m2][ok2], tri[ok3])), np.concatenate((row[:m2][ok2], row[:m3][ok3]))),
                       None)
 
@@ -220,11 +224,11 @@ def _merge(parts: list[_Pairs]) -> _Pairs:
     return parts[0] if len(parts) == 1 else _pairs(*_concat(parts))
 
 
-def _pairs(cols: tuple[np.ndarray, ...], count: np.ndarray | None) -> _Pairs:
+def _pairs(cols: tuple[np.ndarray, ...], count: np.ndarray | None, presorted: bool = False) -> _Pairs:
     """The distinct pairs, sorted by their key columns, with how often each occurs (``count`` adds up the
-    given counts of equal pairs; None counts each occurrence once)."""
+    given counts of equal pairs; None counts each occurrence once). ``presorted``: one key, sorted."""
     if len(cols) == 1 and count is None:
-        cols = (np.sort(cols[0]),)
+        cols = cols if presorted else (np.sort(cols[0]),)
     else:
         order = np.argsort(cols[0]) if len(cols) == 1 else np.lexsort(cols[::-1])
         cols = tuple(c[order] for c in cols)
