@@ -308,6 +308,8 @@ def _best(row: np.ndarray, vocab: np.ndarray, x: np.ndarray, nrows: int, side: P
     per_row = np.bincount(row, span, minlength=nrows).astype(np.int64)
     cum = np.cumsum(per_row)
     step = max(1, BLOCK // side.ncols)
+    filled = [j for j, (lo, hi) in enumerate(side.parts) if hi > lo]  # the parts with phrases, and where
+    starts = [side.parts[j][0] for j in filled]  # their columns start
     r0 = 0
     while r0 < nrows:
         r1 = min(nrows, r0 + step, max(r0 + 1, int(np.searchsorted(cum, (cum[r0 - 1] if r0 else 0) + BLOCK,
@@ -321,9 +323,7 @@ def _best(row: np.ndarray, vocab: np.ndarray, x: np.ndarray, nrows: int, side: P
         dots = np.bincount(cell, x[pair] * unit[entry], minlength=(r1 - r0) * side.ncols)
         dots = dots.reshape(r1 - r0, side.ncols)
         best = np.zeros((r1 - r0, len(side.parts)))
-        for j, (lo, hi) in enumerate(side.parts):
-            if hi > lo:
-                best[:, j] = dots[:, lo:hi].max(axis=1)
+        best[:, filled] = np.maximum.reduceat(dots, starts, axis=1)  # (parts are consecutive column runs)
         out.extend(best.tolist())
         r0 = r1
     return out
