@@ -169,6 +169,38 @@ def test_themes_long_text_is_searched_in_chunks_with_the_same_hits(monkeypatch, 
     assert len(whole) > 100
 
 
+_RULES_AT_WORK = (  # exclude phrases, terms inside longer ones, partly overlapping and two-theme terms
+    "赠送《摆脱贫困》等学习用书，开创文化事业新局面，积极投身创文工作，黄河长江流域，2019年扶贫济困日，"
+    "落实精准扶贫，加强党风廉政建设，巡察整改专题民主生活会，完善城乡居民基本医疗保险制度"
+)
+
+
+def test_themes_count_equals_the_scanned_hits_per_theme(monkeypatch, gwr_docs, seed_doc):
+    # count (a review's totals, on UTF-8 bytes) counts exactly the hits scan lists and the plain rules
+    # give, theme by theme, also where a long text is searched in chunks that split characters
+    from collections import Counter
+
+    from govtext import themes
+    from govtext.themes import _matcher
+
+    lex = load_lexicon()
+    matcher = _matcher(lex)
+    texts = [seed_doc.text, *(d.text for _, d in sorted(gwr_docs.items())[::10]), _RULES_AT_WORK, "", "abc 河长"]
+    for text in texts:
+        want = Counter(lex.ids.index(theme) for _s, _e, _w, theme in _oracle_hits(text, lex))
+        assert matcher.count(text) == Counter(matcher.scan(text).themes) == want
+    monkeypatch.setattr(themes, "_CHUNK", 7)  # chunks of 7 bytes: most cut a character in two
+    for text in texts[:3] + [_RULES_AT_WORK]:
+        assert matcher.count(text) == Counter(matcher.scan(text).themes)
+
+
+def test_themes_totals_only_equal_the_full_tagging(gwr_docs):
+    # a review's path (detail=(): counted, nothing listed) gives the totals and findings of the full one
+    for doc in [*gwr_docs.values()][::7]:
+        part, full = tag_themes(doc, detail=()), tag_themes(doc)
+        assert part.document == full.document and part.findings == full.findings and part.document
+
+
 def test_themes_span_counts_equal_the_hits_lying_inside(gwr_docs):
     from collections import Counter
 
@@ -499,6 +531,19 @@ def test_themes_no_stale_reference_in_the_reports(gwr_docs):
     assert find_stale_references(doc) == []
     doc = Document.from_text("2020年工作总结\n深入学习贯彻党的十八大精神。", year=2020)
     assert len(find_stale_references(doc)) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["深入学习贯彻十八大精神", "认真学习宣传党的十八大报告", "贯彻落实十八大会议精神", "宣讲十七大会议报告"],
+)
+def test_themes_stale_reference_in_each_wording(sentence):
+    # every ending the GT301 pattern allows (精神, 报告, 会议精神, 会议报告) is found
+    from govtext.themes import find_stale_references
+
+    doc = Document.from_text(f"2021年工作总结\n一年来，我们{sentence}。", year=2021)
+    found = find_stale_references(doc)
+    assert [f.code for f in found] == ["GT301"] and sentence.endswith(found[0].match[-2:])
 
 
 def test_themes_cli_several_files_give_a_json_list(capsys):

@@ -14,16 +14,21 @@ Counting rules: a paragraph or section counts the hits whose whole span lies ins
 span runs from its heading (``start_char``) to ``body_end``, so a parent's count **includes** its
 subsections' text; nothing propagates downwards — a child carries only what its own span mentions.
 The document view aggregates every hit. ``weight`` = hits per 1,000 characters of the span.
+
+When only the document's totals are wanted (a review: ``detail=()``), :meth:`ThemeMatcher.count` applies
+the same rules to the text's UTF-8 bytes and counts per theme, listing no hit.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, cached_property
 from operator import itemgetter
+from typing import TYPE_CHECKING, AnyStr
 
 from .errors import UsageError
 from .lexicon import (  # noqa: F401 (the lexicon's API, re-exported where it always was)
@@ -48,7 +53,10 @@ from .model import (
 )
 from .resources import Key, data_file, model_path
 
-_CHUNK = 1 << 20  # characters searched at once: bounds the automaton's list of raw matches
+if TYPE_CHECKING:
+    import ahocorasick_rs
+
+_CHUNK = 1 << 20  # characters (bytes for count) searched at once: bounds the list of raw matches
 
 
 @dataclass(slots=True)
@@ -66,7 +74,8 @@ class _Hits:
 
 
 class ThemeMatcher:
-    """Compiled lexicon: one Aho–Corasick automaton (``ahocorasick_rs``) over every term and exclude phrase.
+    """Compiled lexicon: Aho–Corasick automata (``ahocorasick_rs``) over every term and exclude phrase, one
+    over ``str`` for :meth:`scan` and one over UTF-8 ``bytes`` for :meth:`count`, each built when first used.
 
     Everything the scan needs about an automaton entry is precomputed per entry index: the term it
     counts as (itself, or for an exclude phrase that is no term the longest term it starts with), that
@@ -74,9 +83,9 @@ class ThemeMatcher:
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
-        import ahocorasick_rs
-
         self.lexicon = lexicon
+        #: (id, label, category) of each theme, by lexicon position
+        self.meta = tuple((t.id, t.label, t.category) for t in lexicon.themes)
         term_themes: dict[str, list[int]] = {}
         excl_themes: dict[str, list[int]] = {}
         for p, t in enumerate(lexicon.themes):
@@ -86,6 +95,7 @@ class ThemeMatcher:
                 excl_themes.setdefault(phrase, []).append(p)
         self.words = tuple(dict.fromkeys([*term_themes, *excl_themes]))
         self.longest_word = max(map(len, self.words))
+        self.longest_bytes = max(len(w.encode()) for w in self.words)
         #: per entry index: the term counted when this entry is the longest at a position (or None)
         self.counted: list[str | None] = []
         #: per entry index: the counted term's themes
@@ -99,26 +109,28 @@ class ThemeMatcher:
             self.counted.append(term)
             self.counted_themes.append(tuple(term_themes[term]) if term else ())
             self.excludes.append(tuple(excl_themes.get(s, ())))
-        self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard)
+        #: per entry index: the counted term's length in UTF-8 bytes (0: no term), for :meth:`count`
+        self.counted_bytes = [len(term.encode()) if term else 0 for term in self.counted]
 
-    def _raw(self, text: str) -> list[tuple[int, int, int]]:
-        """Every ``(entry index, start, end)`` the automaton reports, overlapping ones included, sorted
-        by start and then end.
+    @cached_property
+    def automaton(self) -> ahocorasick_rs.AhoCorasick:
+        """The entries' automaton over ``str`` (offsets in characters), for :meth:`scan`."""
+        import ahocorasick_rs
 
-        A long text is searched in chunks (each extended by the longest entry, a match counted in the
-        chunk it starts in) so the list of raw matches stays small."""
-        n = len(text)
-        if n <= _CHUNK:
-            raw = self.automaton.find_matches_as_indexes(text, overlapping=True)
-        else:
-            raw = []
-            for a in range(0, n, _CHUNK):
-                b = min(a + _CHUNK, n)
-                piece = text[a : min(b + self.longest_word - 1, n)]
-                found = self.automaton.find_matches_as_indexes(piece, overlapping=True)
-                raw += [(i, s + a, e + a) for i, s, e in found if s + a < b]
-        raw.sort(key=_START_END)
-        return raw
+        return ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    @cached_property
+    def bytes_automaton(self) -> ahocorasick_rs.BytesAhoCorasick:
+        """The entries' automaton over UTF-8 ``bytes``, for :meth:`count`. A DFA (~4 MiB, built in ~7 ms):
+        with the text's encoding it searches the 94 bench texts in ~0.029 s of CPU, where the ``str``
+        automaton (a contiguous NFA that also turns byte offsets into characters) takes ~0.042 s."""
+        import ahocorasick_rs
+
+        return ahocorasick_rs.BytesAhoCorasick(
+            [w.encode() for w in self.words],
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
 
     def scan(self, text: str) -> _Hits:
         """The counted hits of ``text``: at each position the longest entry starting there (what a
@@ -128,10 +140,7 @@ class ThemeMatcher:
         hits = _Hits()
         max_end = -1
         phrases: list[tuple[int, tuple[int, ...]]] = []  # (end, themes) of exclude phrases still open
-        raw = self._raw(text) if text else []
-        longest = {s: k for k, (_i, s, _e) in enumerate(raw)}  # start → its last, longest raw match
-        for s, k in longest.items():
-            i, _s, end = raw[k]
+        for i, s, end in _longest_at_each_start(_search(self.automaton, text, self.longest_word)):
             if excludes[i]:
                 phrases.append((end, excludes[i]))
             term = counted[i]
@@ -152,6 +161,37 @@ class ThemeMatcher:
                 hits.themes.append(theme)
         return hits
 
+    def count(self, text: str) -> dict[int, int]:
+        """Lexicon position → number of that theme's hits in ``text`` (none: left out): the hits of
+        :meth:`scan`, counted without listing them (~0.053 s of CPU for the 94 bench texts, where
+        ``scan``, ``_Tally`` and its whole-text span take ~0.074 s).
+
+        The rules of :meth:`scan`, run on the text's UTF-8 bytes (the DFA of :attr:`bytes_automaton`):
+        an entry matches there only at character boundaries, and byte offsets are in the order of the
+        characters', so comparing them decides the same hits. The text keeps no UTF-8 copy (the ``str``
+        automaton leaves one cached on it, 1.5× its own size)."""
+        counted_bytes, counted_themes, excludes = self.counted_bytes, self.counted_themes, self.excludes
+        themes: list[int] = []  # the theme of each counted hit
+        max_end = -1
+        phrases: list[tuple[int, tuple[int, ...]]] = []  # (end, themes) of exclude phrases still open
+        data = text.encode()  # a lone surrogate fails here as it does in the str automaton
+        for i, s, end in _longest_at_each_start(_search(self.bytes_automaton, data, self.longest_bytes)):
+            if excludes[i]:
+                phrases.append((end, excludes[i]))
+            if not counted_bytes[i]:  # an exclude phrase that starts with no term
+                continue
+            e = s + counted_bytes[i]
+            if e <= max_end:  # inside a longer, earlier-starting match
+                continue
+            max_end = e
+            if phrases:
+                phrases = [p for p in phrases if p[0] > s]
+            if phrases:
+                themes += [t for t in counted_themes[i] if not any(e <= b and t in ts for b, ts in phrases)]
+            else:  # the usual case: no exclude phrase around, every theme of the term counts
+                themes += counted_themes[i]
+        return Counter(themes)
+
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """All counted hits as ``(start, end, term, theme id)`` in text order."""
         h = self.scan(text)
@@ -159,19 +199,49 @@ class ThemeMatcher:
         return [(s, e, w, ids[p]) for s, e, w, p in zip(h.starts, h.ends, h.terms, h.themes, strict=True)]
 
 
-_START_END = itemgetter(1, 2)
+def _search(automaton: ahocorasick_rs.AhoCorasick | ahocorasick_rs.BytesAhoCorasick, text: AnyStr,
+            longest: int) -> list[tuple[int, int, int]]:
+    """Every ``(entry index, start, end)`` ``automaton`` reports in ``text``, overlapping ones included
+    (offsets in ``text``'s units; ``longest``: the longest entry in them).
+
+    A long text is searched in chunks (each extended by the longest entry, a match counted in the chunk
+    it starts in) so the list of raw matches stays small."""
+    n = len(text)
+    if n <= _CHUNK:
+        return automaton.find_matches_as_indexes(text, overlapping=True) if n else []
+    raw = []
+    for a in range(0, n, _CHUNK):
+        b = min(a + _CHUNK, n)
+        piece = text[a : min(b + longest - 1, n)]
+        found = automaton.find_matches_as_indexes(piece, overlapping=True)
+        raw += [(i, s + a, e + a) for i, s, e in found if s + a < b]
+    return raw
+
+
+def _longest_at_each_start(raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of the ``(entry index, start, end)`` matches ``raw``, the longest starting at each position, in
+    text order."""
+    raw.sort(key=_END)  # as the automaton reports them already (in one pass over a sorted list)
+    longest = dict(zip(map(_START, raw), raw, strict=True))  # start → its last, longest match
+    return sorted(longest.values(), key=_START)
+
+
+_START = itemgetter(1)
+_END = itemgetter(2)
 
 
 @cache
-def _matcher(lexicon: Lexicon) -> ThemeMatcher:
-    return ThemeMatcher(lexicon)
+def _matcher(lexicon: Lexicon | None = None) -> ThemeMatcher:
+    """The matcher of ``lexicon`` (default: the shipped one), built once. The default's key is ``None``:
+    hashing a ``Lexicon`` walks all its themes and terms (~15 µs)."""
+    return ThemeMatcher(lexicon or default_lexicon())
 
 
 def find_theme_hits(document: Document | str, *, lexicon: Lexicon | None = None) -> list[ThemeHit]:
     """Every counted lexicon hit in ``document``, in text order."""
     doc = as_document(document)
-    lex = lexicon or default_lexicon()
-    return _evidence(doc, _matcher(lex).scan(doc.text), lex.ids)
+    matcher = _matcher(lexicon)
+    return _evidence(doc, matcher.scan(doc.text), matcher.lexicon.ids)
 
 
 def _evidence(doc: Document, hits: _Hits, ids: Sequence[str]) -> list[ThemeHit]:
@@ -241,27 +311,31 @@ class _Tally:
         return c
 
     def span(self, start: int, end: int) -> tuple[ThemeCount, ...]:
-        """Themes of ``[start, end)``, most frequent first (ties in lexicon order); ``weight`` = hits per
-        1,000 characters of the span."""
-        c = self.count(start, end)
-        if not c:
-            return ()
-        size = max(end - start, 1)
-        ranked = sorted(c.items())
-        ranked.sort(key=_COUNT, reverse=True)  # stable: equal counts stay in lexicon order
-        new, (theme_, label_, category_, count_, weight_) = _records(ThemeCount)
-        meta = self.meta
-        out = []
-        for p, n in ranked:
-            t = new(ThemeCount)
-            tid, label, category = meta[p]
-            theme_(t, tid)
-            label_(t, label)
-            category_(t, category)
-            count_(t, n)
-            weight_(t, round(n * 1000 / size, 3))
-            out.append(t)
-        return tuple(out)
+        """Themes of ``[start, end)`` (see :func:`_ranked`)."""
+        return _ranked(self.count(start, end), end - start, self.meta)
+
+
+def _ranked(counts: dict[int, int], size: int, meta: Sequence[tuple[str, str, str]]) -> tuple[ThemeCount, ...]:
+    """``ThemeCount`` records of a span of ``size`` characters from its hits per lexicon position, most
+    frequent first (ties in lexicon order); ``weight`` = hits per 1,000 characters of the span. ``meta``:
+    (id, label, category) by lexicon position."""
+    if not counts:
+        return ()
+    size = max(size, 1)
+    ranked = sorted(counts.items())
+    ranked.sort(key=_COUNT, reverse=True)  # stable: equal counts stay in lexicon order
+    new, (theme_, label_, category_, count_, weight_) = _records(ThemeCount)
+    out = []
+    for p, n in ranked:
+        t = new(ThemeCount)
+        tid, label, category = meta[p]
+        theme_(t, tid)
+        label_(t, label)
+        category_(t, category)
+        count_(t, n)
+        weight_(t, round(n * 1000 / size, 3))
+        out.append(t)
+    return tuple(out)
 
 
 _COUNT = itemgetter(1)
@@ -295,9 +369,13 @@ def tag_themes(
     if unknown:
         raise UsageError(f"unknown theme detail {', '.join(sorted(unknown))}; it is one of {', '.join(THEME_DETAIL)}")
     doc = as_document(document)
-    matcher = _matcher(lexicon or default_lexicon())
-    hits = matcher.scan(doc.text)
-    tally = _Tally(hits, matcher.lexicon.themes)
+    matcher = _matcher(lexicon)
+    if detail:  # per-span counts or evidence: every hit listed
+        hits = matcher.scan(doc.text)
+        tally = _Tally(hits, matcher.lexicon.themes)
+        totals = tally.span(0, len(doc.text))
+    else:  # the document's totals only (a review): the hits counted per theme, none listed
+        totals = _ranked(matcher.count(doc.text), len(doc.text), matcher.meta)
     if outline is None and ("sections" in detail or distinctive):
         outline = _outline_of(doc)
     paragraphs = tuple(
@@ -325,7 +403,7 @@ def tag_themes(
     )
     return ThemeResult(
         path=doc.path,
-        document=tally.span(0, len(doc.text)),
+        document=totals,
         sections=sections,
         paragraphs=paragraphs,
         evidence=tuple(_evidence(doc, hits, matcher.lexicon.ids)) if "evidence" in detail else (),
@@ -340,6 +418,9 @@ _STUDY = re.compile(
     r"(?:学习|贯彻|落实|领会|宣传|宣讲)[^，,。；;！!？?\s]{0,8}?(?:党的)?"
     r"(十[五六七八九]大|二十一?大)(?:会议)?(?:精神|报告)"
 )
+#: the end every ``_STUDY`` match has: searched first, as most documents have none (``_STUDY`` tries
+#: each 学, 落, 宣… of a text; this, each 大: 0.7 ms rather than 7 ms over the 94 bench texts)
+_STUDY_END = re.compile(r"大(?:会议)?(?:精神|报告)")
 
 
 _CONGRESS = {"name": Key(pattern=r"[十二][一二三四五六七八九十]*大"), "held": Key(types=(int,))}
@@ -362,7 +443,7 @@ def _congresses() -> tuple[tuple[str, int], ...]:
 def find_stale_references(document: Document | str) -> list[Finding]:
     """GT301: "study the spirit of congress N" in a document dated ≥ 2 years after congress N+1."""
     doc = as_document(document)
-    if doc.year is None:
+    if doc.year is None or not _STUDY_END.search(doc.text):
         return []
     order = _congresses()
     successor = {order[i][0]: order[i + 1] for i in range(len(order) - 1)}
