@@ -1014,8 +1014,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                     rx.search(squashed) is not None for rx in _compiled(inline_words))  # their alternation's)
             if not maybe and not s.first:
                 continue
-        seg = _squash(view[s.start : s.end])
-        stripped = _strip_lead(seg)
+        stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
         inline = maybe and (any_inline is None or any_inline.search(stripped) is not None)  # else none matches
         if not inline and not s.first:
             continue
