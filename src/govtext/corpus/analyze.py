@@ -62,7 +62,8 @@ def analyze_document(
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     # a manifest kind naming a built-in outline is used; any other label (e.g. ``gwr``) is metadata only
     kind = meta.get("kind") if meta.get("kind") in builtin_outlines() else None
-    result = analyze(document, kind=kind, lexicon=_lexicon(options))
+    # the tables keep each theme hit (theme_hits) and the document's totals, not per-span counts
+    result = analyze(document, kind=kind, lexicon=_lexicon(options), theme_detail=("evidence",))
     outline, comp = result.outline, result.completeness
     # every stage ran, so none of its results is None
     assert outline is not None and comp is not None and result.placeholders is not None and result.themes is not None
