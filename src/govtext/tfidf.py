@@ -103,17 +103,30 @@ def _side(groups: Sequence[Sequence[Sequence[tuple[str, int]]]], ids: dict[str, 
 
 @dataclass(frozen=True)
 class _Counts:
-    """The n-grams of a collection of texts: each distinct (n-gram, text) pair with its count; ``gram``
-    numbers its n-gram in ``codes`` (the distinct n-gram codes, sorted) and ``df`` is how many texts hold
-    each of those."""
+    """The n-grams of a collection of texts: ``pieces`` of distinct (n-gram, text) pairs with their counts
+    (each piece sorted by n-gram code; pieces hold disjoint runs of texts), the distinct n-gram codes of
+    all (``codes``, sorted) and how many texts hold each (``df``)."""
 
-    gram: np.ndarray
-    row: np.ndarray
-    count: np.ndarray
+    pieces: list[_Pairs]
+    packed: bool  # a pair's key is one int64 (n-gram code × texts + text), else (code, text)
+    texts: int
     codes: np.ndarray
     df: np.ndarray
     dense: np.ndarray  # code point -> the alphabet's number for it (-1: not in the texts)
     size: int  # letters in the alphabet
+
+    def pairs(self, piece: _Pairs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A piece's pairs as n-gram code, text and count."""
+        cols, count = piece
+        code, row = np.divmod(cols[0], self.texts) if self.packed else cols
+        return code, row, count
+
+
+def _runs(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of sorted codes: each one's number among the distinct ones, and where each distinct one starts."""
+    first = np.ones(len(code), bool)
+    np.not_equal(code[1:], code[:-1], out=first[1:])
+    return np.cumsum(first) - 1, np.flatnonzero(first)
 
 
 def _points(text: str, a: int, b: int) -> np.ndarray:
@@ -181,19 +194,18 @@ def _count(texts: Sequence[str]) -> _Counts:
                     parts = [_merge(parts)]
             pieces.append(_merge(parts))
         s = e
-    if not pieces:
-        empty = np.zeros(0, np.int64)
-        return _Counts(empty, empty, empty, empty, empty, dense, k)
-    cols, counts = pieces[0] if len(pieces) == 1 else _concat(pieces)
-    code, row = np.divmod(cols[0], rows) if packed else cols
-    if len(pieces) == 1:  # sorted by code already
-        first = np.ones(len(code), bool)
-        np.not_equal(code[1:], code[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        return _Counts(np.cumsum(first) - 1, row, counts, code[starts], np.diff(np.append(starts, len(code))),
-                       dense, k)
-    codes, gram, df = np.unique(code, return_inverse=True, return_counts=True)
-    return _Counts(gram, row, counts, codes, df, dense, k)
+    # the distinct n-grams and how many texts hold each: per piece (a text is in one piece), then together
+    codes, df = [], []
+    for piece in pieces:
+        code = np.divmod(piece[0][0], rows)[0] if packed else piece[0][0]
+        starts = _runs(code)[1]
+        codes.append(code[starts])
+        df.append(np.diff(np.append(starts, len(code))))
+    if len(pieces) == 1:
+        return _Counts(pieces, packed, rows, codes[0], df[0], dense, k)
+    (every,), held = _pairs((np.concatenate(codes) if codes else np.zeros(0, np.int64),),
+                            np.concatenate(df) if df else None)
+    return _Counts(pieces, packed, rows, every, held, dense, k)
 
 
 #: Counted pairs: their sort key columns (one packed key, or n-gram code and text) and their counts.
@@ -261,15 +273,26 @@ def cosines(headings: Sequence[str], paragraphs: Sequence[str],
     df[where] += index.phrase_df[found]
     idf = np.log(n1 / (df + 1)) + 1.0
     phrase_idf = np.log(n1 / (index.phrase_df + doc_df + 1)) + 1.0
-    weight = (1.0 + np.log(c.count)) * idf[c.gram]
-    norm = np.sqrt(np.bincount(c.row, weight * weight, minlength=len(texts)))
-    # the (text, n-gram) pairs the outline shares, each with its share of the text's unit vector
+    # each text's norm, and the (text, n-gram) pairs the outline shares with their weights, a piece at a time
     to_vocab = np.full(len(c.codes), -1, np.int64)
     to_vocab[where] = np.flatnonzero(found)
-    vocab = to_vocab[c.gram]
-    shared = vocab >= 0
-    row, vocab = c.row[shared], vocab[shared]
-    x = weight[shared] / norm[row]
+    norm2 = np.zeros(len(texts))
+    rows, vocabs, weights = [], [], []
+    for piece in c.pieces:
+        code, row, count = c.pairs(piece)
+        gram, starts = _runs(code)
+        if len(c.pieces) > 1:  # the piece's distinct n-grams among all
+            gram = np.searchsorted(c.codes, code[starts])[gram]
+        weight = (1.0 + np.log(count)) * idf[gram]
+        norm2 += np.bincount(row, weight * weight, minlength=len(texts))
+        vocab = to_vocab[gram]
+        shared = vocab >= 0
+        rows.append(row[shared])
+        vocabs.append(vocab[shared])
+        weights.append(weight[shared])
+    row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    vocab = np.concatenate(vocabs) if vocabs else np.zeros(0, np.int64)
+    x = (np.concatenate(weights) if weights else np.zeros(0)) / np.sqrt(norm2)[row]
     nh = len(headings)
     head = row < nh
     return (_best(row[head], vocab[head], x[head], nh, index.heading, phrase_idf),
