@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from itertools import chain
-from operator import add
+from operator import add, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -46,7 +46,7 @@ from .model import (
 from .resources import models_dir, parse_toml, read_data_text
 
 if TYPE_CHECKING:
-    from ahocorasick_rs import AhoCorasick
+    from ahocorasick_rs import BytesAhoCorasick
 
     from .tfidf import PhraseIndex
 
@@ -721,24 +721,28 @@ def _term_counts(terms: Sequence[str], text: str) -> dict[str, int]:
     non-overlapping occurrences). The literal terms that cannot overlap themselves are found in one pass
     of an Aho–Corasick automaton, where each occurrence of each counts; the others one at a time."""
     automaton, literal, rest = _term_automaton(tuple(dict.fromkeys(terms)))
-    found = Counter(i for i, _, _ in automaton.find_matches_as_indexes(text, overlapping=True)) if automaton else {}
+    # (over the UTF-8 bytes: a term matches there only where it does in the text, as a character's first
+    # byte is never another's inner one, and the text keeps no cached UTF-8 copy)
+    found = Counter(map(itemgetter(0), automaton.find_matches_as_indexes(text.encode(), overlapping=True))
+                    ) if automaton else {}
     counts = {t: found.get(i, 0) for i, t in enumerate(literal)}
     counts.update((t, len(_rx(t).findall(text)) if _is_regex(t) else text.count(t)) for t in rest)
     return counts
 
 
 @lru_cache(maxsize=16)
-def _term_automaton(terms: tuple[str, ...]) -> tuple[AhoCorasick | None, tuple[str, ...], tuple[str, ...]]:
+def _term_automaton(terms: tuple[str, ...]) -> tuple[BytesAhoCorasick | None, tuple[str, ...], tuple[str, ...]]:
     """The automaton of the terms :func:`_term_counts` finds in one pass, those terms, and the others
     (regex terms, the empty one, and those with a prefix that is also a suffix: 哈哈 occurs once in
     哈哈哈 for ``findall``, twice for an overlapping search)."""
-    from ahocorasick_rs import AhoCorasick  # (not at import: a review's cold start)
+    from ahocorasick_rs import BytesAhoCorasick  # (not at import: a review's cold start)
 
     def one_pass(t: str) -> bool:
         return bool(t) and not _is_regex(t) and not any(t[:k] == t[-k:] for k in range(1, len(t)))
 
     literal = tuple(t for t in terms if one_pass(t))
-    return (AhoCorasick(literal) if literal else None), literal, tuple(t for t in terms if not one_pass(t))
+    automaton = BytesAhoCorasick([t.encode() for t in literal]) if literal else None
+    return automaton, literal, tuple(t for t in terms if not one_pass(t))
 
 
 # --------------------------------------------------------------------------------------------------
