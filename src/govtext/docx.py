@@ -635,8 +635,13 @@ def _resolve(base_dir: str, target: str) -> str:
 
 # --------------------------------------------------------------------------- body text
 
-_SKIP = frozenset((_q("del"), _q("txbxContent"), f"{{{MC}}}Fallback", _q("moveFrom")))
-_PASS = frozenset((_q("sdt"), _q("sdtContent"), _q("customXml"), _q("ins"), _q("moveTo")))
+#: Elements whose text the reader leaves out (deleted text, text boxes, alternate-content fallbacks,
+#: moved-from text); ``review_docx`` anchors comments by the same rule.
+SKIPPED_ELEMENTS = frozenset((_q("del"), _q("txbxContent"), f"{{{MC}}}Fallback", _q("moveFrom")))
+#: Wrappers the reader reads through as if absent (content controls, custom XML, inserted and moved-to
+#: text); ``review_docx`` walks paragraphs in the reader's order by the same rule.
+TRANSPARENT_ELEMENTS = frozenset((_q("sdt"), _q("sdtContent"), _q("customXml"), _q("ins"), _q("moveTo")))
+_SKIP, _PASS = SKIPPED_ELEMENTS, TRANSPARENT_ELEMENTS
 _RUN_PIECES = frozenset((_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen")))
 # what an element's children are: paragraphs and tables (BLOCK), rows (TABLE), cells (ROW), the content
 # of a line's paragraph (PARA; SKIPPED under deleted text, text boxes, fallbacks), or unread (NONE);

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .codes import localize
+from .docx import SKIPPED_ELEMENTS, TRANSPARENT_ELEMENTS, W
 from .errors import InputError, UsageError
 from .i18n import LANGS, N_, gettext
 from .report import PUNCT, headline
@@ -39,10 +40,7 @@ from .review import Review
 AUTHOR = "govtext"
 INITIALS = "GT"
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# runs the reader leaves out (deleted text, text boxes, alternate content fallbacks, moved-from text)
-_SKIP = frozenset({_W + "del", _W + "txbxContent", _MC + "Fallback", _W + "moveFrom"})
+_W = f"{{{W}}}"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 #: Comments added through python-docx between two parkings (see ``_Comments``).
@@ -236,7 +234,7 @@ def _read_runs(p) -> list[list]:
     for r in p.iter(_W + "r"):
         anc = r.getparent()
         while anc is not None and anc is not p:
-            if anc.tag in _SKIP:
+            if anc.tag in SKIPPED_ELEMENTS:
                 break
             anc = anc.getparent()
         else:
@@ -265,11 +263,6 @@ class _Para:
     runs: list  # [r, width]
 
 
-# containers read through as if their children stood in their place (content controls, custom XML,
-# tracked insertions and moves)
-_PASS = frozenset(_W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo"))
-
-
 def _body_paragraphs(container, out: list) -> None:
     """Paragraph elements in the order ``govtext.docx`` reads them (body, table cells, content controls)."""
     for el in container:
@@ -277,7 +270,7 @@ def _body_paragraphs(container, out: list) -> None:
             out.append(el)
         elif el.tag == _W + "tbl":
             _table_paragraphs(el, out)
-        elif el.tag in _PASS:
+        elif el.tag in TRANSPARENT_ELEMENTS:
             _body_paragraphs(el, out)
 
 
@@ -286,7 +279,7 @@ def _table_paragraphs(el, out: list) -> None:
     for child in el:
         if child.tag == _W + "tr":
             _row_paragraphs(child, out)
-        elif child.tag in _PASS:
+        elif child.tag in TRANSPARENT_ELEMENTS:
             _table_paragraphs(child, out)
 
 
@@ -297,7 +290,7 @@ def _row_paragraphs(el, out: list) -> None:
             vmerge = child.find(f"{_W}tcPr/{_W}vMerge")
             if vmerge is None or vmerge.get(_W + "val") not in (None, "continue"):
                 _body_paragraphs(child, out)
-        elif child.tag in _PASS:
+        elif child.tag in TRANSPARENT_ELEMENTS:
             _row_paragraphs(child, out)
 
 
