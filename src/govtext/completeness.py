@@ -44,6 +44,7 @@ from .model import (
     as_document,
 )
 from .resources import models_dir, parse_toml, read_data_text
+from .text import WHITE_RUNS
 
 if TYPE_CHECKING:
     from ahocorasick_rs import BytesAhoCorasick
@@ -380,7 +381,6 @@ def _rx(pattern: str) -> re.Pattern[str]:
 NGRAMS = (2, 3)
 #: Where the outlines' phrase vectors are shipped (``scripts/build_outline_vectors.py`` writes them).
 VECTORS_DIR = ("outlines", "vectors")
-_WHITE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds each run of white space to one space
 
 GramCounts = tuple[tuple[str, int], ...]
 
@@ -388,7 +388,7 @@ GramCounts = tuple[tuple[str, int], ...]
 def char_ngrams(text: str) -> Counter[str]:
     """The character 2- and 3-grams of ``text`` with their counts (white-space runs folded to one space),
     as scikit-learn's char analyzer takes them: how an outline's phrasings are counted."""
-    t = _WHITE_RUNS.sub(" ", text)
+    t = WHITE_RUNS.sub(" ", text)
     bigrams = list(map(add, t, t[1:]))  # t[i:i+2] for every i, built in C
     return Counter(chain(bigrams, map(add, bigrams, t[2:])))
 

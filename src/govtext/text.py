@@ -43,6 +43,10 @@ _FOLD = str.maketrans(
 
 _FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
 
+#: A run of two or more white-space characters: scikit-learn's char analyzer folds each to one space, and
+#: so do both sides of the completeness TF-IDF (``completeness.char_ngrams``, ``tfidf.cosines``).
+WHITE_RUNS = re.compile(r"\s\s+")
+
 
 def fold(text: str) -> str:
     """Fold full-width digits, brackets and dots and odd spaces, one character for one.

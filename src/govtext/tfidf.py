@@ -15,14 +15,13 @@ is counted ``CHUNK`` characters at a time, and the dot products are taken a bloc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-#: White-space runs fold to one space before n-grams are taken (scikit-learn's char analyzer does).
-WHITE_RUNS = re.compile(r"\s\s+")
+from .text import WHITE_RUNS  # white-space runs fold to one space before n-grams are taken
+
 #: Characters whose n-grams are counted per step: bounds the working memory on a text of megabytes.
 CHUNK = 1 << 18
 #: Below this, an (n-gram, text) pair is sorted by one int64 key; above (a hostile alphabet), by two.
