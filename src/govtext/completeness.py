@@ -507,7 +507,7 @@ def similarities(
     sublinear_tf=True)`` fitted on the headings, the paragraphs and all the parts' phrasings together; a
     heading's similarity to part ``j`` is its highest cosine with one of ``heading_profiles[j]`` (0 when
     the part has none), and likewise for paragraphs and ``paragraph_profiles``. Returns two row lists:
-    ``[heading][part]`` and ``[paragraph][part]``. (Matching uses :func:`vector_similarities` with the
+    ``[heading][part]`` and ``[paragraph][part]``. (Matching uses :class:`Similarities` with the
     outline's vectors counted once.)
     """
     return vector_similarities(headings, paragraphs, OutlineVectors.from_phrases("", heading_profiles, paragraph_profiles))
@@ -517,8 +517,9 @@ def vector_similarities(
     headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors
 ) -> tuple[list[list[float]], list[list[float]]]:
     """:func:`similarities` with the parts' phrasings given as counted :class:`OutlineVectors`."""
-    sim = Similarities(headings, paragraphs, vectors)
-    return [sim.heading(i) for i in range(len(headings))], [sim.paragraph(i) for i in range(len(paragraphs))]
+    from .tfidf import cosines
+
+    return cosines(headings, paragraphs, vectors.indexed)
 
 
 class Similarities:
