@@ -43,6 +43,7 @@ from .model import (
     ScoreItem,
     as_document,
 )
+from .prefilter import Prefilter
 from .resources import models_dir, parse_toml, read_data_text
 from .text import WHITE_RUNS
 
@@ -948,6 +949,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
 
     # 1. headings: wording match, else a near-miss by similarity
     n_numbered = len(units.headings)
+    heading_words = _wordings(tuple(p.heading if "heading" in p.roles else () for p in parts))
     for hi, h in enumerate(heading_units):
         title = h.title
         if not title:
@@ -955,10 +957,13 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
         matched = False
         # a run-in heading (一是…，…) or a long one is a whole sentence: its wording must come first
         said = title[:12] if h.inline else title if len(title) <= 30 else title[:20]
+        found = heading_words.prefilter.ends(said)
         for j, p in enumerate(parts):
+            if not found:
+                break
             if "heading" not in p.roles:
                 continue
-            m = _first_match(p.heading, said)
+            m = heading_words.first_match(j, said, found)
             if m is not None:
                 matched = True
                 sim = hsim(hi, j)
@@ -991,11 +996,12 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     heading_starts = {h.start for h in units.headings if not h.inline}
     title_s = _squash(title) if title else None
     window = max((p.window for p in parts), default=0) + 16  # (a marker _LEAD_STRIP takes off is shorter)
-    inline_words = tuple(w for p in parts if "inline" in p.roles for w in p.inline)
-    any_inline = _any_of(inline_words)
-    # run-in wordings that look at nothing around their match are found in a sentence only where they are
-    # found in its paragraph: a paragraph without one is passed over but for its opening sentence
-    by_paragraph = any_inline is not None and not any(_CONTEXT.search(w) for w in inline_words)
+    lead_words = _wordings(tuple(p.lead if "lead" in p.roles else () for p in parts))
+    inline_words = _wordings(tuple(p.inline if "inline" in p.roles else () for p in parts))
+    # a run-in wording is found in a sentence only where the text it requires (prefilter.py) is in its
+    # paragraph, and one that looks at nothing around its match only where it is found in the paragraph:
+    # a paragraph without one is passed over but for its opening sentence
+    by_paragraph = not any(_CONTEXT.search(w) for w in inline_words.prefilter.patterns)
     paragraph_inline: dict[int, bool] = {}
     for s in units.sentences:
         if tstart is not None and tend is not None and tstart <= s.start < tend:
@@ -1009,29 +1015,32 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                 continue
         if s.start in heading_starts:
             continue  # a numbered heading's line is looked at as a heading only
-        maybe = bool(inline_words)  # whether some part's run-in wording may match
-        if by_paragraph:
-            maybe = paragraph_inline.get(s.para)
-            if maybe is None:
-                para = units.paragraphs[s.para]
-                squashed = _squash(view[para.start : para.end])  # (one wording at a time: the regex engine
-                maybe = paragraph_inline[s.para] = any(  # skips to a wording's first characters, not so to
-                    rx.search(squashed) is not None for rx in _compiled(inline_words))  # their alternation's)
-            if not maybe and not s.first:
-                continue
-        stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
-        inline = maybe and (any_inline is None or any_inline.search(stripped) is not None)  # else none matches
-        if not inline and not s.first:
+        maybe = paragraph_inline.get(s.para)  # whether some part's run-in wording may match
+        if maybe is None:
+            para = units.paragraphs[s.para]
+            squashed = _squash(view[para.start : para.end])
+            maybe = bool(found := inline_words.prefilter.ends(squashed))
+            if maybe and by_paragraph:
+                maybe = any(inline_words.compiled[k].search(squashed) is not None for k in found)
+            paragraph_inline[s.para] = maybe
+        if not maybe and not s.first:
             continue
-        lead_head = None  # the paragraph's opening, squashed, without its marker: as long as any part's window
+        stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
+        said = inline_words.prefilter.ends(stripped) if maybe else {}  # the wordings that may match
+        if not said and not s.first:
+            continue
+        leads = {}  # the paragraph's opening, squashed, without its marker (as long as any part's window),
+        if s.first:  # and the lead wordings that may match in it
+            para = units.paragraphs[s.para]
+            lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
+            leads = lead_words.prefilter.ends(lead_head)
+        if not leads and not said:
+            continue
         for j, p in enumerate(parts):
-            if s.first and "lead" in p.roles:
-                para = units.paragraphs[s.para]
-                if lead_head is None:
-                    lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
-                head = lead_head[: p.window]
-                m = _first_match(p.lead, head)
+            if leads and "lead" in p.roles:
+                m = lead_words.first_match(j, lead_head[: p.window], leads, p.window)
                 if m is not None:
+                    para = units.paragraphs[s.para]
                     region = units.innermost_end(s.start) if p.extent == "section" else para.end
                     region = max(region, _list_end(units, s) or 0)
                     sim = psim(s.para, j)
@@ -1039,8 +1048,8 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                             ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
                                             anchor_key=("s", s.start)))
                     continue
-            if inline and "inline" in p.roles:
-                m = _first_match(p.inline, stripped)
+            if said and "inline" in p.roles:
+                m = inline_words.first_match(j, stripped, said)
                 if m is not None:
                     para = units.paragraphs[s.para]
                     sim = psim(s.para, j)
@@ -1191,18 +1200,6 @@ def _first_body_paragraph(units: _Units, title_end: int | None) -> int | None:
 _CONTEXT = re.compile(r"\^|\$|\\[bBAZ]|\(\?<?[=!]")
 
 
-@cache
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex that matches where any of ``patterns`` would (a quick test before trying each); None
-    when they cannot be joined safely (group references, conditionals, global flags) or there are none."""
-    if not patterns or any(re.search(r"\\[1-9]|\(\?P=|\(\?\(", p) for p in patterns):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error:  # a group name used twice, a global flag not at the start
-        return None
-
-
 def _first_match(patterns: tuple[str, ...], s: str) -> str | None:
     """The longest of the patterns' first matches in ``s`` (an empty one as " "), None when none matches."""
     best = None
@@ -1211,6 +1208,40 @@ def _first_match(patterns: tuple[str, ...], s: str) -> str | None:
         if m is not None and (best is None or len(m.group()) > len(best)):
             best = m.group() or " "
     return best
+
+
+@dataclass(frozen=True)
+class _Wordings:
+    """One role's wordings (lead, inline or heading) of every part of an outline, compiled, with the
+    prefilter that tells which of them may match a text (``govtext.prefilter``)."""
+
+    prefilter: Prefilter  # over the wordings of all parts, in part order
+    compiled: tuple[re.Pattern[str], ...]
+    spans: tuple[range, ...]  # per part: its wordings' indexes
+
+    def first_match(self, part: int, s: str, found: dict[int, int], limit: int | None = None) -> str | None:
+        """:func:`_first_match` of part ``part``'s wordings in ``s``, trying only those ``found`` (the
+        prefilter's answer for ``s``, or for a longer text of which ``s`` is the first ``limit`` characters)."""
+        best = None
+        for k in self.spans[part]:
+            end = found.get(k)
+            if end is None or (limit is not None and end > limit):
+                continue
+            m = self.compiled[k].search(s)
+            if m is not None and (best is None or len(m.group()) > len(best)):
+                best = m.group() or " "
+        return best
+
+
+@cache
+def _wordings(by_part: tuple[tuple[str, ...], ...]) -> _Wordings:
+    """The :class:`_Wordings` of these parts' wordings (one tuple per part, empty for a part without the role)."""
+    flat = tuple(w for words in by_part for w in words)
+    spans, k = [], 0
+    for words in by_part:
+        spans.append(range(k, k + len(words)))
+        k += len(words)
+    return _Wordings(Prefilter(flat), _compiled(flat), tuple(spans))
 
 
 @cache
