@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from itertools import chain
@@ -800,17 +800,19 @@ class _Units:
 
     @cached_property
     def sentences(self) -> list[_Sentence]:
-        """Every sentence outside statistics tables, in order (built when first asked for: after the
-        similarity model has counted the paragraphs, so both are not held at their peak together)."""
-        sentences: list[_Sentence] = []
-        for i, p in enumerate(self.paragraphs):
-            if self.in_table(p.start):
-                continue  # a statistics table's rows are never a part's lead, statement or body
-            first = True
-            for m in _SENTENCE.finditer(self.text, p.start, p.end):
-                sentences.append(_Sentence(m.start(), m.end(1), i, first))
-                first = False
-        return sentences
+        """Every sentence outside statistics tables, in order (built when first asked for)."""
+        return [s for i in range(len(self.paragraphs)) for s in self.sentences_in(i)]
+
+    def sentences_in(self, i: int) -> Iterator[_Sentence]:
+        """The sentences of paragraph ``i`` as they are read (none in a statistics table: its rows are never
+        a part's lead, statement or body)."""
+        p = self.paragraphs[i]
+        if self.in_table(p.start):
+            return
+        first = True
+        for m in _SENTENCE.finditer(self.text, p.start, p.end):
+            yield _Sentence(m.start(), m.end(1), i, first)
+            first = False
 
     def para_of(self, offset: int) -> int | None:
         """Index of the paragraph containing ``offset`` (None between paragraphs)."""
@@ -1002,61 +1004,56 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # paragraph, and one that looks at nothing around its match only where it is found in the paragraph:
     # a paragraph without one is passed over but for its opening sentence
     by_paragraph = not any(_CONTEXT.search(w) for w in inline_words.prefilter.patterns)
-    paragraph_inline: dict[int, bool] = {}
-    for s in units.sentences:
-        if tstart is not None and tend is not None and tstart <= s.start < tend:
-            if s.end <= tend or not s.first:
-                continue
-            s = s._replace(start=tend)  # a title run into its body (breaks lost): the body starts after it
-        if s.first:
-            ptext = units.paragraphs[s.para].text
-            if PAGE_LABEL.match(ptext) or (title_s is not None and (not title_s or ptext.lstrip()[:1] == title_s[:1])
-                                           and _squash(ptext) == title_s):  # the title repeated on a page
-                continue
-        if s.start in heading_starts:
-            continue  # a numbered heading's line is looked at as a heading only
-        maybe = paragraph_inline.get(s.para)  # whether some part's run-in wording may match
-        if maybe is None:
-            para = units.paragraphs[s.para]
-            squashed = _squash(view[para.start : para.end])
-            maybe = bool(found := inline_words.prefilter.ends(squashed))
-            if maybe and by_paragraph:
-                maybe = any(inline_words.compiled[k].search(squashed) is not None for k in found)
-            paragraph_inline[s.para] = maybe
-        if not maybe and not s.first:
-            continue
-        stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
-        said = inline_words.prefilter.ends(stripped) if maybe else {}  # the wordings that may match
-        if not said and not s.first:
-            continue
-        leads = {}  # the paragraph's opening, squashed, without its marker (as long as any part's window),
-        if s.first:  # and the lead wordings that may match in it
-            para = units.paragraphs[s.para]
-            lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
-            leads = lead_words.prefilter.ends(lead_head)
-        if not leads and not said:
-            continue
-        for j, p in enumerate(parts):
-            if leads and "lead" in p.roles:
-                m = lead_words.first_match(j, lead_head[: p.window], leads, p.window)
-                if m is not None:
-                    para = units.paragraphs[s.para]
-                    region = units.innermost_end(s.start) if p.extent == "section" else para.end
-                    region = max(region, _list_end(units, s) or 0)
-                    sim = psim(s.para, j)
-                    cands.append(_Candidate(p.id, "lead", s.start, s.end, region, None,
-                                            ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
-                                            anchor_key=("s", s.start)))
+    for i, para in enumerate(units.paragraphs):
+        maybe = None
+        for s in units.sentences_in(i):
+            if tstart is not None and tend is not None and tstart <= s.start < tend:
+                if s.end <= tend or not s.first:
                     continue
-            if said and "inline" in p.roles:
-                m = inline_words.first_match(j, stripped, said)
-                if m is not None:
-                    para = units.paragraphs[s.para]
-                    sim = psim(s.para, j)
-                    region = max(para.end, _list_end(units, s) or 0)
-                    cands.append(_Candidate(p.id, "inline", s.start, s.end, region, None,
-                                            ROLE_RANK["inline"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
-                                            anchor_key=("s", s.start)))
+                s = s._replace(start=tend)  # a title run into its body (breaks lost): the body starts after it
+            if s.first:
+                ptext = para.text
+                if PAGE_LABEL.match(ptext) or (title_s is not None and (not title_s or ptext.lstrip()[:1] == title_s[:1])
+                                               and _squash(ptext) == title_s):  # the title repeated on a page
+                    continue
+            if s.start in heading_starts:
+                continue  # a numbered heading's line is looked at as a heading only
+            if maybe is None:  # whether some part's run-in wording may match in the paragraph
+                squashed = _squash(view[para.start : para.end])
+                maybe = bool(found := inline_words.prefilter.ends(squashed))
+                if maybe and by_paragraph:
+                    maybe = any(inline_words.compiled[k].search(squashed) is not None for k in found)
+            if not maybe and not s.first:
+                break  # (nor in the paragraph's other sentences)
+            stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
+            said = inline_words.prefilter.ends(stripped) if maybe else {}  # the wordings that may match
+            if not said and not s.first:
+                continue
+            leads = {}  # the paragraph's opening, squashed, without its marker (as long as any part's window),
+            if s.first:  # and the lead wordings that may match in it
+                lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
+                leads = lead_words.prefilter.ends(lead_head)
+            if not leads and not said:
+                continue
+            for j, p in enumerate(parts):
+                if leads and "lead" in p.roles:
+                    m = lead_words.first_match(j, lead_head[: p.window], leads, p.window)
+                    if m is not None:
+                        region = units.innermost_end(s.start) if p.extent == "section" else para.end
+                        region = max(region, _list_end(units, s) or 0)
+                        sim = psim(s.para, j)
+                        cands.append(_Candidate(p.id, "lead", s.start, s.end, region, None,
+                                                ROLE_RANK["lead"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
+                                                anchor_key=("s", s.start)))
+                        continue
+                if said and "inline" in p.roles:
+                    m = inline_words.first_match(j, stripped, said)
+                    if m is not None:
+                        sim = psim(s.para, j)
+                        region = max(para.end, _list_end(units, s) or 0)
+                        cands.append(_Candidate(p.id, "inline", s.start, s.end, region, None,
+                                                ROLE_RANK["inline"] + min(len(m), 8) / 40 + sim / 2, round(sim, 2),
+                                                anchor_key=("s", s.start)))
 
     # 3b. the opening: without a 现将……如下 formula, the first body paragraph stating the year's situation
     opening = next((p for p in parts if p.id == "opening" and "lead" in p.roles), None)
@@ -1064,7 +1061,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
         first = _first_body_paragraph(units, tend)
         if first is not None:
             para = units.paragraphs[first]
-            end = next((x.end for x in units.sentences if x.para == first), para.end)
+            end = next((x.end for x in units.sentences_in(first)), para.end)
             sim = psim(first, parts.index(opening))
             cands.append(_Candidate("opening", "lead", para.start, end, para.end, None, ROLE_RANK["lead"] - 0.5 + sim / 2,
                                     round(sim, 2), anchor_key=("s", para.start)))
