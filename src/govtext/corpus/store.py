@@ -42,6 +42,9 @@ def _rows_of(frames: dict[str, pd.DataFrame], doc_ids: list[str]) -> CorpusTable
                            for n, df in frames.items()})
 
 
+INSERT_ROWS = 10_000  # rows of a frame per INSERT into DuckDB
+
+
 class DuckDBStore(Store):
     """Batches go into ``_govtext_new_<table>`` tables of the same file (committed as they come);
     :meth:`commit` swaps them for the stored tables in one transaction. Leftovers of a killed run
@@ -57,6 +60,10 @@ class DuckDBStore(Store):
             # one DuckDB thread: a batch is inserted by one scan of its frames anyway, and a second
             # thread's buffers cost ~20 MiB of peak memory
             self.con.execute("SET threads = 1")
+            # hand freed memory back after each statement instead of at DuckDB's default 128 MiB peak:
+            # the frames of the batch stay in memory while it writes
+            self.con.execute("SET allocator_flush_threshold = '1MB'")
+            self.con.execute("SET allocator_bulk_deallocation_flush_threshold = '1MB'")
             have = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             self.have = {t for t in have if not t.startswith(self.STAGE)}
             if self.have and "documents" not in self.have:
@@ -93,8 +100,9 @@ class DuckDBStore(Store):
 
     def write(self, batch: CorpusTables) -> None:
         for name, df in batch.tables().items():
-            if len(df):
-                self.con.register("_govtext_frame", df)
+            # in slices: DuckDB's scan of a whole 200,000-row frame holds ~10 MiB more at its peak
+            for start in range(0, len(df), INSERT_ROWS):
+                self.con.register("_govtext_frame", df.iloc[start:start + INSERT_ROWS])
                 self.con.execute(f'INSERT INTO "{self.STAGE}{name}" SELECT * FROM _govtext_frame')
                 self.con.unregister("_govtext_frame")
 
