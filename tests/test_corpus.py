@@ -558,6 +558,22 @@ def test_corpus_store_arguments_are_checked(tmp_path):
     assert not (tmp_path / "a.duckdb").exists()
 
 
+def test_corpus_column_rows_read_as_row_dicts():
+    """ColumnRows (the terms and theme_hits rows, held as columns) read as the row dicts they stand for:
+    by index, slice and iteration, equal to those dicts, and the same after pickling (process pools)."""
+    import pickle
+
+    from govtext.corpus.schema import ColumnRows
+
+    dicts = [{"doc_id": "a", "term": "改革", "count": 3}, {"doc_id": "a", "term": "发展", "count": 1}]
+    rows = ColumnRows({"doc_id": ["a", "a"], "term": ["改革", "发展"], "count": [3, 1]})
+    assert len(rows) == 2 and rows[0] == dicts[0] and rows[-1] == dicts[1] and rows[1:] == dicts[1:]
+    assert list(rows) == dicts and rows == dicts and pickle.loads(pickle.dumps(rows)) == dicts
+    assert not ColumnRows({}) and list(ColumnRows({"doc_id": []})) == []
+    with pytest.raises(IndexError):
+        rows[2]
+
+
 def test_corpus_assemble_in_chunks_equals_rows_read_at_once(monkeypatch):
     """Rows gathered column by column and typed in chunks (here every 7 rows, across documents,
     with error rows lacking most keys and extra metadata) give exactly the tables of all rows at once."""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from ..readers import SUFFIXES, document_from_bytes
 from .duplicates import signature
 from .evidence import theme_hit_rows
 from .options import DEFAULT_OPTIONS, AnalysisOptions, analysis_key, analysis_version
-from .schema import SCHEMAS, TABLES
+from .schema import SCHEMAS, TABLES, ColumnRows
 from .sources import Source
 
 _CJK_TERM = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -25,15 +24,20 @@ _CJK_TERM = re.compile(r"[\u3400-\u9fff]{2,}")
 def count_terms(text: str, *, segmenter: str = "rjieba") -> list[tuple[str, int]]:
     """Word counts of ``text`` (domain-dictionary jieba): words of two or more Chinese characters,
     stop words removed; sorted by count (descending), then term."""
+    terms, counts = _term_columns(text, segmenter)
+    return list(zip(terms, counts, strict=True))
+
+
+def _term_columns(text: str, segmenter: str) -> tuple[list[str], list[int]]:
+    """:func:`count_terms` as two columns: the terms and their counts, in the same order."""
     from ..segment import segment_words
 
     stop, chinese = _stop_words(), _CJK_TERM.fullmatch
     # count every word first, then test each distinct word once (a fifth of the words, or fewer)
     counts = Counter(segment_words(text, engine=segmenter))
     terms = sorted(w for w in counts if w not in stop and chinese(w))  # by term (plain strings sort fastest)
-    kept = [(w, counts[w]) for w in terms]
-    kept.sort(key=itemgetter(1), reverse=True)  # then by count, descending (stable: ties stay by term)
-    return kept
+    terms.sort(key=counts.__getitem__, reverse=True)  # then by count, descending (stable: ties stay by term)
+    return terms, [counts[w] for w in terms]
 
 
 @cache
@@ -46,8 +50,9 @@ def _stop_words() -> frozenset[str]:
 
 def analyze_document(
     document: Document, meta: Mapping[str, Any], *, options: AnalysisOptions = DEFAULT_OPTIONS
-) -> dict[str, list[dict]]:
-    """Run every stage on one document; return table name → rows (plain dicts, schema columns).
+) -> dict[str, Sequence[dict]]:
+    """Run every stage on one document; return table name → rows (plain dicts, schema columns; the
+    large ``terms`` and ``theme_hits`` as :class:`ColumnRows`, which read as such dicts).
 
     The stages run through :func:`govtext.analysis.analyze`, as for ``govtext check``: ``findings``
     holds every finding of every stage (GT1xx–GT4xx, e.g. GT301's stale congress reference), by
@@ -86,10 +91,12 @@ def analyze_document(
     for f in result.findings:
         rows["findings"].append(_finding_row(doc_id, stage_of[id(f)], f))
 
-    terms = count_terms(document.text, segmenter=options.segmenter)
-    rows["terms"] = [{"doc_id": doc_id, "term": t, "count": c} for t, c in terms]
-    rows["theme_hits"] = theme_hit_rows(doc_id, document.text, result.themes.evidence, outline.sections,
-                                        document.paragraphs)
+    terms, counts = _term_columns(document.text, options.segmenter)
+    large: dict[str, Sequence[dict]] = {
+        "terms": ColumnRows({"doc_id": [doc_id] * len(terms), "term": terms, "count": counts}),
+        "theme_hits": theme_hit_rows(doc_id, document.text, result.themes.evidence, outline.sections,
+                                     document.paragraphs),
+    }
     sig = signature(document.text)
     if sig is not None:
         rows["signatures"].append({"doc_id": doc_id, "shingles": sig[0], "minhash": sig[1]})
@@ -106,7 +113,7 @@ def analyze_document(
         "n_findings": len(rows["findings"]), "score": score, "error": None,
         **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
     })
-    return rows
+    return {**rows, **large}
 
 
 @cache
@@ -149,7 +156,7 @@ def _finding_row(doc_id: str, stage: str, f) -> dict:
     return {"doc_id": doc_id, "stage": stage, **{k: d.get(k) for k in SCHEMAS["findings"] if k not in ("doc_id", "stage")}}
 
 
-def analyze_source(source: Source, options: AnalysisOptions = DEFAULT_OPTIONS) -> dict[str, list[dict]]:
+def analyze_source(source: Source, options: AnalysisOptions = DEFAULT_OPTIONS) -> dict[str, Sequence[dict]]:
     """Decode and analyse one :class:`Source` (what every engine runs, in whatever process).
 
     Never raises for a bad document: an unreadable or failing document gives a ``documents`` row
@@ -158,7 +165,7 @@ def analyze_source(source: Source, options: AnalysisOptions = DEFAULT_OPTIONS) -
     source = source.loaded()
     meta: dict[str, Any] = {"doc_id": source.doc_id, "path": source.path, **dict(source.meta)}
     error = source.error
-    rows: dict[str, list[dict]] | None = None
+    rows: dict[str, Sequence[dict]] | None = None
     if error is None:
         try:
             # In-memory texts have ids, not file names: read them as .txt.
@@ -171,13 +178,12 @@ def analyze_source(source: Source, options: AnalysisOptions = DEFAULT_OPTIONS) -
         except Exception as exc:  # a stage failed on this document: record it, go on with the rest
             error = f"internal error: {type(exc).__name__}: {exc}"
     if rows is None:
-        rows = {name: [] for name in TABLES}
         year = meta.get("year")
-        rows["documents"].append({
+        rows = {**{name: [] for name in TABLES}, "documents": [{
             **{k: meta.get(k) for k in ("doc_id", "path", "title", "issuer", "kind")},
             "year": int(year) if year else None, "error": error,
             **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
-        })
+        }]}
     doc = rows["documents"][0]
     doc["content_hash"] = source.content_hash
     doc["analysis_version"] = analysis_version(options)

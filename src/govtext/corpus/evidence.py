@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from typing import Any
+
+from .schema import ColumnRows
 
 # a sentence ends at these characters (kept with the sentence) or at a line break
 _END = re.compile(r"[。！？；!?;]+[”’」』）)]*|[\r\n]+")
@@ -58,14 +59,15 @@ def sentence_around(text: str, start: int, end: int, lo: int = 0, hi: int | None
 
 
 def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
-                   paragraphs: Sequence) -> list[dict[str, Any]]:
+                   paragraphs: Sequence) -> ColumnRows:
     """One ``theme_hits`` row per hit: the innermost section and the paragraph holding it, and the
-    sentence (within that paragraph) around it."""
+    sentence (within that paragraph) around it (as columns: a sequence of row dicts to read)."""
     starts = [p.start for p in paragraphs]
     innermost = _Innermost(sections)
     breaks: dict[int, _Breaks] = {}  # paragraph index → its sentence ends, found once per paragraph
     sentences: dict[tuple[int, int], str] = {}  # one string per sentence, however many hits it holds
-    rows = []
+    themes, section_index, paragraph_index, start_char, end_char, term, sentence_text, sentence_start = (
+        [] for _ in range(8))
     for h in hits:
         i = bisect.bisect_right(starts, h.start_char) - 1
         para = paragraphs[i] if i >= 0 and h.start_char < paragraphs[i].end else None
@@ -80,12 +82,19 @@ def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
         if sentence is None:
             sentence = sentences[s, e] = text[s:e]
         inner = innermost.at(h.start_char)
-        rows.append({
-            "doc_id": doc_id, "theme": h.theme, "section_index": None if inner is None else inner.index,
-            "paragraph_index": i if para is not None else None, "start_char": h.start_char,
-            "end_char": h.end_char, "term": h.match, "sentence": sentence, "sentence_start": s,
-        })
-    return rows
+        themes.append(h.theme)
+        section_index.append(None if inner is None else inner.index)
+        paragraph_index.append(i if para is not None else None)
+        start_char.append(h.start_char)
+        end_char.append(h.end_char)
+        term.append(h.match)
+        sentence_text.append(sentence)
+        sentence_start.append(s)
+    return ColumnRows({
+        "doc_id": [doc_id] * len(themes), "theme": themes, "section_index": section_index,
+        "paragraph_index": paragraph_index, "start_char": start_char, "end_char": end_char, "term": term,
+        "sentence": sentence_text, "sentence_start": sentence_start,
+    })
 
 
 class _Breaks:

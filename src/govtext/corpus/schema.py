@@ -3,6 +3,10 @@ so the per-document analysis and the workers can name tables without loading the
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterator, Sequence
+from typing import overload
+
 STR, INT, FLOAT, BOOL = "string", "Int64", "Float64", "boolean"
 
 SCHEMAS: dict[str, dict[str, str]] = {
@@ -47,3 +51,40 @@ SCHEMAS: dict[str, dict[str, str]] = {
 # tables derived from the per-document rows when the tables are assembled (not by the engines)
 DERIVED = ("duplicates",)
 TABLES = tuple(SCHEMAS)
+
+
+class ColumnRows(Sequence[dict]):
+    """Rows of one table held as columns (column → its values, all of one length): a sequence of row
+    dicts to read, built without a dict per row. The large per-document tables (``terms``,
+    ``theme_hits``) come this way: assembling takes the columns as they are, and they pickle smaller
+    between processes."""
+
+    __slots__ = ("columns", "_n")
+
+    def __init__(self, columns: dict[str, list]) -> None:
+        self.columns = columns
+        self._n = len(next(iter(columns.values()))) if columns else 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> dict: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._n))]
+        if not -self._n <= i < self._n:
+            raise IndexError("row index out of range")
+        return {k: v[i] for k, v in self.columns.items()}
+
+    def __iter__(self) -> Iterator[dict]:
+        keys = tuple(self.columns)
+        return (dict(zip(keys, values, strict=True)) for values in zip(*self.columns.values(), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(map(operator.eq, self, other))
+
+    def __repr__(self) -> str:
+        return f"ColumnRows({len(self)} rows: {', '.join(self.columns)})"

@@ -4,7 +4,7 @@ per-document rows, and selecting groups of documents (``year=2021``, ``issuer=�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from operator import itemgetter
@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from .duplicates import DuplicateFinder
-from .schema import BOOL, DERIVED, FLOAT, INT, SCHEMAS, STR, TABLES
+from .schema import BOOL, DERIVED, FLOAT, INT, SCHEMAS, STR, TABLES, ColumnRows
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class CorpusTables:
         )
 
 
-def assemble(results: Iterable[Mapping[str, list[dict]]], *, reused: CorpusTables | None = None,
+def assemble(results: Iterable[Mapping[str, Sequence[dict]]], *, reused: CorpusTables | None = None,
              duplicates: DuplicateFinder | None = None) -> CorpusTables:
     """Row lists from :func:`analyze_source` (plus reused tables) → sorted, typed DataFrames.
 
@@ -108,11 +108,11 @@ class _Columns:
         self.n = 0
         self.chunks: list[pd.DataFrame] = []
 
-    def add(self, rows: list[dict]) -> None:
+    def add(self, rows: Sequence[dict]) -> None:
         """Append one document's rows."""
         if not rows:
             return
-        got = _same_keys(rows)
+        got = rows.columns if isinstance(rows, ColumnRows) else _same_keys(rows)
         if got is not None:  # the usual case: every row has the same keys
             keys = dict.fromkeys(got)
             for k, values in got.items():
@@ -186,7 +186,7 @@ def _text_array(values: list):
     return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string(), memory_pool=pa.system_memory_pool()))
 
 
-def _same_keys(rows: list[dict]) -> dict[str, list] | None:
+def _same_keys(rows: Sequence[dict]) -> dict[str, list] | None:
     """Key → its values in ``rows`` when every row has the keys of the first (rows of one size that
     all hold each of its keys), else None."""
     first = rows[0]
