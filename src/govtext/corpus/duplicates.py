@@ -59,14 +59,17 @@ def signature(text: str) -> tuple[int, str] | None:
     if not len(hashes):
         return None
     m = _minhash()
-    # in slices: datasketch holds a (values × NUM_PERM) matrix per call, 512 KiB for a slice instead of
+    # in slices: datasketch holds a (values × NUM_PERM) matrix per call, 256 KiB for a slice instead of
     # ~10 MiB for an average report (and 1 GiB for a 2 M-character one); the minimum is the same
     for i in range(0, len(hashes), _SLICE):
         m.update_batch(hashes[i:i + _SLICE].tolist())
     return len(hashes), m.hashvalues.astype(">u4").tobytes().hex()
 
 
-_SLICE = 1024  # shingle hashes per datasketch update_batch call (a 512 KiB matrix: it stays in cache)
+# shingle hashes per datasketch update_batch call: a 256 KiB matrix, under glibc's heap trim threshold;
+# with 1,024 a fresh process gave the heap back and grew it again on every call (a million page
+# faults for the 94 bench texts, 2.5x the time)
+_SLICE = 512
 
 
 def _minhash(values=None):
