@@ -94,7 +94,9 @@ def _release_arrow_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-_FLUSH_ROWS = 20_000  # rows gathered as Python objects before they become a typed chunk
+# rows gathered as Python objects before they become a typed chunk: fewer long-lived objects among
+# the next documents' temporaries (20,000 left ~3 MiB more of the heap in use for the 94 bench texts)
+_FLUSH_ROWS = 5_000
 
 
 class _Columns:
