@@ -123,9 +123,18 @@ class _Counts:
 
 def _runs(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Of sorted codes: each one's number among the distinct ones, and where each distinct one starts."""
-    first = np.ones(len(code), bool)
+    first = _firsts(code)
+    number = np.cumsum(first)
+    number -= 1
+    return number, np.flatnonzero(first)
+
+
+def _firsts(code: np.ndarray) -> np.ndarray:
+    """Of sorted codes: whether each is the first of its run of equal ones."""
+    first = np.empty(len(code), bool)
+    first[:1] = True
     np.not_equal(code[1:], code[:-1], out=first[1:])
-    return np.cumsum(first) - 1, np.flatnonzero(first)
+    return first
 
 
 def _points(text: str, a: int, b: int) -> np.ndarray:
@@ -151,30 +160,51 @@ def _count(texts: Sequence[str]) -> _Counts:
         if top > len(present):
             present = np.concatenate((present, np.zeros(top - len(present), bool)))
         present[pts] = True
-    dense = np.cumsum(present, dtype=np.int64) - 1
+    dense = np.cumsum(present, dtype=np.int64)
+    k = int(dense[-1])
+    dense -= 1
     dense[~present] = -1
-    k = int(present.sum())
     packed = (k * k + k**3) * rows < PACK_LIMIT
 
     def count(a: int, b: int) -> _Pairs:
         """The (n-gram, text) pairs of the n-grams starting at ``a`` … ``b - 1``, counted."""
         hi = min(b + 2, n)
+        # (arithmetic in place where it can be: on this machine kind a fresh array's page faults cost
+        # as much as the pass that fills it)
         d = dense[_points(joined, a, hi)]
         # each position's text: the first one's, plus one per text end passed (an empty text's too)
         first, past = np.searchsorted(ends, [a, hi], side="right")
-        row = first + np.cumsum(np.bincount(ends[first:past] - a, minlength=hi - a + 1)[: hi - a])
+        row = np.bincount(ends[first:past] - a, minlength=hi - a + 1)[: hi - a]
+        np.cumsum(row, out=row)
+        row += first
         same = row[:-1] == row[1:]  # an n-gram never runs from one text into the next
         m2, m3 = min(b - a, hi - a - 1), max(min(b - a, hi - a - 2), 0)
-        bi = d[:-1] * k + d[1:]
-        tri = k * k + bi[:m3] * k + d[2 : m3 + 2]
+        bi = d[:-1] * k
+        bi += d[1:]
+        tri = bi[:m3] * k
+        tri += k * k
+        tri += d[2 : m3 + 2]
         ok2, ok3 = same[:m2], same[:m3] & same[1 : m3 + 1]
         if packed:  # every 2-gram's key is below every 3-gram's: each kind sorted alone (the 2-grams' as
-            # 32-bit numbers when they fit, ~40% cheaper to sort) and put one after the other
-            key2 = (bi[:m2] * rows + row[:m2])[ok2]
-            key2 = np.sort(key2.astype(np.int32)).astype(np.int64) if k * k * rows < INT32_KEYS else np.sort(key2)
-            return _pairs((np.concatenate((key2, np.sort((tri * rows + row[:m3])[ok3]))),), None, presorted=True)
-        return _pairs((np.concatenate((bi[:m2][ok2], tri[ok3])), np.concatenate((row[:m2][ok2], row[:m3][ok3]))),
-                      None)
+            # 32-bit numbers when they fit, ~40% cheaper to sort), in place, one after the other
+            n2 = int(np.count_nonzero(ok2))
+            keys = np.empty(n2 + int(np.count_nonzero(ok3)), np.int64)
+            bi *= rows
+            bi += row[:-1]
+            if k * k * rows < INT32_KEYS:
+                key2 = bi[:m2][ok2].astype(np.int32)
+                key2.sort()
+                keys[:n2] = key2
+            else:
+                keys[:n2] = bi[:m2][ok2]
+                keys[:n2].sort()
+            tri *= rows
+            tri += row[:m3]
+            keys[n2:] = tri[ok3]
+            keys[n2:].sort()
+            return _pairs((keys,), None, presorted=True)
+        bi = bi[:m2]
+        return _pairs((np.concatenate((bi[ok2], tri[ok3])), np.concatenate((row[:m2][ok2], row[:m3][ok3]))), None)
 
     pieces: list[_Pairs] = []
     s = 0
@@ -196,8 +226,8 @@ def _count(texts: Sequence[str]) -> _Counts:
     # the distinct n-grams and how many texts hold each: per piece (a text is in one piece), then together
     codes, df = [], []
     for piece in pieces:
-        code = np.divmod(piece[0][0], rows)[0] if packed else piece[0][0]
-        starts = _runs(code)[1]
+        code = piece[0][0] // rows if packed else piece[0][0]
+        starts = np.flatnonzero(_firsts(code))
         codes.append(code[starts])
         df.append(np.diff(np.append(starts, len(code))))
     if len(pieces) == 1:
@@ -245,13 +275,14 @@ def _pairs(cols: tuple[np.ndarray, ...], count: np.ndarray | None, presorted: bo
         cols = tuple(c[order] for c in cols)
         if count is not None:
             count = count[order]
-    new = np.zeros(len(cols[0]), bool)  # where a new pair starts
-    new[:1] = True
-    for c in cols:
+    new = _firsts(cols[0])  # where a new pair starts
+    for c in cols[1:]:
         new[1:] |= c[1:] != c[:-1]
     starts = np.flatnonzero(new)
     if count is None:
-        total = np.diff(np.append(starts, len(new))).astype(np.int32)
+        total = np.empty(len(starts), np.int32)
+        np.subtract(starts[1:], starts[:-1], out=total[:-1])
+        total[-1:] = len(new) - starts[-1:]
     else:
         total = np.add.reduceat(count, starts) if len(starts) else count
     return tuple(c[starts] for c in cols), total
@@ -282,8 +313,10 @@ def cosines(headings: Sequence[str], paragraphs: Sequence[str],
         gram, starts = _runs(code)
         if len(c.pieces) > 1:  # the piece's distinct n-grams among all
             gram = np.searchsorted(c.codes, code[starts])[gram]
-        weight = (1.0 + np.log(count)) * idf[gram]
-        norm2 += np.bincount(row, weight * weight, minlength=len(texts))
+        weight = np.log(count)
+        weight += 1.0
+        weight *= idf[gram]
+        norm2 += np.bincount(row, np.square(weight), minlength=len(texts))
         vocab = to_vocab[gram]
         shared = vocab >= 0
         rows.append(row[shared])
@@ -340,9 +373,18 @@ def _best(row: np.ndarray, vocab: np.ndarray, x: np.ndarray, nrows: int, side: P
         s = span[a:b]
         total = int(s.sum())
         pair = np.repeat(np.arange(a, b), s)
-        entry = np.repeat(side.ptr[vocab[a:b]], s) + np.arange(total) - np.repeat(np.cumsum(s) - s, s)
-        cell = (row[pair] - r0) * side.ncols + side.col[entry]
-        dots = np.bincount(cell, x[pair] * unit[entry], minlength=(r1 - r0) * side.ncols)
+        # each pair's entries: its n-gram's, one after the other
+        entry = side.ptr[vocab[a:b]] - np.cumsum(s)
+        entry += s
+        entry = np.repeat(entry, s)
+        entry += np.arange(total)
+        cell = row[pair]
+        cell -= r0
+        cell *= side.ncols
+        cell += side.col[entry]
+        value = x[pair]
+        value *= unit[entry]
+        dots = np.bincount(cell, value, minlength=(r1 - r0) * side.ncols)
         dots = dots.reshape(r1 - r0, side.ncols)
         best = np.zeros((r1 - r0, len(side.parts)))
         best[:, filled] = np.maximum.reduceat(dots, starts, axis=1)  # (parts are consecutive column runs)
