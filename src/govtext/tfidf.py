@@ -184,6 +184,7 @@ def _count(texts: Sequence[str]) -> _Counts:
         tri = bi[:m3] * k
         tri += k * k
         tri += d[2 : m3 + 2]
+        del d
         ok2, ok3 = same[:m2], same[:m3] & same[1 : m3 + 1]
         if packed:  # every 2-gram's key is below every 3-gram's: each kind sorted alone (the 2-grams' as
             # 32-bit numbers when they fit, ~40% cheaper to sort), in place, one after the other
@@ -306,21 +307,24 @@ def cosines(headings: Sequence[str], paragraphs: Sequence[str],
     # each text's norm, and the (text, n-gram) pairs the outline shares with their weights, a piece at a time
     to_vocab = np.full(len(c.codes), -1, np.int64)
     to_vocab[where] = np.flatnonzero(found)
+    in_outline = to_vocab >= 0
     norm2 = np.zeros(len(texts))
     rows, vocabs, weights = [], [], []
-    for piece in c.pieces:
+    for piece in c.pieces:  # (as few arrays of the pairs' length alive at once as can be: see count())
         code, row, count = c.pairs(piece)
-        gram, starts = _runs(code)
         if len(c.pieces) > 1:  # the piece's distinct n-grams among all
+            gram, starts = _runs(code)
             gram = np.searchsorted(c.codes, code[starts])[gram]
+        else:
+            gram = _runs(code)[0]
+        del code
         weight = np.log(count)
         weight += 1.0
         weight *= idf[gram]
         norm2 += np.bincount(row, np.square(weight), minlength=len(texts))
-        vocab = to_vocab[gram]
-        shared = vocab >= 0
+        shared = in_outline[gram]
         rows.append(row[shared])
-        vocabs.append(vocab[shared])
+        vocabs.append(to_vocab[gram[shared]])
         weights.append(weight[shared])
     row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     vocab = np.concatenate(vocabs) if vocabs else np.zeros(0, np.int64)
