@@ -66,6 +66,9 @@ def test_prefilter_misses_no_match_of_the_outlines_on_real_reports():
         _agrees(pf, squashed, windows=(None, 8, 20, 40))
         hits += any(re.compile(w).search(squashed) for w in pf.patterns[:40])
     assert hits > 50  # the wordings do match real text: the agreement above is not vacuous
+    # all at once, as completeness asks for a document's paragraphs: the same answer for each
+    chunk = ["".join(line.split()) for line in lines[:2000]]
+    assert pf.ends_each(chunk) == [pf.ends(t) for t in chunk]
 
 
 _PIECES = st.sampled_from(["问题", "存在", "下", "一", "步", "的", "a", "b", "ab", "。", "，"])
@@ -81,4 +84,13 @@ _ATOMS = st.one_of(
 @given(st.lists(st.lists(_ATOMS, min_size=1, max_size=5).map("".join), min_size=1, max_size=6),
        st.lists(_PIECES, max_size=12).map("".join), st.integers(0, 12))
 def test_prefilter_agrees_with_the_regexes_on_generated_patterns(patterns, text, window):
-    _agrees(Prefilter(patterns), text, windows=(None, window))
+    pf = Prefilter(patterns)
+    _agrees(pf, text, windows=(None, window))
+    # several texts at once (line breaks inside them included): each answered as alone
+    texts = [text, text[window:], "", text[:window] + "\n" + text]
+    assert pf.ends_each(texts) == [pf.ends(t) for t in texts]
+
+
+def test_prefilter_ends_each_with_a_required_line_break():
+    pf = Prefilter(["a\nb", "下一步"])
+    assert pf.ends_each(["a", "b下一步", "a\nb"]) == [{}, {1: 4}, {0: 3}]

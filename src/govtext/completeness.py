@@ -1004,6 +1004,14 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # paragraph, and one that looks at nothing around its match only where it is found in the paragraph:
     # a paragraph without one is passed over but for its opening sentence
     by_paragraph = not any(_CONTEXT.search(w) for w in inline_words.prefilter.patterns)
+    # every paragraph's text and opening (squashed, its marker off, as long as any part's window), and
+    # the wordings whose required text each holds: one automaton pass per role over them all
+    skip = [units.in_table(p.start) for p in units.paragraphs]  # (a table's rows have no sentences)
+    squashed = ["" if no else _squash(view[p.start : p.end]) for p, no in zip(units.paragraphs, skip, strict=True)]
+    heads = ["" if no else _strip_lead(_squashed_prefix(view, p.start, p.end, window))
+             for p, no in zip(units.paragraphs, skip, strict=True)]
+    inline_found = inline_words.prefilter.ends_each(squashed)
+    lead_found = lead_words.prefilter.ends_each(heads)
     for i, para in enumerate(units.paragraphs):
         maybe = None
         for s in units.sentences_in(i):
@@ -1019,19 +1027,20 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
             if s.start in heading_starts:
                 continue  # a numbered heading's line is looked at as a heading only
             if maybe is None:  # whether some part's run-in wording may match in the paragraph
-                squashed = _squash(view[para.start : para.end])
-                maybe = bool(found := inline_words.prefilter.ends(squashed))
+                maybe = bool(found := inline_found[i])
                 if maybe and by_paragraph:
-                    maybe = any(inline_words.compiled[k].search(squashed) is not None for k in found)
+                    maybe = any(inline_words.compiled[k].search(squashed[i]) is not None for k in found)
             if not maybe and not s.first:
                 break  # (nor in the paragraph's other sentences)
             stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
             said = inline_words.prefilter.ends(stripped) if maybe else {}  # the wordings that may match
             if not said and not s.first:
                 continue
-            leads = {}  # the paragraph's opening, squashed, without its marker (as long as any part's window),
-            if s.first:  # and the lead wordings that may match in it
-                lead_head = _strip_lead(_squashed_prefix(view, max(para.start, s.start), para.end, window))
+            leads = {}  # the paragraph's opening and the lead wordings that may match in it
+            if s.first and s.start == para.start:
+                lead_head, leads = heads[i], lead_found[i]
+            elif s.first:  # (the body after a title run into it)
+                lead_head = _strip_lead(_squashed_prefix(view, s.start, para.end, window))
                 leads = lead_words.prefilter.ends(lead_head)
             if not leads and not said:
                 continue

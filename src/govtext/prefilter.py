@@ -11,13 +11,16 @@ characters, a pattern Python's parser reads differently) needs none and is alway
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import accumulate
 
 #: A character class is used as a requirement only up to this many characters (a bigger one says little).
 MAX_CLASS = 8
 #: The most strings a run of fixed items is expanded to.
 MAX_STRINGS = 32
+_SEPARATOR = "\n"  # between the texts :meth:`Prefilter.ends_each` searches at once
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -136,6 +139,26 @@ class Prefilter:
         from ahocorasick_rs import AhoCorasick, MatchKind  # (not at import: a review's cold start)
 
         return AhoCorasick(self._literals, matchkind=MatchKind.Standard) if self._literals else None
+
+    def ends_each(self, texts: Sequence[str]) -> list[dict[int, int]]:
+        """:meth:`ends` of each of ``texts``, found in one pass of the automaton over them all (joined
+        by a line break, which no required string holds, so no match runs from one into the next)."""
+        out = [dict.fromkeys(self.always, 0) for _ in texts]
+        if self._automaton is None or not texts:
+            return out
+        if any(_SEPARATOR in s for s in self._literals):
+            return [self.ends(t) for t in texts]
+        starts = [0, *accumulate(len(t) + 1 for t in texts)]
+        owners = self._owners
+        joined = _SEPARATOR.join(texts)
+        for i, start, end in self._automaton.find_matches_as_indexes(joined, overlapping=True):
+            t = bisect_right(starts, start) - 1
+            end -= starts[t]
+            found = out[t]
+            for k in owners[i]:
+                if end < found.get(k, end + 1):
+                    found[k] = end
+        return out
 
     def ends(self, text: str) -> dict[int, int]:
         """For each regex that may match in ``text``: where the first of its required strings found
