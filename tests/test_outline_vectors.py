@@ -23,6 +23,7 @@ from govtext.completeness import (
     parse_outline,
     score_completeness,
 )
+from govtext.text import squash
 
 
 def test_outline_vectors_shipped_files_are_current():
@@ -93,7 +94,7 @@ def test_outline_vectors_same_cosines_as_scikit_learn_on_real_documents(path, ki
     units = C._Units(doc, extract_sections(doc))
     ref = get_outline(kind)
     headings = [h.title for h in units.headings]
-    paragraphs = [C._squash(p.text) for p in units.paragraphs]
+    paragraphs = [squash(p.text) for p in units.paragraphs]
     hcos, pcos = _oracle(headings, paragraphs, ref)
     sim = Similarities(headings, paragraphs, outline_vectors(ref))
     nh, npar = len(headings), len(paragraphs)
@@ -187,7 +188,7 @@ def test_outline_vectors_counted_in_pieces_and_blocks_keep_scikit_learns_cosines
     ref = get_outline("party-building-summary")
     headings = [h.title for h in units.headings]
     headings += headings[:3] + ["", "X", "下一步  工作\t\t打算𠀀𠀁"]
-    paragraphs = [C._squash(p.text) for p in units.paragraphs] + ["", "a b  c 存在问题"]
+    paragraphs = [squash(p.text) for p in units.paragraphs] + ["", "a b  c 存在问题"]
     monkeypatch.setattr(tfidf, "CHUNK", chunk)
     monkeypatch.setattr(tfidf, "BLOCK", block)
     if keys != "int32":

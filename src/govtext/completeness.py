@@ -45,7 +45,7 @@ from .model import (
 )
 from .prefilter import Prefilter
 from .resources import models_dir, parse_toml, read_data_text
-from .text import WHITE_RUNS
+from .text import WHITE_RUNS, squash
 
 if TYPE_CHECKING:
     from ahocorasick_rs import BytesAhoCorasick
@@ -614,19 +614,14 @@ def paragraph_phrases(part: OutlinePart) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 # Kind detection
 
-def _squash(s: str) -> str:
-    """``s`` without white space (``str.split``'s white space is the regex ``\\s``, U+3000 and U+00A0 included)."""
-    return "".join(s.split())
-
-
 def _squashed_prefix(text: str, start: int, end: int, n: int) -> str:
-    """At least the first ``n`` characters of ``_squash(text[start:end])`` (all of it when shorter),
+    """At least the first ``n`` characters of ``squash(text[start:end])`` (all of it when shorter),
     without squashing a long paragraph whole."""
     stop = min(end, start + 2 * n)
-    head = _squash(text[start:stop])
+    head = squash(text[start:stop])
     while len(head) < n and stop < end:
         stop = min(end, start + 2 * (stop - start))
-        head = _squash(text[start:stop])
+        head = squash(text[start:stop])
     return head
 
 
@@ -669,8 +664,8 @@ def detect_kind(document: Document | str, outlines: Sequence[ReferenceOutline] |
     if not outlines:
         raise UsageError("no outlines to choose a kind from")
     title, _, _ = document_title(doc)
-    title_s = _squash(title or "")
-    head = [(p.text, _squash(p.text)[:80]) for p in doc.paragraphs[:12]]
+    title_s = squash(title or "")
+    head = [(p.text, squash(p.text)[:80]) for p in doc.paragraphs[:12]]
     body = doc.view.text
     kchars = max(len(body), 1) / 1000
     term_counts = _term_counts([t for o in outlines for t in o.detect_body], body)
@@ -833,7 +828,7 @@ class _Units:
                 appendix.add(s.index)
             if self.in_table(s.start_char):
                 continue  # a table row's own numbering (一、本年新收…申请数量) is not a heading of the report
-            title = _squash(_fold_title(s.title))
+            title = squash(_fold_title(s.title))
             out.append(_Heading(s.index, s.level, title, s.start_char, s.end_char, s.body_end, s.inline,
                                 s.index in appendix))
         return out
@@ -941,7 +936,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # TF-IDF model over this document's headings and paragraphs plus every part's profile
     heading_units = list(units.headings)
     heading_titles = [h.title for h in heading_units]
-    similar = Similarities(heading_titles, [_squash(p.text) for p in units.paragraphs], outline_vectors(ref))
+    similar = Similarities(heading_titles, [squash(p.text) for p in units.paragraphs], outline_vectors(ref))
 
     def hsim(hi: int, j: int) -> float:
         return similar.heading(hi)[j]
@@ -996,7 +991,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     title, tstart, title_end = document_title(units.doc)
     tend = _title_line_end(units, tstart, title_end)
     heading_starts = {h.start for h in units.headings if not h.inline}
-    title_s = _squash(title) if title else None
+    title_s = squash(title) if title else None
     window = max((p.window for p in parts), default=0) + 16  # (a marker _LEAD_STRIP takes off is shorter)
     lead_words = _wordings(tuple(p.lead if "lead" in p.roles else () for p in parts))
     inline_words = _wordings(tuple(p.inline if "inline" in p.roles else () for p in parts))
@@ -1007,7 +1002,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # every paragraph's text and opening (squashed, its marker off, as long as any part's window), and
     # the wordings whose required text each holds: one automaton pass per role over them all
     skip = [units.in_table(p.start) for p in units.paragraphs]  # (a table's rows have no sentences)
-    squashed = ["" if no else _squash(view[p.start : p.end]) for p, no in zip(units.paragraphs, skip, strict=True)]
+    squashed = ["" if no else squash(view[p.start : p.end]) for p, no in zip(units.paragraphs, skip, strict=True)]
     heads = ["" if no else _strip_lead(_squashed_prefix(view, p.start, p.end, window))
              for p, no in zip(units.paragraphs, skip, strict=True)]
     inline_found = inline_words.prefilter.ends_each(squashed)
@@ -1022,7 +1017,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
             if s.first:
                 ptext = para.text
                 if PAGE_LABEL.match(ptext) or (title_s is not None and (not title_s or ptext.lstrip()[:1] == title_s[:1])
-                                               and _squash(ptext) == title_s):  # the title repeated on a page
+                                               and squash(ptext) == title_s):  # the title repeated on a page
                     continue
             if s.start in heading_starts:
                 continue  # a numbered heading's line is looked at as a heading only
@@ -1032,7 +1027,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                     maybe = any(inline_words.compiled[k].search(squashed[i]) is not None for k in found)
             if not maybe and not s.first:
                 break  # (nor in the paragraph's other sentences)
-            stripped = _strip_lead(_squash(view[s.start : s.end])) if maybe else ""
+            stripped = _strip_lead(squash(view[s.start : s.end])) if maybe else ""
             said = inline_words.prefilter.ends(stripped) if maybe else {}  # the wordings that may match
             if not said and not s.first:
                 continue
@@ -1078,7 +1073,7 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
     # 4. title
     for p in parts:
         if "title" in p.roles and title and tstart is not None:
-            if _first_match(p.title, _squash(title)) is not None:
+            if _first_match(p.title, squash(title)) is not None:
                 cands.append(_Candidate(p.id, "title", tstart, title_end, tend, None, ROLE_RANK["title"], anchor_key=("t", 0)))
 
     chosen, others = _assign(cands, units, ref)
@@ -1416,7 +1411,7 @@ def _body_paragraphs(
         if lo <= x.start < hi and x.start not in anchors and not units.in_table(x.start)
         and not (x.first and PAGE_LABEL.match(units.paragraphs[x.para].text))
     ]
-    if not sents or sum(len(_squash(units.text[x.start : x.end])) for x in sents) < 60:
+    if not sents or sum(len(squash(units.text[x.start : x.end])) for x in sents) < 60:
         return None  # (fewer than min_chars make it thin, as for any part)
     first, last = sents[0], sents[-1]
     return _Candidate(p.id, "paragraphs", first.start, first.end, last.end, None, ROLE_RANK["body"] - 0.5,
@@ -1469,7 +1464,7 @@ def _score(
         nchars = nsent = 0
         for cand, cend in ((c, end), *((o, oend) for _, oend, o in also)):
             content = text[cand.anchor_end : cend] if cand.role in ("heading", "body") else text[cand.start : cend]
-            nchars += len(_squash(content))
+            nchars += len(squash(content))
             nsent += len(_SENT_END.findall(content)) + (1 if content.strip() and not _SENT_END.search(content[-3:]) else 0)
         because: list[str] = []
         anchor = text[c.start : c.anchor_end].strip()

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from .markers import BODY_HEADING, CLOSE, CN_DIGITS, OPEN
-from .text import fold
+from .text import fold, squash
 
 # Lines of web-page residue before a title (menus, sources, dates, share buttons, bylines).
 _BOILER = re.compile(
@@ -123,7 +123,7 @@ def _scan_title(text: str) -> tuple[str, int, int] | None:
         if cut:
             seg = seg[: cut.start()].rstrip(_STRIP)
         for off, piece in _pieces(_GAP, seg):
-            bare = re.sub(r"\s+", "", piece)
+            bare = squash(piece)
             if (
                 bare
                 and len(piece) <= 60
@@ -177,12 +177,12 @@ def locate_title(text: str, title: str) -> tuple[int, int] | None:
     at = text.find(want, 0, 400)
     if at >= 0:
         return at, at + len(want)
-    bare = re.sub(r"\s+", "", want)
+    bare = squash(want)
     pos = 0
     for _ in range(15):
         nl = text.find("\n", pos)
         line = text[pos : nl if nl >= 0 else len(text)]
-        if re.sub(r"\s+", "", line) == bare:
+        if squash(line) == bare:
             a = pos + len(line) - len(line.lstrip(_STRIP))
             return a, a + len(line.strip(_STRIP + "\r"))
         if nl < 0:
@@ -283,7 +283,7 @@ def detect_year(text: str, title: str | None = None) -> int | None:
 
 
 def _is_work_report(head: str, title: str | None) -> bool:
-    bare_head = "".join(head.split())  # every whitespace out, as re.sub(r"\s+", "", head)
-    if title and "政府工作报告" in re.sub(r"\s+", "", title):
+    bare_head = squash(head)
+    if title and "政府工作报告" in squash(title):
         return True
     return bool(re.search(r"各位代表[：:]", bare_head)) and "向大会" in bare_head

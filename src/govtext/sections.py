@@ -24,7 +24,7 @@ from .errors import DataFileError
 from .markers import CIRCLED_RANGES, CLOSE, CN, CN_DIGITS, NOT_YAO_WORD, OPEN, SP, START_PATTERNS
 from .model import Document, Finding, Outline, Section, as_document
 from .resources import load_toml, model_path
-from .text import Paragraph, append_paragraph, parse_cn_number  # noqa: F401 (parse_cn_number: exported here too)
+from .text import Paragraph, append_paragraph, parse_cn_number, squash  # noqa: F401 (parse_cn_number: exported here too)
 
 __all__ = [
     "STYLES",
@@ -1013,7 +1013,7 @@ def _unnumbered_titles(
             for item in re.split(r"[；;]", m.group("items")):
                 im = _ITEM_MARKER.match(item)
                 if im and im.group("t"):
-                    announced.add(_squash(im.group("t")))
+                    announced.add(squash(im.group("t")))
         if i in taken:
             continue
         size = len(p.text.strip(_WS))
@@ -1027,7 +1027,7 @@ def _unnumbered_titles(
             or not re.search(r"[\u4e00-\u9fff]", t)
             or rules.exclude.fullmatch(t)
             or _toc_line(t)
-            or not (rules.cues.search(t) or _squash(t) in announced)
+            or not (rules.cues.search(t) or squash(t) in announced)
         ):
             continue
         j = i - 1
@@ -1276,7 +1276,7 @@ class _Builder:
         if c.style == "sequence-word" or c.number is None or prev.number is None:
             return False
         if c.number == prev.number:
-            same = _squash(self.doc.text[c.start : c.end]) == _squash(self.doc.text[pc.start : pc.end])
+            same = squash(self.doc.text[c.start : c.end]) == squash(self.doc.text[pc.start : pc.end])
             if same:
                 self._finding("GT107", c, heading=self.doc.text[c.start : c.end].strip())
                 return True
@@ -1355,10 +1355,6 @@ _WRAP = re.compile(r"(?:\r\n|\r|\n)[ \t\u3000\u00a0]*")
 def _one_line(title: str) -> str:
     """A title without the line breaks of a hard-wrapped heading (nor the indentation after them)."""
     return _WRAP.sub("", title) if "\n" in title or "\r" in title else title
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"[\s\u3000\u00a0]+", "", s)
 
 
 def _make_finding(doc: Document, code: str, start: int, end: int, **fmt: object) -> Finding:

@@ -48,6 +48,12 @@ _FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
 WHITE_RUNS = re.compile(r"\s\s+")
 
 
+def squash(s: str) -> str:
+    """``s`` with every white-space character taken out (``str.split``'s white space, which is the regex
+    ``\\s``: U+3000 and U+00A0 included)."""
+    return "".join(s.split())
+
+
 def fold(text: str) -> str:
     """Fold full-width digits, brackets and dots and odd spaces, one character for one.
 
@@ -313,13 +319,13 @@ def _page_residue_lines(lines: list[tuple[int, int]], text: str) -> set[int]:
             for i in page_edges:
                 t = stripped[i]
                 if 0 < len(t) <= 40:
-                    counts.setdefault(re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", t)), set()).add(pno)
+                    counts.setdefault(re.sub(r"[0-9０-９]+", "#", squash(t)), set()).add(pno)
         need = max(2, (len(edges) + 1) // 2)
         repeated = {k for k, pages in counts.items() if len(pages) >= need}
         if repeated:
             for page_edges in edges:
                 for i in page_edges:
-                    if re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", stripped[i])) in repeated:
+                    if re.sub(r"[0-9０-９]+", "#", squash(stripped[i])) in repeated:
                         residue.add(i)
     else:
         # no form feeds: lone bare numbers counting up page by page (1, 2, 3 …, each at least
