@@ -534,9 +534,7 @@ class Similarities:
     """
 
     def __init__(self, headings: Sequence[str], paragraphs: Sequence[str], vectors: OutlineVectors) -> None:
-        from .tfidf import cosines
-
-        self._headings, self._paragraphs = cosines(headings, paragraphs, vectors.indexed)
+        self._headings, self._paragraphs = vector_similarities(headings, paragraphs, vectors)
 
     def heading(self, i: int) -> list[float]:
         """Similarity of heading ``i`` to each part (its best heading phrasing)."""
@@ -1071,9 +1069,11 @@ def _match(units: _Units, ref: ReferenceOutline) -> tuple[dict[str, _Candidate |
                                     round(sim, 2), anchor_key=("s", para.start)))
 
     # 4. title
-    for p in parts:
-        if "title" in p.roles and title and tstart is not None:
-            if _first_match(p.title, squash(title)) is not None:
+    if title and tstart is not None:
+        title_words = _wordings(tuple(p.title if "title" in p.roles else () for p in parts))
+        found = title_words.prefilter.ends(title_s)
+        for j, p in enumerate(parts):
+            if "title" in p.roles and title_words.first_match(j, title_s, found) is not None:
                 cands.append(_Candidate(p.id, "title", tstart, title_end, tend, None, ROLE_RANK["title"], anchor_key=("t", 0)))
 
     chosen, others = _assign(cands, units, ref)
@@ -1201,16 +1201,6 @@ def _first_body_paragraph(units: _Units, title_end: int | None) -> int | None:
 _CONTEXT = re.compile(r"\^|\$|\\[bBAZ]|\(\?<?[=!]")
 
 
-def _first_match(patterns: tuple[str, ...], s: str) -> str | None:
-    """The longest of the patterns' first matches in ``s`` (an empty one as " "), None when none matches."""
-    best = None
-    for rx in _compiled(patterns):
-        m = rx.search(s)
-        if m is not None and (best is None or len(m.group()) > len(best)):
-            best = m.group() or " "
-    return best
-
-
 @dataclass(frozen=True)
 class _Wordings:
     """One role's wordings (lead, inline or heading) of every part of an outline, compiled, with the
@@ -1221,8 +1211,9 @@ class _Wordings:
     spans: tuple[range, ...]  # per part: its wordings' indexes
 
     def first_match(self, part: int, s: str, found: dict[int, int], limit: int | None = None) -> str | None:
-        """:func:`_first_match` of part ``part``'s wordings in ``s``, trying only those ``found`` (the
-        prefilter's answer for ``s``, or for a longer text of which ``s`` is the first ``limit`` characters)."""
+        """The longest of part ``part``'s wordings' first matches in ``s`` (an empty one as " "), None when
+        none matches; only the wordings ``found`` are tried (the prefilter's answer for ``s``, or for a
+        longer text of which ``s`` is the first ``limit`` characters)."""
         best = None
         for k in self.spans[part]:
             end = found.get(k)
