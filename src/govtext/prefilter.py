@@ -140,35 +140,28 @@ class Prefilter:
 
         return AhoCorasick(self._literals, matchkind=MatchKind.Standard) if self._literals else None
 
-    def ends_each(self, texts: Sequence[str]) -> list[dict[int, int]]:
-        """:meth:`ends` of each of ``texts``, found in one pass of the automaton over them all (joined
-        by a line break, which no required string holds, so no match runs from one into the next)."""
-        out = [dict.fromkeys(self.always, 0) for _ in texts]
-        if self._automaton is None or not texts:
-            return out
-        if any(_SEPARATOR in s for s in self._literals):
-            return [self.ends(t) for t in texts]
-        starts = [0, *accumulate(len(t) + 1 for t in texts)]
-        owners = self._owners
-        joined = _SEPARATOR.join(texts)
-        for i, start, end in self._automaton.find_matches_as_indexes(joined, overlapping=True):
-            t = bisect_right(starts, start) - 1
-            end -= starts[t]
-            found = out[t]
-            for k in owners[i]:
-                if end < found.get(k, end + 1):
-                    found[k] = end
-        return out
-
     def ends(self, text: str) -> dict[int, int]:
         """For each regex that may match in ``text``: where the first of its required strings found
         ends (0 for those requiring none), so a caller searching only ``text[:n]`` keeps those ending
         by ``n``. A regex not in the answer has no match in ``text``."""
-        out = dict.fromkeys(self.always, 0)
-        if self._automaton is not None:
-            owners = self._owners
-            for i, _start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+        return self.ends_each((text,))[0]
+
+    def ends_each(self, texts: Sequence[str]) -> list[dict[int, int]]:
+        """:meth:`ends` of each of ``texts``, found in one pass of the automaton over them all (joined
+        by a line break, which no required string holds, so no match runs from one into the next; one
+        pass per text when a required string holds a line break)."""
+        out = [dict.fromkeys(self.always, 0) for _ in texts]
+        if self._automaton is None:
+            return out
+        together = not any(_SEPARATOR in s for s in self._literals)
+        owners = self._owners
+        for first, group in [(0, texts)] if together else enumerate([t] for t in texts):
+            starts = [0, *accumulate(len(t) + 1 for t in group)]
+            for i, start, end in self._automaton.find_matches_as_indexes(_SEPARATOR.join(group), overlapping=True):
+                t = bisect_right(starts, start) - 1
+                end -= starts[t]
+                found = out[first + t]
                 for k in owners[i]:
-                    if end < out.get(k, end + 1):
-                        out[k] = end
+                    if end < found.get(k, end + 1):
+                        found[k] = end
         return out
