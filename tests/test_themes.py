@@ -209,7 +209,7 @@ def test_themes_span_counts_equal_the_hits_lying_inside(gwr_docs):
     doc = gwr_docs[sorted(gwr_docs)[-1]]
     lex = load_lexicon()
     hits = find_theme_hits(doc)
-    tally = _Tally(_matcher(lex).scan(doc.text), lex.themes)
+    tally = _Tally(_matcher(lex).scan(doc.text), _matcher(lex).meta)
     assert len(hits) > 2 * tally._DIRECT  # both ways of counting are used
     n = len(doc.text)
     spans = [(0, n), (5, n - 5), (n // 3, 2 * n // 3)] + [(h.start_char + 1, h.end_char + 400) for h in hits[::97]]
@@ -228,7 +228,7 @@ def test_themes_partly_overlapping_hits_count_only_where_they_lie_whole():
     text = "完善城乡居民基本医疗保险制度"
     first, second = ((s, e, w) for s, e, w, _theme in _matcher(lex).find(text) if w in ("基本医疗", "医疗保险"))
     assert first[0] < second[0] < first[1] < second[1]  # 基本医疗 and 医疗保险 share 医疗
-    tally = _Tally(_matcher(lex).scan(text), lex.themes)
+    tally = _Tally(_matcher(lex).scan(text), _matcher(lex).meta)
 
     def counted(a: int, b: int) -> int:
         return sum(tally.count(a, b).values())
@@ -251,7 +251,7 @@ def test_themes_records_built_from_slots_equal_the_dataclass_constructor(seed_do
     assert _evidence(seed_doc, hits, lex.ids) == want_hits
     by_id = {t.id: t for t in lex.themes}
     n = len(seed_doc.text)
-    got = _Tally(hits, lex.themes).span(0, n)
+    got = _Tally(hits, _matcher(lex).meta).span(0, n)
     want = [
         ThemeCount(c.theme, by_id[c.theme].label, by_id[c.theme].category, c.count, round(c.count * 1000 / n, 3))
         for c in got

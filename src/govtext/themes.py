@@ -289,9 +289,9 @@ class _Tally:
 
     _DIRECT = 256  # runs of at most this many hits are counted one by one
 
-    def __init__(self, hits: _Hits, themes: Sequence[Theme]) -> None:
+    def __init__(self, hits: _Hits, meta: Sequence[tuple[str, str, str]]) -> None:
         self.hits = hits
-        self.meta = [(t.id, t.label, t.category) for t in themes]  # by lexicon position
+        self.meta = meta  # (id, label, category) by lexicon position: ThemeMatcher.meta
         self.by_theme: dict[int, list[int]] = {}  # lexicon position → indexes of its hits
         for k, p in enumerate(hits.themes):
             self.by_theme.setdefault(p, []).append(k)
@@ -372,7 +372,7 @@ def tag_themes(
     matcher = _matcher(lexicon)
     if detail:  # per-span counts or evidence: every hit listed
         hits = matcher.scan(doc.text)
-        tally = _Tally(hits, matcher.lexicon.themes)
+        tally = _Tally(hits, matcher.meta)
         totals = tally.span(0, len(doc.text))
     else:  # the document's totals only (a review): the hits counted per theme, none listed
         totals = _ranked(matcher.count(doc.text), len(doc.text), matcher.meta)
