@@ -73,13 +73,12 @@ def analyze_document(
     # every stage ran, so none of its results is None
     assert outline is not None and comp is not None and result.placeholders is not None and result.themes is not None
 
-    for sec in outline.sections:  # Section.to_dict without children (its fields are plain values)
-        rows["sections"].append({"doc_id": doc_id, **{k: getattr(sec, k) for k in _section_fields()}})
+    for sec in outline.sections:  # every field but the children (the sections table has a row per section)
+        rows["sections"].append({"doc_id": doc_id, **{k: v for k, v in sec.to_dict().items() if k != "children"}})
     for f in result.placeholders:
         rows["placeholders"].append({"doc_id": doc_id, **{k: v for k, v in f.to_dict().items() if k != "path"}})
-    theme_fields = _field_names(type(result.themes.document[0])) if result.themes.document else ()
-    for t in result.themes.document:  # ThemeCount.to_dict (plain values), without asdict's deep copies
-        rows["themes"].append({"doc_id": doc_id, **{k: getattr(t, k) for k in theme_fields}})
+    for t in result.themes.document:
+        rows["themes"].append({"doc_id": doc_id, **t.to_dict()})
     score, detected_kind = comp.score, comp.kind.kind
     for p in comp.parts:
         rows["parts"].append(_part_row(doc_id, detected_kind, p, None))
@@ -114,22 +113,6 @@ def analyze_document(
         **{k: v for k, v in meta.items() if k not in SCHEMAS["documents"]},
     })
     return {**rows, **large}
-
-
-@cache
-def _section_fields() -> tuple[str, ...]:
-    """The fields of a Section row: every field but ``children``, in order."""
-    from ..model import Section
-
-    return tuple(f for f in _field_names(Section) if f != "children")
-
-
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    """The field names of dataclass ``cls``, in order."""
-    from dataclasses import fields
-
-    return tuple(f.name for f in fields(cls))
 
 
 @cache
