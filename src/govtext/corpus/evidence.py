@@ -26,8 +26,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     out = []
     pos = start
     for m in _END.finditer(text, start, end):
-        piece_end = m.start() if m.group().startswith(("\r", "\n")) else m.end()
-        _append_trimmed(text, pos, piece_end, out)
+        _append_trimmed(text, pos, _closes_at(m), out)
         pos = m.end()
     _append_trimmed(text, pos, end, out)
     return out
@@ -49,8 +48,22 @@ def sentence_around(text: str, start: int, end: int, lo: int = 0, hi: int | None
     a = lo
     for m in _END.finditer(text, lo, start):
         a = m.end()
+    return _trimmed(text, a, _end_after(text, end, hi), start, end)
+
+
+def _closes_at(m: re.Match[str]) -> int:
+    """Where the sentence an ``_END`` match closes ends: before a line break, after punctuation."""
+    return m.start() if m.group().startswith(("\r", "\n")) else m.end()
+
+
+def _end_after(text: str, end: int, hi: int) -> int:
+    """The end of the sentence of ``text[:hi]`` running on at ``end`` (``hi`` if none closes it)."""
     m = _END.search(text, end, hi)
-    b = hi if m is None else (m.start() if m.group().startswith(("\r", "\n")) else m.end())
+    return hi if m is None else _closes_at(m)
+
+
+def _trimmed(text: str, a: int, b: int, start: int, end: int) -> tuple[int, int]:
+    """``(a, b)`` without the blanks at its edges, never past ``start`` nor back over ``end``."""
     while a < start and text[a] in _BLANK:
         a += 1
     while b > end and text[b - 1] in _BLANK:
@@ -116,18 +129,12 @@ class _Breaks:
             a = ends[k - 1] if k else self.lo
         j = bisect.bisect_left(starts, end)  # the first match starting at or after ``end``
         if end > self.hi or (j and ends[j - 1] > end):  # past the paragraph, or a match runs over ``end``
-            hi = max(self.hi, end)
-            m = _END.search(text, end, hi)
-            b = hi if m is None else (m.start() if m.group().startswith(("\r", "\n")) else m.end())
-        elif j < len(starts):  # the sentence ends before a line break, after punctuation
+            b = _end_after(text, end, max(self.hi, end))
+        elif j < len(starts):  # the sentence ends before a line break, after punctuation (as _closes_at)
             b = starts[j] if text[starts[j]] in "\r\n" else ends[j]
         else:
             b = self.hi
-        while a < start and text[a] in _BLANK:
-            a += 1
-        while b > end and text[b - 1] in _BLANK:
-            b -= 1
-        return a, b
+        return _trimmed(text, a, b, start, end)
 
 
 class _Innermost:
