@@ -137,6 +137,14 @@ def _firsts(code: np.ndarray) -> np.ndarray:
     return first
 
 
+def _run_lengths(starts: np.ndarray, n: int, dtype: type) -> np.ndarray:
+    """How long each run is, the runs of ``n`` items starting at ``starts`` (ascending, the first at 0)."""
+    out = np.empty(len(starts), dtype)
+    np.subtract(starts[1:], starts[:-1], out=out[:-1])
+    out[-1:] = n - starts[-1:]
+    return out
+
+
 def _points(text: str, a: int, b: int) -> np.ndarray:
     """The code points of ``text[a:b]``."""
     return np.frombuffer(text[a:b].encode("utf-32-le"), np.uint32)
@@ -169,8 +177,8 @@ def _count(texts: Sequence[str]) -> _Counts:
     def count(a: int, b: int) -> _Pairs:
         """The (n-gram, text) pairs of the n-grams starting at ``a`` … ``b - 1``, counted."""
         hi = min(b + 2, n)
-        # (arithmetic in place where it can be: on this machine kind a fresh array's page faults cost
-        # as much as the pass that fills it)
+        # (arithmetic in place where it can be: on a 2-vCPU VM the page faults of a fresh array cost as
+        # much as the pass that fills it)
         d = dense[_points(joined, a, hi)]
         # each position's text: the first one's, plus one per text end passed (an empty text's too)
         first, past = np.searchsorted(ends, [a, hi], side="right")
@@ -230,7 +238,7 @@ def _count(texts: Sequence[str]) -> _Counts:
         code = piece[0][0] // rows if packed else piece[0][0]
         starts = np.flatnonzero(_firsts(code))
         codes.append(code[starts])
-        df.append(np.diff(np.append(starts, len(code))))
+        df.append(_run_lengths(starts, len(code), np.int64))
     if len(pieces) == 1:
         return _Counts(pieces, packed, rows, codes[0], df[0], dense, k)
     (every,), held = _pairs((np.concatenate(codes) if codes else np.zeros(0, np.int64),),
@@ -281,9 +289,7 @@ def _pairs(cols: tuple[np.ndarray, ...], count: np.ndarray | None, presorted: bo
         new[1:] |= c[1:] != c[:-1]
     starts = np.flatnonzero(new)
     if count is None:
-        total = np.empty(len(starts), np.int32)
-        np.subtract(starts[1:], starts[:-1], out=total[:-1])
-        total[-1:] = len(new) - starts[-1:]
+        total = _run_lengths(starts, len(new), np.int32)
     else:
         total = np.add.reduceat(count, starts) if len(starts) else count
     return tuple(c[starts] for c in cols), total
