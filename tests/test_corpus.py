@@ -594,6 +594,33 @@ def test_corpus_assemble_in_chunks_equals_rows_read_at_once(monkeypatch):
             pd.testing.assert_frame_equal(reference, df, obj=name)
 
 
+def test_corpus_sentence_ends_as_runs_equal_the_regex_matches(gwr_docs):
+    """theme_hit_rows finds the sentence ends of a text as runs of character classes (numpy): the same
+    spans as the regex _END finds, on real reports and on random strings of stops, closing quotes,
+    line breaks, blanks, astral characters and a lone surrogate."""
+    import random
+
+    from govtext.corpus.evidence import _END, _Chars
+
+    def both(text):
+        got = _Chars(text).sentence_ends()
+        spans = list(zip(got.starts[:-1].tolist(), got.ends[:-1].tolist(), strict=True))
+        closes = got.closes[:-1].tolist()
+        return spans, closes
+
+    def expected(text):
+        spans = [m.span() for m in _END.finditer(text)]
+        return spans, [a if text[a] in "\r\n" else b for a, b in spans]
+
+    for doc in list(gwr_docs.values())[:20]:
+        text = doc.text
+        assert both(text) == expected(text)
+    rnd = random.Random(17)
+    for _ in range(3000):
+        text = "".join(rnd.choice("中文。。！?;”」）)\n\r \u3000\U00020000\ud800") for _ in range(rnd.randint(0, 30)))
+        assert both(text) == expected(text), repr(text)
+
+
 def test_corpus_theme_hit_rows_equal_the_plain_scans_on_edge_cases():
     """theme_hit_rows finds each hit's sentence by bisecting its paragraph's sentence ends and its
     section by bisecting section boundaries: the same as sentence_around over the paragraph and a

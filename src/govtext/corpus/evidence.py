@@ -10,11 +10,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from .schema import ColumnRows
 
 # a sentence ends at these characters (kept with the sentence) or at a line break
-_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|[\r\n]+")
+_STOPS, _CLOSERS, _BREAKS = "。！？；!?;", "”’」』）)", "\r\n"
+_END = re.compile(f"[{_STOPS}]+[{_CLOSERS}]*|[{_BREAKS}]+")
 _BLANK = " \t\r\n\u3000\u00a0\ufeff\u200b"
 
 
@@ -74,40 +76,161 @@ def _trimmed(text: str, a: int, b: int, start: int, end: int) -> tuple[int, int]
 def theme_hit_rows(doc_id: str, text: str, hits: Sequence, sections: Sequence,
                    paragraphs: Sequence) -> ColumnRows:
     """One ``theme_hits`` row per hit: the innermost section and the paragraph holding it, and the
-    sentence (within that paragraph) around it (as columns: a sequence of row dicts to read)."""
-    starts = [p.start for p in paragraphs]
-    innermost = _Innermost(sections)
-    breaks: dict[int, _Breaks] = {}  # paragraph index → its sentence ends, found once per paragraph
-    sentences: dict[tuple[int, int], str] = {}  # one string per sentence, however many hits it holds
-    themes, section_index, paragraph_index, start_char, end_char, term, sentence_text, sentence_start = (
-        [] for _ in range(8))
-    for h in hits:
-        i = bisect.bisect_right(starts, h.start_char) - 1
-        para = paragraphs[i] if i >= 0 and h.start_char < paragraphs[i].end else None
-        if para is None:
-            s, e = sentence_around(text, h.start_char, h.end_char, 0, len(text))
+    sentence (within that paragraph) around it (as columns: a sequence of row dicts to read).
+
+    All hits are placed at once by bisecting arrays (numpy): the paragraphs' starts, the sentence ends
+    of the whole text (the ``_END`` matches, found as runs of character classes), the section
+    boundaries and the runs of blanks.
+    The few hits for which a paragraph's own sentence ends could differ from the whole text's (an end
+    runs across the paragraph's start or end), or that end past their paragraph or inside a sentence
+    end, or lie outside every paragraph, are placed one by one (:class:`_Breaks`,
+    :func:`sentence_around`); every span is the one ``sentence_around`` gives within the paragraph.
+    """
+    import numpy as np
+
+    n = len(hits)
+    starts = np.fromiter((h.start_char for h in hits), dtype=np.int64, count=n)
+    ends = np.fromiter((h.end_char for h in hits), dtype=np.int64, count=n)
+    # the paragraphs' spans, then an empty one past the text (what index -1 reads)
+    p_lo = np.array([p.start for p in paragraphs] + [len(text) + 1], dtype=np.int64)
+    p_hi = np.array([p.end for p in paragraphs] + [len(text) + 1], dtype=np.int64)
+    para = np.searchsorted(p_lo[:-1], starts, side="right") - 1  # the paragraph holding each hit's start
+    inside = para >= 0
+    inside[inside] = starts[inside] < p_hi[para[inside]]
+    para[~inside] = -1
+    lo = np.where(inside, p_lo[para], 0)
+    hi = np.where(inside, p_hi[para], len(text))
+    chars = _Chars(text)
+    ends_of = chars.sentence_ends()  # closed by an empty span past the text: every index below is in range
+    first = np.searchsorted(ends_of.starts, lo)  # the paragraph's first sentence end
+    stop = np.searchsorted(ends_of.starts, hi)  # and one past its last
+    k = np.searchsorted(ends_of.ends, starts, side="right")  # sentence ends closed by the hit's start
+    j = np.searchsorted(ends_of.starts, ends)  # sentence ends starting before the hit's end
+    ends_inside = j > first
+    ends_inside[ends_inside] = ends_of.ends[j[ends_inside] - 1] > ends[ends_inside]
+    one_by_one = ~inside | (ends > hi) | ends_inside | ends_of.across(lo) | ends_of.across(hi)
+    # the sentence starts after the last sentence end before the hit (at the hit if one runs over it)
+    over = k < stop
+    over[over] = ends_of.starts[k[over]] < starts[over]
+    a = np.where(over, starts, np.where(k > first, ends_of.ends[k - 1], lo))
+    # and ends where the next sentence end closes it (before a line break, after punctuation: as
+    # _closes_at), else with the paragraph
+    b = np.where(j < stop, ends_of.closes[j], hi)
+    blanks = chars.runs(_BLANK)
+    a, b = blanks.skip_forward(a, starts).tolist(), blanks.skip_back(b, ends).tolist()
+    para_index: list = para.tolist()
+    breaks: dict[int, _Breaks] = {}
+    for i in np.flatnonzero(one_by_one).tolist():
+        h, p = hits[i], para_index[i]
+        if p < 0:
+            para_index[i] = None
+            a[i], b[i] = sentence_around(text, h.start_char, h.end_char, 0, len(text))
         else:
-            found = breaks.get(i)
-            if found is None:
-                found = breaks[i] = _Breaks(text, para.start, para.end)
-            s, e = found.sentence_around(h.start_char, h.end_char)
-        sentence = sentences.get((s, e))
-        if sentence is None:
-            sentence = sentences[s, e] = text[s:e]
-        inner = innermost.at(h.start_char)
-        themes.append(h.theme)
-        section_index.append(None if inner is None else inner.index)
-        paragraph_index.append(i if para is not None else None)
-        start_char.append(h.start_char)
-        end_char.append(h.end_char)
-        term.append(h.match)
-        sentence_text.append(sentence)
-        sentence_start.append(s)
+            found = breaks.get(p) or breaks.setdefault(p, _Breaks(text, paragraphs[p].start, paragraphs[p].end))
+            a[i], b[i] = found.sentence_around(h.start_char, h.end_char)
+    sentences: dict[tuple[int, int], str] = {}  # one string per sentence, however many hits it holds
+    sentence = [sentences.get(span) or sentences.setdefault(span, text[span[0]:span[1]])
+                for span in zip(a, b, strict=True)]
     return ColumnRows({
-        "doc_id": [doc_id] * len(themes), "theme": themes, "section_index": section_index,
-        "paragraph_index": paragraph_index, "start_char": start_char, "end_char": end_char, "term": term,
-        "sentence": sentence_text, "sentence_start": sentence_start,
+        "doc_id": [doc_id] * n, "theme": [h.theme for h in hits],
+        "section_index": _Innermost(sections).indexes_at(starts), "paragraph_index": para_index,
+        "start_char": starts.tolist(), "end_char": ends.tolist(), "term": [h.match for h in hits],
+        "sentence": sentence, "sentence_start": a,
     })
+
+
+class _Chars:
+    """The characters of a text by class (sentence stops, closing quotes, line breaks, blanks: bits of
+    a numpy array), to find runs of a class at once."""
+
+    def __init__(self, text: str) -> None:
+        import numpy as np
+
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        self.classes = _class_table()[np.minimum(codes, 0xFFFF)]  # every class is in the BMP, U+FFFF in none
+
+    def _in(self, chars: str):
+        return (self.classes & _CLASS_BITS[chars]) != 0
+
+    def runs(self, chars: str) -> _Spans:
+        """The maximal runs of ``chars``."""
+        return _Spans(*_runs(self._in(chars)))
+
+    def sentence_ends(self) -> _Spans:
+        """The ``_END`` matches of the whole text (what ``_END.finditer`` finds): each run of sentence
+        stops with the run of closing quotes or brackets right after it, and each run of line breaks."""
+        import numpy as np
+
+        stop_at, stop_end = _runs(self._in(_STOPS))
+        close_at, close_end = _runs(self._in(_CLOSERS))
+        i = np.minimum(np.searchsorted(close_at, stop_end), len(close_at) - 1)
+        if len(close_at):
+            stop_end = np.where(close_at[i] == stop_end, close_end[i], stop_end)
+        break_at, break_end = _runs(self._in(_BREAKS))
+        starts = np.concatenate([stop_at, break_at])
+        order = np.argsort(starts, kind="stable")
+        ends = np.concatenate([stop_end, break_end])[order]
+        newline = np.concatenate([np.zeros(len(stop_at), dtype=bool), np.ones(len(break_at), dtype=bool)])[order]
+        return _Spans(starts[order], ends, newline)
+
+
+_CLASS_BITS = {_STOPS: 1, _CLOSERS: 2, _BREAKS: 4, _BLANK: 8}
+
+
+@cache
+def _class_table():
+    """Each BMP code point's class bits (:data:`_CLASS_BITS`)."""
+    import numpy as np
+
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for chars, bit in _CLASS_BITS.items():
+        for c in chars:
+            table[ord(c)] |= bit
+    return table
+
+
+def _runs(mask):
+    """(starts, ends) of the maximal runs of True in a boolean array."""
+    import numpy as np
+
+    edges = np.diff(mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+class _Spans:
+    """Non-overlapping spans in text order as arrays (``starts``, ``ends``, and ``closes``: where the
+    sentence a sentence end closes ends, its start for a line break, else its end), closed by an empty
+    span past the text, which every search for a position in the text finds in range."""
+
+    def __init__(self, starts, ends, newline=None) -> None:
+        import numpy as np
+
+        past = np.array([np.iinfo(np.int64).max], dtype=np.int64)
+        self.starts = np.concatenate([starts, past])
+        self.ends = np.concatenate([ends, past])
+        self.closes = self.ends if newline is None else np.concatenate([np.where(newline, starts, ends), past])
+
+    def across(self, pos):
+        """For each of ``pos``: whether a span runs across it (starts before, ends after)."""
+        import numpy as np
+
+        return self.starts[np.searchsorted(self.ends, pos, side="right")] < pos
+
+    def skip_forward(self, pos, limit):
+        """Each of ``pos`` moved past the span it lies in, never past ``limit``."""
+        import numpy as np
+
+        i = np.searchsorted(self.ends, pos, side="right")  # the first span ending after pos
+        return np.minimum(np.where(self.starts[i] <= pos, self.ends[i], pos), limit)
+
+    def skip_back(self, pos, limit):
+        """Each of ``pos`` moved back before the span its preceding character lies in, never back
+        over ``limit``."""
+        import numpy as np
+
+        i = np.searchsorted(self.starts, pos) - 1  # the last span starting before pos
+        back = (i >= 0) & (self.ends[i] >= pos)
+        return np.maximum(np.where(back, self.starts[i], pos), limit)
 
 
 class _Breaks:
@@ -162,10 +285,14 @@ class _Innermost:
                     inner = sections[i]
             self.inner.append(inner)
 
-    def at(self, pos: int):
-        """The innermost section holding offset ``pos`` (None outside every section)."""
-        j = bisect.bisect_right(self.bounds, pos) - 1
-        return self.inner[j] if j >= 0 else None
+    def indexes_at(self, positions) -> list:
+        """The index of the innermost section holding each of ``positions`` (a numpy array of
+        offsets; None outside every section)."""
+        import numpy as np
+
+        index = np.array([-1 if sec is None else sec.index for sec in self.inner] + [-1], dtype=np.int64)
+        found = index[np.searchsorted(self.bounds, positions, side="right") - 1].tolist()  # before all: -1
+        return [None if i < 0 else i for i in found]
 
 
 def theme_evidence(tables, theme: str, *, selector: str | None = None, year: int | None = None,
