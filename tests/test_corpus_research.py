@@ -64,6 +64,24 @@ def test_corpus_shingle_hashes_count_distinct_shingles_whitespace_aside():
     assert signature("短") is not None and len(shingle_hashes("短")) == 1
 
 
+def test_corpus_signature_equals_datasketch_fed_value_by_value(gwr_docs):
+    """signature() hands datasketch each slice of shingle hashes as one value (its hashfunc returns
+    the slice): the signature must be the one datasketch gives for the same hashes fed one by one as
+    ints (its documented use), on real reports (thousands of hashes: many slices, the last one short),
+    the seed text and a one-character text."""
+    from datasketch import MinHash
+
+    from govtext.corpus import duplicates as D
+
+    texts = [doc.text for doc in list(gwr_docs.values())[:8]] + [SEED_TEXT, "短"]
+    for text in texts:
+        hashes = D.shingle_hashes(text)
+        m = MinHash(num_perm=D.NUM_PERM, seed=D.SEED, scheme=D.SCHEME, hashfunc=int)
+        m.update_batch(hashes.tolist())
+        assert signature(text) == (len(hashes), m.hashvalues.astype(">u4").tobytes().hex())
+    assert all(len(D.shingle_hashes(t)) % D._SLICE for t in texts[:8])
+
+
 def test_corpus_duplicate_finder_order_threshold_and_empty():
     s1, s2 = signature(SEED_TEXT)[1], signature(OTHER)[1]
     assert [d.to_dict() for d in find_duplicates([("z", s1), ("y", s2), ("x", s1)])] == [

@@ -58,12 +58,21 @@ def signature(text: str) -> tuple[int, str] | None:
     hashes = shingle_hashes(text)
     if not len(hashes):
         return None
-    m = _minhash()
+    m = _minhash(hashfunc=_whole_slice)
     # in slices: datasketch holds a (values × NUM_PERM) matrix per call, 256 KiB for a slice instead of
-    # ~10 MiB for an average report (and 1 GiB for a 2 M-character one); the minimum is the same
+    # ~10 MiB for an average report (and 1 GiB for a 2 M-character one); the minimum is the same.
+    # Each slice goes in as one value: update_batch calls its hashfunc once per value, in Python, then
+    # makes one array of what it returned; here that is the slice itself (_whole_slice), so the
+    # loop is one call and the array the same as for the slice's values one by one (update_batch of
+    # the values with hashfunc=int; a test holds the two equal)
     for i in range(0, len(hashes), _SLICE):
-        m.update_batch(hashes[i:i + _SLICE].tolist())
+        m.update_batch((hashes[i:i + _SLICE],))
     return len(hashes), m.hashvalues.astype(">u4").tobytes().hex()
+
+
+def _whole_slice(values):
+    """The hashfunc of :func:`signature`: a value is a slice of shingle hashes, hashed already."""
+    return values
 
 
 # shingle hashes per datasketch update_batch call: a 256 KiB matrix, under glibc's heap trim threshold;
@@ -72,8 +81,9 @@ def signature(text: str) -> tuple[int, str] | None:
 _SLICE = 512
 
 
-def _minhash(values=None):
-    """A datasketch ``MinHash`` of govtext's settings (empty, or holding signature ``values``)."""
+def _minhash(values=None, hashfunc=int):
+    """A datasketch ``MinHash`` of govtext's settings (empty, or holding signature ``values``); it
+    takes hash values (``int``s, or what ``hashfunc`` makes of a value) as they are."""
     try:
         from datasketch import MinHash
     except ImportError:
@@ -81,7 +91,7 @@ def _minhash(values=None):
 
         require("corpus", "duplicate detection (MinHash)")
         raise
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, hashvalues=values)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=hashfunc, hashvalues=values)
 
 
 def _values(hexsig: str):
