@@ -133,6 +133,8 @@ class Prefilter:
         self.always = tuple(always)  # the regexes tried on every text
         self._literals = tuple(owners)
         self._owners = tuple(tuple(owners[s]) for s in self._literals)
+        # texts may be joined for one pass unless a required string holds the separator
+        self._joinable = not any(_SEPARATOR in s for s in self._literals)
 
     @cached_property
     def _automaton(self):
@@ -153,9 +155,8 @@ class Prefilter:
         out = [dict.fromkeys(self.always, 0) for _ in texts]
         if self._automaton is None:
             return out
-        together = not any(_SEPARATOR in s for s in self._literals)
         owners = self._owners
-        for first, group in [(0, texts)] if together else enumerate([t] for t in texts):
+        for first, group in [(0, texts)] if self._joinable else enumerate([t] for t in texts):
             starts = [0, *accumulate(len(t) + 1 for t in group)]
             for i, start, end in self._automaton.find_matches_as_indexes(_SEPARATOR.join(group), overlapping=True):
                 t = bisect_right(starts, start) - 1
