@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations
@@ -84,6 +85,17 @@ _SLICE = 512
 def _minhash(values=None, hashfunc=int):
     """A datasketch ``MinHash`` of govtext's settings (empty, or holding signature ``values``); it
     takes hash values (``int``s, or what ``hashfunc`` makes of a value) as they are."""
+    permutations = _permutations()  # (says which extra to install if datasketch is missing)
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=hashfunc, hashvalues=values,
+                   permutations=permutations)
+
+
+@cache
+def _permutations():
+    """The permutations of govtext's MinHash settings, drawn by datasketch once per process (they
+    depend only on the seed and their number) instead of for every MinHash made."""
     try:
         from datasketch import MinHash
     except ImportError:
@@ -91,7 +103,7 @@ def _minhash(values=None, hashfunc=int):
 
         require("corpus", "duplicate detection (MinHash)")
         raise
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=hashfunc, hashvalues=values)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def _values(hexsig: str):
