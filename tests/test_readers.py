@@ -454,3 +454,18 @@ def test_title_and_year_of_a_run_together_head():
     assert differ == _RUN_TOGETHER_DIFFER
     head = "下载打印全屏收藏【字号：加大还原减小】2026年安徽省政府工作报告——2026年2月5日在安徽省第十四届人民代表大会上各位代表："
     assert Document.from_text(head + "现在，我代表省人民政府向大会报告工作。" * 20).title == "2026年安徽省政府工作报告"
+
+
+def test_readers_control_bytes_over_one_in_twenty_mean_binary():
+    """A text is taken for binary when more than 5% of its first 8 KiB are control bytes other than
+    tab, line feed, form feed, carriage return and escape (or it holds a NUL): real report text with
+    stray control bytes just under that share is read, just over it is refused."""
+    body = SEED.read_text(encoding="utf-8").encode("utf-8")[:4000]
+    body = body[:body.rfind("\n".encode()) + 1]  # whole characters
+    allowed = b"\t\n\x0c\r\x1b" * 100
+    assert document_from_bytes(body + allowed, "ok.txt").text.startswith("本文系作者原创投稿")
+    under = int(len(body) * 0.05 * 0.9)
+    assert "\x01" in document_from_bytes(body + b"\x01" * under, "under.txt").text
+    over = int(len(body) * 0.06)
+    with pytest.raises(InputError, match="looks like a binary file"):
+        document_from_bytes(body + b"\x01\x02\x1f" * (over // 3 + 1), "over.txt")
