@@ -65,29 +65,16 @@ class PeakMemory:
         self._thread.join()
 
 
+def _split(timed: tuple[float, int, object]) -> tuple[float, tuple[int, object]]:
+    return timed[0], timed[1:]
+
+
 def _timed(fn) -> tuple[float, int, object]:
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         result = fn()
         seconds = time.perf_counter() - t0
     return seconds, mem.peak, result
-
-
-def _paired(texts: dict[str, str], analysis) -> tuple[float, int, object, float]:
-    """(seconds, peak memory, tables) of ``analysis`` and bare jieba's seconds on ``texts``, each timed
-    twice, in turn, the faster of each kept. The machine's speed drifts over a bench run (bare jieba
-    took 3.9 to 4.7 s over the runs of one day), so the target's ratio is taken between times measured
-    next to each other rather than against the driver's one measurement at the start."""
-    from bench import time_bare_jieba
-
-    best: tuple[float, int, object] | None = None
-    jieba_s = []
-    for _ in range(2):
-        jieba_s.append(time_bare_jieba(texts))
-        got = _timed(analysis)
-        best = got if best is None or got[0] < best[0] else best
-    assert best is not None
-    return best[0], best[1], best[2], min(jieba_s)
 
 
 def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
@@ -115,7 +102,9 @@ def run(texts: dict[str, str], jieba_seconds: float) -> list[dict]:
             return analyze_corpus(texts, options=options, **kw)
 
         if label == "local, 1 process":
-            seconds, peak, tables, base = _paired(texts, analysis)
+            from bench import next_to_jieba
+
+            seconds, (peak, tables), base = next_to_jieba(texts, lambda analysis=analysis: _split(_timed(analysis)))
             note = (f"{seconds:.2f} s = {seconds / base:.2f}× bare jieba ({base:.2f} s; both timed twice in turn, "
                     f"the faster of each kept)")
         else:
