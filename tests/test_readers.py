@@ -461,7 +461,7 @@ def test_readers_control_bytes_over_one_in_twenty_mean_binary():
     tab, line feed, form feed, carriage return and escape (or it holds a NUL): real report text with
     stray control bytes just under that share is read, just over it is refused."""
     body = SEED.read_text(encoding="utf-8").encode("utf-8")[:4000]
-    body = body[:body.rfind("\n".encode()) + 1]  # whole characters
+    body = body[:body.rfind(b"\n") + 1]  # whole characters
     allowed = b"\t\n\x0c\r\x1b" * 100
     assert document_from_bytes(body + allowed, "ok.txt").text.startswith("本文系作者原创投稿")
     under = int(len(body) * 0.05 * 0.9)
