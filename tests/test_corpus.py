@@ -594,6 +594,17 @@ def test_corpus_assemble_in_chunks_equals_rows_read_at_once(monkeypatch):
             pd.testing.assert_frame_equal(reference, df, obj=name)
 
 
+def test_corpus_text_with_a_lone_surrogate_gets_an_error_row_and_the_run_goes_on():
+    """In-memory texts: one holding a surrogate code point (not Unicode text) gets a documents row with
+    the error and no other rows; the others are analysed (the run used to stop with UnicodeEncodeError)."""
+    good = SEED.read_text(encoding="utf-8")
+    tables = C.analyze_corpus({"a.txt": good, "b.txt": good[:300] + "\udcff" + good[300:600]})
+    docs = tables.documents.set_index("doc_id")
+    assert pd.isna(docs.loc["a.txt", "error"]) and docs.loc["a.txt", "chars"] == len(good)
+    assert docs.loc["b.txt", "error"].startswith("holds a lone surrogate U+DCFF at line ")
+    assert set(tables.sections["doc_id"]) == {"a.txt"} and set(tables.terms["doc_id"]) == {"a.txt"}
+
+
 def test_corpus_sentence_ends_as_runs_equal_the_regex_matches(gwr_docs):
     """theme_hit_rows finds the sentence ends of a text as runs of character classes (numpy): the same
     spans as the regex _END finds, on real reports and on random strings of stops, closing quotes,

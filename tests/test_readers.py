@@ -469,3 +469,21 @@ def test_readers_control_bytes_over_one_in_twenty_mean_binary():
     over = int(len(body) * 0.06)
     with pytest.raises(InputError, match="looks like a binary file"):
         document_from_bytes(body + b"\x01\x02\x1f" * (over // 3 + 1), "over.txt")
+
+
+def test_readers_text_with_a_lone_surrogate_is_refused_saying_where():
+    """A Python string holding a surrogate code point (what ``surrogateescape`` leaves of undecodable
+    bytes) is not Unicode text: no stage could encode it. ``Document.from_text`` (and so
+    ``govtext.analyze`` of a string) refuses it with an ``InputError`` naming the character, line and
+    column, instead of a ``UnicodeEncodeError`` from deep inside a stage."""
+    from govtext import Document, analyze
+
+    head = SEED.read_bytes()[:600]
+    raw = head[: head.rfind(b"\n") + 1] + "全年收缴".encode() + b"\xff\xfe" + "党费X元".encode()
+    text = raw.decode("utf-8", "surrogateescape")
+    line = text.count("\n") + 1
+    col = len("全年收缴") + 1
+    with pytest.raises(InputError, match=rf"x\.txt: holds a lone surrogate U\+DCFF at line {line}, column {col}: "):
+        Document.from_text(text, path="x.txt")
+    with pytest.raises(InputError, match="not Unicode text"):
+        analyze(text)

@@ -6,7 +6,16 @@ import bisect
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
 
-from .text import Layout, LineIndex, Paragraph, TextView, blank_spans, mark_context, text_layout
+from .text import (
+    Layout,
+    LineIndex,
+    Paragraph,
+    TextView,
+    blank_spans,
+    mark_context,
+    surrogate_problem,
+    text_layout,
+)
 
 
 @cache
@@ -107,9 +116,15 @@ class Document:
         """A document from a string; title (and its span) and year are detected unless given.
 
         A title given without ``title_span`` is looked for in the head of the text (``docmeta.locate_title``).
+        A text holding a surrogate code point (not Unicode text) raises ``InputError`` saying where.
         """
         from .docmeta import detect_year, find_title, locate_title
 
+        problem = surrogate_problem(text)
+        if problem is not None:  # no stage could encode it (nor a report show it)
+            from .errors import InputError
+
+            raise InputError(path or "text", problem)
         layout = text_layout(text)
         seen = cls.blank_residue(text, layout.residue)  # title and year are read with running headers blanked
         title = kw.pop("title", None)

@@ -54,6 +54,23 @@ def squash(s: str) -> str:
     return "".join(s.split())
 
 
+#: A surrogate code point: what a decoder run with ``surrogateescape`` or ``surrogatepass`` leaves of
+#: bytes it could not read as text (pypdf decodes a PDF's ToUnicode maps so); no encoding can write it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_problem(text: str) -> str | None:
+    """Why ``text`` is not Unicode text, if it holds a surrogate code point (which character, where);
+    else None."""
+    m = SURROGATE.search(text)
+    if m is None:
+        return None
+    line = text.count("\n", 0, m.start()) + 1
+    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return (f"holds a lone surrogate U+{ord(m.group()):04X} at line {line}, column {col}: not Unicode text "
+            "(decode its bytes with errors='replace')")
+
+
 def fold(text: str) -> str:
     """Fold full-width digits, brackets and dots and odd spaces, one character for one.
 

@@ -14,6 +14,7 @@ from ..errors import DataFileError, InputError, UsageError
 from ..model import Document
 from ..readers import DEFAULT_MAX_BYTES, SUFFIXES, decode_bytes, default_max_bytes
 from ..sources import expand_paths
+from ..text import surrogate_problem
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,15 @@ def load_corpus(
     if isinstance(paths, Mapping):
         out = []
         for doc_id, item in paths.items():
+            meta: tuple[tuple[str, str], ...] = ()
             if isinstance(item, Document):
                 meta = tuple((k, str(v)) for k in ("title", "year") if (v := getattr(item, k)) is not None)
-                out.append(Source.from_bytes(str(doc_id), item.path or str(doc_id), item.text.encode("utf-8"), meta))
+            path, text = (item.path or str(doc_id), item.text) if isinstance(item, Document) else (str(doc_id), str(item))
+            problem = surrogate_problem(text)
+            if problem is not None:  # not Unicode text: its row says so, the others are analysed
+                out.append(Source(str(doc_id), path, None, meta, problem))
             else:
-                out.append(Source.from_bytes(str(doc_id), str(doc_id), str(item).encode("utf-8")))
+                out.append(Source.from_bytes(str(doc_id), path, text.encode("utf-8"), meta))
         return _check_ids(out)
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if not items:
