@@ -127,6 +127,25 @@ def test_pdf_radicals_become_ideographs():
     assert not re.search("[\u2e80-\u2fdf]", text)
 
 
+def test_pdf_halves_of_characters_become_the_character_or_a_replacement(monkeypatch):
+    """pypdf decodes ToUnicode maps with ``surrogatepass``: a broken map leaves surrogate code points in
+    a page's text. A high one followed by a low one is read as the character they encode, any other as
+    U+FFFD, one character each; the rest of the PDF is read and reviewed as before (a lone surrogate used
+    to end the review with an internal error: no stage can encode it)."""
+    from govtext import pdf as pdf_module
+    from govtext.review import check_document
+
+    assert pdf_module.fix_surrogates("a\ud835\udc00b\ud800c\udc00d") == "a\U0001d400b\ufffdc\ufffdd"
+    assert pdf_module.fix_surrogates("没有问题") == "没有问题"
+    real = pdf_module._page_text
+    monkeypatch.setattr(pdf_module, "_page_text", lambda page: real(page) + "\n党费\ud800元，\ud835\udc00级")
+    data = (PDF / "seed_party_building.pdf").read_bytes()
+    doc = document_from_bytes(data, "broken-map.pdf")
+    assert "党费\ufffd元，\U0001d400级" in doc.text and not re.search("[\ud800-\udfff]", doc.text)
+    review = check_document(doc)
+    assert review.document.text == doc.text and review.findings
+
+
 def _run(capsys, *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exc:
         main(list(args))

@@ -3,9 +3,10 @@
 ``read_pdf_text(data, name)`` returns the text of every page in reading order, pages joined by
 ``"\\n\\f\\n"`` (a form feed on a line of its own marks each page break), so hard wraps, page numbers
 and running headers stay exactly as the PDF gives them: ``text.py`` recognises them as wraps and
-residue without rewriting the text. The one change made to what pypdf returns: CJK *radical*
+residue without rewriting the text. Two changes are made to what pypdf returns: CJK *radical*
 code points that fonts such as Noto CJK map their shared glyphs to (``⼀`` U+2F00 for ``一``, ``⻛``
-U+2EDB for ``风``) become the unified ideographs a reader sees, one character for one.
+U+2EDB for ``风``) become the unified ideographs a reader sees, one character for one; and the halves of
+characters (surrogate code points) a broken ToUnicode map leaves become the character, or U+FFFD.
 
 pypdf is imported here only, and only when a PDF is read (the placeholder linter stays light).
 """
@@ -20,6 +21,7 @@ import unicodedata
 import warnings
 
 from .errors import InputError, human_size
+from .text import SURROGATE
 
 DEFAULT_MAX_PAGES = 2000
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one stream, decompressed (pypdf's own default: 75 MB)
@@ -98,6 +100,15 @@ _RADICALS = _radical_table()
 def fix_radicals(text: str) -> str:
     """CJK radical code points → the unified ideographs they display, one character for one."""
     return text.translate(_RADICALS)
+
+
+def fix_surrogates(text: str) -> str:
+    """Surrogate code points pypdf leaves in a page's text (it decodes ToUnicode maps with
+    ``surrogatepass``, so a broken map yields halves of characters): a high one followed by a low one
+    becomes the character they encode, any other U+FFFD, so that the review of the other pages goes on."""
+    if SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def read_pdf_text(
@@ -191,7 +202,7 @@ def read_pdf_text(
                     raise over_stream(f", page {i + 1}") from None
                 except Exception as exc:
                     raise InputError(name, f"is a corrupt PDF (page {i + 1}: {_short(exc)})") from None
-                t = fix_radicals(t.replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
+                t = fix_surrogates(fix_radicals(t.replace("\r\n", "\n").replace("\r", "\n").strip("\n")))
                 size += len(t.encode("utf-8")) + len(PAGE_BREAK)
                 if max_bytes is not None and size > max_bytes:
                     raise InputError(
