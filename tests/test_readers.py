@@ -475,7 +475,8 @@ def test_readers_text_with_a_lone_surrogate_is_refused_saying_where():
     """A Python string holding a surrogate code point (what ``surrogateescape`` leaves of undecodable
     bytes) is not Unicode text: no stage could encode it. ``Document.from_text`` (and so
     ``govtext.analyze`` of a string) refuses it with an ``InputError`` naming the character, line and
-    column, instead of a ``UnicodeEncodeError`` from deep inside a stage."""
+    column (lines as every govtext position counts them), instead of a ``UnicodeEncodeError`` from deep
+    inside a stage."""
     from govtext import Document, analyze
 
     head = SEED.read_bytes()[:600]
@@ -487,3 +488,6 @@ def test_readers_text_with_a_lone_surrogate_is_refused_saying_where():
         Document.from_text(text, path="x.txt")
     with pytest.raises(InputError, match="not Unicode text"):
         analyze(text)
+    # lines as govtext counts them everywhere: a carriage return alone ends one too
+    with pytest.raises(InputError, match="U\\+D800 at line 3, column 2: not Unicode text"):
+        Document.from_text("一、总结\r\n二\r三\ud800")

@@ -6,6 +6,7 @@ import bisect
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
 
+from .errors import InputError
 from .text import (
     Layout,
     LineIndex,
@@ -122,8 +123,6 @@ class Document:
 
         problem = surrogate_problem(text)
         if problem is not None:  # no stage could encode it (nor a report show it)
-            from .errors import InputError
-
             raise InputError(path or "text", problem)
         layout = text_layout(text)
         seen = cls.blank_residue(text, layout.residue)  # title and year are read with running headers blanked

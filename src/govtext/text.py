@@ -65,10 +65,8 @@ def surrogate_problem(text: str) -> str | None:
     m = SURROGATE.search(text)
     if m is None:
         return None
-    line = text.count("\n", 0, m.start()) + 1
-    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-    return (f"holds a lone surrogate U+{ord(m.group()):04X} at line {line}, column {col}: not Unicode text "
-            "(decode its bytes with errors='replace')")
+    line, col = LineIndex(text).line_col(m.start())
+    return f"holds a lone surrogate U+{ord(m.group()):04X} at line {line}, column {col}: not Unicode text"
 
 
 def fold(text: str) -> str:

@@ -76,10 +76,11 @@ def load_corpus(
     if isinstance(paths, Mapping):
         out = []
         for doc_id, item in paths.items():
-            meta: tuple[tuple[str, str], ...] = ()
             if isinstance(item, Document):
                 meta = tuple((k, str(v)) for k in ("title", "year") if (v := getattr(item, k)) is not None)
-            path, text = (item.path or str(doc_id), item.text) if isinstance(item, Document) else (str(doc_id), str(item))
+                path, text = item.path or str(doc_id), item.text
+            else:
+                meta, path, text = (), str(doc_id), str(item)
             problem = surrogate_problem(text)
             if problem is not None:  # not Unicode text: its row says so, the others are analysed
                 out.append(Source(str(doc_id), path, None, meta, problem))

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from ..errors import GovtextError, human_size
 from ..model import Document
 from ..readers import NO_CJK, READ_SUFFIXES, decode_bytes, document_from_bytes, has_cjk
+from ..text import surrogate_problem
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A reference outline is a small TOML file (the built-in ones are 6-9 KB): capped on its own.
@@ -126,10 +127,10 @@ def parse_json_submission(body: bytes, max_upload_bytes: int) -> Submission:
 
 def document_from_text(text: str, max_upload_bytes: int, *, name: str = TEXT_NAME) -> Document:
     """A pasted/posted text → Document, exactly as the CLI reads the same UTF-8 bytes from stdin (``-``)."""
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise RequestProblem(400, f"{name}: text contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at {exc.start}") from None
+    problem = surrogate_problem(text)
+    if problem is not None:
+        raise RequestProblem(400, f"{name}: {problem}")
+    data = text.encode("utf-8")
     if len(data) > max_upload_bytes:
         raise RequestProblem(413, _too_large(max_upload_bytes, len(data)))
     if not text:
@@ -180,13 +181,10 @@ def outline_from_text(text: str | None, max_upload_bytes: int) -> tuple[str, str
     absent or blank."""
     if text is None or not text.strip():
         return None
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise RequestProblem(
-            400, f"{OUTLINE_TEXT_NAME}: outline contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at {exc.start}"
-        ) from None
-    return decode_outline(OUTLINE_TEXT_NAME, data, max_upload_bytes)
+    problem = surrogate_problem(text)
+    if problem is not None:
+        raise RequestProblem(400, f"{OUTLINE_TEXT_NAME}: {problem}")
+    return decode_outline(OUTLINE_TEXT_NAME, text.encode("utf-8"), max_upload_bytes)
 
 
 def _with_outline(sub: Submission, outline: tuple[str, str] | None) -> Submission:
