@@ -641,7 +641,6 @@ SKIPPED_ELEMENTS = frozenset((_q("del"), _q("txbxContent"), f"{{{MC}}}Fallback",
 #: Wrappers the reader reads through as if absent (content controls, custom XML, inserted and moved-to
 #: text); ``review_docx`` walks paragraphs in the reader's order by the same rule.
 TRANSPARENT_ELEMENTS = frozenset((_q("sdt"), _q("sdtContent"), _q("customXml"), _q("ins"), _q("moveTo")))
-_SKIP, _PASS = SKIPPED_ELEMENTS, TRANSPARENT_ELEMENTS
 _RUN_PIECES = frozenset((_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen")))
 # what an element's children are: paragraphs and tables (BLOCK), rows (TABLE), cells (ROW), the content
 # of a line's paragraph (PARA; SKIPPED under deleted text, text boxes, fallbacks), or unread (NONE);
@@ -677,7 +676,7 @@ class _Body:
             if tag == _T_PPR and parent[0].tag == _T_P:
                 child = KEEP
             else:
-                child = SKIPPED if tag in _SKIP else PARA
+                child = SKIPPED if tag in SKIPPED_ELEMENTS else PARA
             stack.append([el, child, None, None])
             return
         if state in (SKIPPED, KEEP, NONE) and not (tag == _T_BODY and len(stack) == 1):
@@ -698,16 +697,16 @@ class _Body:
                 self.parts = []
             elif tag == _T_TBL and not (cell and cell[0]):
                 child, table_start = TABLE, len(self.lines)
-            elif tag in _PASS:
+            elif tag in TRANSPARENT_ELEMENTS:
                 child = BLOCK
             else:
                 child = NONE
         elif state == TABLE:
-            child = ROW if tag == _T_TR else TABLE if tag in _PASS else NONE
+            child = ROW if tag == _T_TR else TABLE if tag in TRANSPARENT_ELEMENTS else NONE
         elif tag == _T_TC:  # state ROW
             child, cell = BLOCK, [False]
         else:
-            child = ROW if tag in _PASS else NONE
+            child = ROW if tag in TRANSPARENT_ELEMENTS else NONE
         stack.append([el, child, cell, table_start])
 
     def end(self, el) -> None:
